@@ -1,0 +1,345 @@
+//! Errors and warnings found by the checker.
+//!
+//! Each variant documents an input that triggers it. Messages are lowercase
+//! with user input in backticks; the fix goes in `help`.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use crate::source::Span;
+
+/// A problem found while checking a policy against its schema.
+#[derive(Debug, Error, Diagnostic)]
+pub enum CheckError {
+    /// `count(incidnets)` when only `incidents` exists.
+    #[error("unknown name `{name}`")]
+    #[diagnostic(code(rung::name::unknown))]
+    UnknownName {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not defined here")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `acts.severty` when `Incident` has `severity`.
+    #[error("`{ty}` has no field `{field}`")]
+    #[diagnostic(code(rung::name::field))]
+    UnknownField {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("no such field")]
+        span: SourceSpan,
+        field: String,
+        ty: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `severity: integer` when the type is `int`.
+    #[error("unknown type `{name}`")]
+    #[diagnostic(code("rung::name::type"))]
+    UnknownType {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a declared type")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `rules respnse for each ...` when the ladder is `response`.
+    #[error("unknown ladder `{name}`")]
+    #[diagnostic(code(rung::name::ladder))]
+    UnknownLadder {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("no ladder of this name")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `recommend sanction` when the rung is `sanctions`.
+    #[error("unknown rung `{name}` on ladder `{ladder}`")]
+    #[diagnostic(code(rung::name::rung))]
+    UnknownRung {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a rung of `{ladder}`")]
+        span: SourceSpan,
+        name: String,
+        ladder: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `total(acts.severity)` when the function is `sum`.
+    #[error("unknown function `{name}`")]
+    #[diagnostic(code(rung::name::function))]
+    UnknownFunction {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a function")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// Two `let window = ...` declarations.
+    #[error("{kind} `{name}` is declared twice")]
+    #[diagnostic(code(rung::name::duplicate))]
+    Duplicate {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("declared again here")]
+        span: SourceSpan,
+        #[label("first declared here")]
+        first: Option<SourceSpan>,
+        kind: &'static str,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `severity == "high"`: an `int` compared with a `string`.
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code("rung::type::mismatch"))]
+    Mismatch {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("this is {found}")]
+        span: SourceSpan,
+        #[label("this makes it {expected}")]
+        because: Option<SourceSpan>,
+        expected: String,
+        found: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `now + 3`: `+` between a `date` and an `int`.
+    #[error("`{op}` cannot combine {left} and {right}")]
+    #[diagnostic(code("rung::type::operator"))]
+    BadOperands {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("{left} {op} {right}")]
+        span: SourceSpan,
+        op: String,
+        left: String,
+        right: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `state_sponsor == "IR"` when `state_sponsor` is `optional string`.
+    #[error("`{text}` may be absent (it is {ty})")]
+    #[diagnostic(code("rung::type::optional"))]
+    Optional {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("may be absent")]
+        span: SourceSpan,
+        text: String,
+        ty: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `any severity has ...`: a quantifier over something that is not a list.
+    #[error("expected a list, found {found}")]
+    #[diagnostic(code("rung::type::list"))]
+    NotAList {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("this is {found}")]
+        span: SourceSpan,
+        found: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `let a = b + 1` and `let b = a - 1`.
+    #[error("definition `{name}` depends on itself: {cycle}")]
+    #[diagnostic(
+        code("rung::let::cycle"),
+        help("a definition cannot use itself, directly or through others; break the cycle")
+    )]
+    LetCycle {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("`{name}` is used here, while it is being defined")]
+        span: SourceSpan,
+        name: String,
+        cycle: String,
+    },
+
+    /// `recommend sanctions to monitor`: a range written high to low.
+    #[error("rung range `{from} to {to}` runs downwards")]
+    #[diagnostic(
+        code(rung::rule::range),
+        help("write the lower rung first: `{to} to {from}`")
+    )]
+    RungOrder {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("`{from}` is above `{to}` on the ladder")]
+        span: SourceSpan,
+        from: String,
+        to: String,
+    },
+
+    /// A schema declaration that cannot be honoured, e.g. `name: string in 1..5`.
+    #[error("{message}")]
+    #[diagnostic(code(rung::schema::invalid))]
+    Schema {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("{label}")]
+        span: SourceSpan,
+        message: String,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A policy with no `facts { ... }` declaration.
+    #[error("the policy declares no `facts`")]
+    #[diagnostic(
+        code(rung::schema::no_facts),
+        help(
+            "declare the shape of the facts, e.g. `facts {{ now: date  incidents: list of Incident }}`"
+        )
+    )]
+    NoFacts,
+
+    /// `... grouped by attribution_details` where the key is a record.
+    #[error("cannot group by {ty}")]
+    #[diagnostic(
+        code(rung::group::key),
+        help(
+            "group by a string, number, date, enum or boolean field, e.g. `grouped by state_sponsor`"
+        )
+    )]
+    GroupKey {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("this is {ty}")]
+        span: SourceSpan,
+        ty: String,
+    },
+
+    /// `let unused = 3` never referred to.
+    #[error("definition `{name}` is never used")]
+    #[diagnostic(
+        code(rung::lint::unused),
+        severity(Warning),
+        help("remove it, or use it in a rule")
+    )]
+    UnusedLet {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("defined here")]
+        span: SourceSpan,
+        name: String,
+    },
+
+    /// A rung that no `recommend` rule names.
+    #[error("no rule can recommend rung `{rung}` of `{ladder}`")]
+    #[diagnostic(
+        code(rung::lint::unreachable_rung),
+        severity(Warning),
+        help("add a `recommend {rung} when ...` rule, or remove the rung")
+    )]
+    UnreachableRung {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("never recommended")]
+        span: SourceSpan,
+        rung: String,
+        ladder: String,
+    },
+
+    /// `when 1 < 2`: a condition that does not depend on the facts.
+    #[error("condition is always {value}")]
+    #[diagnostic(
+        code(rung::lint::constant),
+        severity(Warning),
+        help("a condition should depend on the facts; remove `when` if the rule always applies")
+    )]
+    ConstantCondition {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("does not depend on the facts")]
+        span: SourceSpan,
+        value: bool,
+    },
+
+    /// `forbid sanctions when false`, or a forbid of rungs that nothing recommends.
+    #[error("this forbid can never apply: {reason}")]
+    #[diagnostic(
+        code(rung::lint::dead_forbid),
+        severity(Warning),
+        help("remove the rule or correct its rungs or condition")
+    )]
+    DeadForbid {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("never changes a decision")]
+        span: SourceSpan,
+        reason: String,
+    },
+
+    /// `let date = ...` when items also have a `date` field.
+    #[error("`{name}` here means {meaning}, hiding {hidden}")]
+    #[diagnostic(
+        code(rung::lint::shadowed),
+        severity(Warning),
+        help("rename one of them so each name means one thing")
+    )]
+    Shadowed {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("this `{name}` is {meaning}")]
+        span: SourceSpan,
+        name: String,
+        meaning: String,
+        hidden: String,
+    },
+}
+
+impl CheckError {
+    /// Whether this is a warning rather than an error.
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            CheckError::UnusedLet { .. }
+                | CheckError::UnreachableRung { .. }
+                | CheckError::ConstantCondition { .. }
+                | CheckError::DeadForbid { .. }
+                | CheckError::Shadowed { .. }
+        )
+    }
+}
+
+/// Source and span of a [`Span`], for building variants.
+pub(crate) fn at(span: &Span) -> (NamedSource<Arc<str>>, SourceSpan) {
+    (span.named_source(), span.source_span())
+}
+
+/// "did you mean `x`?" over `candidates`, by edit distance.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let best = crate::check::suggest::closest(name, candidates)?;
+    Some(format!("did you mean `{best}`?"))
+}

@@ -1,0 +1,891 @@
+//! Type-checking and resolving expressions.
+
+use super::Checker;
+use super::error::{CheckError, at, did_you_mean};
+use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
+use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
+use crate::source::Span;
+use crate::types::Type;
+use crate::value::Value;
+
+/// Built-in functions, for "did you mean".
+const FUNCTIONS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
+
+impl Checker<'_> {
+    /// Checks `e`; `hint` is the type the context expects (used to read bare
+    /// names as enum variants: `attribution == high`).
+    pub(super) fn expr(&mut self, e: &ast::Expr, hint: Option<&Type>) -> Expr {
+        let span = e.span.clone();
+        let (kind, ty) = match &e.kind {
+            A::Bool(b) => (P::Const(Value::Bool(*b)), Type::Bool),
+            A::Int(i) => (P::Const(Value::Int(*i)), Type::Int),
+            A::Decimal(d) => (P::Const(Value::Decimal(*d)), Type::Decimal),
+            A::Str(s) => (P::Const(Value::Str(s.as_str().into())), Type::Str),
+            A::Date(d) => (P::Const(Value::Date(*d)), Type::Date),
+            A::Duration(d, _) => (P::Const(Value::Duration(*d)), Type::Duration),
+            A::Name(n) => return self.name(n, &span, hint),
+            A::Paren(inner) => return self.expr(inner, hint),
+            A::List(items) => return self.list(items, &span, hint),
+            A::Field(base, field) => return self.field(base, field, &span),
+            A::Not(inner) => {
+                let x = self.expr(inner, Some(&Type::Bool));
+                self.expect_type(&x, &Type::Bool, "`not` applies to a condition");
+                (P::Not(Box::new(x)), Type::Bool)
+            }
+            A::Neg(inner) => {
+                let x = self.expr(inner, None);
+                let ty = x.ty.clone();
+                if !matches!(ty, Type::Int | Type::Decimal | Type::Duration | Type::Error) {
+                    self.bad_operands(
+                        &span,
+                        "-",
+                        &Type::Int,
+                        &ty,
+                        Some("`-` negates an int, decimal or duration".into()),
+                    );
+                }
+                (P::Neg(Box::new(x)), ty)
+            }
+            A::IsPresent(inner, present) => {
+                let x = self.expr(inner, None);
+                if !matches!(x.ty, Type::Optional(_) | Type::Error) {
+                    let (src, s) = at(&inner.span);
+                    let found = self.schema.show(&x.ty);
+                    self.errors.push(CheckError::Mismatch {
+                        src,
+                        span: s,
+                        because: None,
+                        expected: "an optional value".into(),
+                        found: format!("`{found}`, which is always present"),
+                        help: Some(
+                            "`is present` and `is absent` apply to `optional` values only".into(),
+                        ),
+                    });
+                }
+                (P::IsPresent(Box::new(x), *present), Type::Bool)
+            }
+            A::Binary(op, l, r) => return self.binary(*op, l, r, &span, hint),
+            A::Where(list, cond) => {
+                let list = self.expr(list, hint);
+                let elem = self.element_of(&list, "`where` filters a list");
+                let slot = self.push_item(elem);
+                let c = self.expr(cond, Some(&Type::Bool));
+                self.expect_type(
+                    &c,
+                    &Type::Bool,
+                    "the condition after `where` must be true or false",
+                );
+                self.pop_item();
+                let ty = list.ty.clone();
+                (P::Filter(Box::new(list), Box::new(c), slot), ty)
+            }
+            A::Quantified(q, list, body) => {
+                let list = self.expr(list, None);
+                let what = match q {
+                    Quantifier::Any => "`any ... has` ranges over a list",
+                    Quantifier::All => "`all ... have` ranges over a list",
+                    Quantifier::No => "`no ... has` ranges over a list",
+                };
+                let elem = self.element_of(&list, what);
+                let slot = self.push_item(elem);
+                let c = self.expr(body, Some(&Type::Bool));
+                self.expect_type(
+                    &c,
+                    &Type::Bool,
+                    "the condition after `has` must be true or false",
+                );
+                self.pop_item();
+                (
+                    P::Quantified(*q, Box::new(list), Box::new(c), slot),
+                    Type::Bool,
+                )
+            }
+            A::Call(f, arg) => return self.call(f, arg, &span),
+        };
+        Expr { kind, ty, span }
+    }
+
+    fn push_item(&mut self, ty: Type) -> u32 {
+        let slot = self.next_slot;
+        self.items.push(super::ItemScope { slot, ty });
+        self.next_slot += 1;
+        slot
+    }
+
+    fn pop_item(&mut self) {
+        self.items.pop();
+        self.next_slot = self.next_slot.saturating_sub(1);
+    }
+
+    fn element_of(&mut self, list: &Expr, what: &str) -> Type {
+        match &list.ty {
+            Type::List(t) => (**t).clone(),
+            Type::EmptyList | Type::Error => Type::Error,
+            other => {
+                let other = other.clone();
+                self.not_a_list(&list.span, &other, what);
+                Type::Error
+            }
+        }
+    }
+
+    pub(super) fn not_a_list(&mut self, span: &Span, ty: &Type, help: &str) {
+        let (src, s) = at(span);
+        let help = match ty {
+            Type::Optional(_) => {
+                format!("{help}; this value may be absent: handle it with `otherwise []`")
+            }
+            _ => help.to_string(),
+        };
+        self.errors.push(CheckError::NotAList {
+            src,
+            span: s,
+            found: format!("`{}`", self.schema.show(ty)),
+            help: Some(help),
+        });
+    }
+
+    /// Reports a mismatch unless `e` has type `want` (or already failed).
+    pub(super) fn expect_type(&mut self, e: &Expr, want: &Type, help: &str) {
+        if e.ty == *want || e.ty == Type::Error {
+            return;
+        }
+        if let Type::Optional(inner) = &e.ty {
+            if **inner == *want {
+                self.optional_error(e, help);
+                return;
+            }
+        }
+        self.mismatch(e, want, None, Some(help.to_string()));
+    }
+
+    fn optional_error(&mut self, e: &Expr, context: &str) {
+        let (src, span) = at(&e.span);
+        let inner = match &e.ty {
+            Type::Optional(t) => self.schema.show(t),
+            t => self.schema.show(t),
+        };
+        let example = match &e.ty {
+            Type::Optional(t) if **t == Type::Bool => "false".to_string(),
+            Type::Optional(t) if matches!(**t, Type::Int) => "0".to_string(),
+            _ => "...".to_string(),
+        };
+        self.errors.push(CheckError::Optional {
+            src,
+            span,
+            text: e.span.text().to_string(),
+            ty: format!("`{}`", self.schema.show(&e.ty)),
+            help: Some(format!(
+                "{context}; say what an absent value means: `{} otherwise {example}` gives a `{inner}`, or test it with `{} is present`",
+                e.span.text(),
+                e.span.text()
+            )),
+        });
+    }
+
+    fn mismatch(&mut self, e: &Expr, want: &Type, because: Option<&Span>, help: Option<String>) {
+        let (src, span) = at(&e.span);
+        let same_file = because.filter(|b| std::sync::Arc::ptr_eq(&b.file, &e.span.file));
+        let mut help = help;
+        if let (Some(b), None) = (because, same_file) {
+            let note = format!("the expected type comes from {}", b.location());
+            help = Some(match help {
+                Some(h) => format!("{h}; {note}"),
+                None => note,
+            });
+        }
+        self.errors.push(CheckError::Mismatch {
+            src,
+            span,
+            because: same_file.map(Span::source_span),
+            expected: format!("`{}`", self.schema.show(want)),
+            found: format!("`{}`", self.schema.show(&e.ty)),
+            help,
+        });
+    }
+
+    fn bad_operands(&mut self, span: &Span, op: &str, l: &Type, r: &Type, help: Option<String>) {
+        let (src, s) = at(span);
+        self.errors.push(CheckError::BadOperands {
+            src,
+            span: s,
+            op: op.to_string(),
+            left: format!("`{}`", self.schema.show(l)),
+            right: format!("`{}`", self.schema.show(r)),
+            help,
+        });
+    }
+
+    /// Where the type of `e` was declared, if it comes from a declaration.
+    fn declared_at(&self, e: &Expr) -> Option<Span> {
+        match &e.kind {
+            P::Field(base, i) | P::MapField(base, i) => {
+                let rec = match &base.ty {
+                    Type::Record(r) => *r,
+                    Type::List(t) => match **t {
+                        Type::Record(r) => r,
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                self.schema
+                    .records
+                    .get(rec as usize)?
+                    .fields
+                    .get(*i as usize)
+                    .map(|f| f.span.clone())
+            }
+            P::Fact(i) => self
+                .schema
+                .facts
+                .fields
+                .get(*i as usize)
+                .map(|f| f.span.clone()),
+            _ => None,
+        }
+    }
+
+    fn name(&mut self, n: &str, span: &Span, hint: Option<&Type>) -> Expr {
+        let make = |kind, ty| Expr {
+            kind,
+            ty,
+            span: span.clone(),
+        };
+        // A variant of the enum the context expects wins: `attribution == high`.
+        if let Some(h) = hint.map(strip_optional) {
+            if let Some(i) = self.schema.variants(h).iter().position(|v| *v == n) {
+                return make(P::Const(Value::Enum(i as u32)), h.clone());
+            }
+        }
+        if n == "it" {
+            if let Some(item) = self.items.last() {
+                return make(P::Local(item.slot), item.ty.clone());
+            }
+        }
+        // Fields of the items in scope, innermost first.
+        let mut found = None;
+        for item in self.items.iter().rev() {
+            if let Type::Record(r) = &item.ty {
+                if let Some(rec) = self.schema.records.get(*r as usize) {
+                    if let Some(fi) = rec.field(n) {
+                        let fty = rec
+                            .fields
+                            .get(fi)
+                            .map(|f| f.ty.clone())
+                            .unwrap_or(Type::Error);
+                        let base = Expr {
+                            kind: P::Local(item.slot),
+                            ty: item.ty.clone(),
+                            span: span.clone(),
+                        };
+                        found = Some(make(P::Field(Box::new(base), fi as u32), fty));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(e) = found {
+            self.check_field_shadows(n, span);
+            return e;
+        }
+        if let Some(b) = &self.block {
+            if b.subject.0 == n {
+                return make(
+                    P::Local(crate::program::local::SUBJECT),
+                    b.subject.1.clone(),
+                );
+            }
+            if b.items.0 == n {
+                return make(P::Local(crate::program::local::ITEMS), b.items.1.clone());
+            }
+            if let Some(&i) = b.defs.index.get(n) {
+                if let Some(u) = self.block.as_mut().and_then(|b| b.defs.used.get_mut(i)) {
+                    *u = true;
+                }
+                return match self.block_let(i) {
+                    Some((slot, ty)) => make(P::BlockLet(slot), ty),
+                    None => self.cycle(n, span),
+                };
+            }
+        }
+        if let Some(&i) = self.globals.index.get(n) {
+            if let Some(u) = self.globals.used.get_mut(i) {
+                *u = true;
+            }
+            return match self.global_let(i) {
+                Some((slot, ty)) => make(P::Let(slot), ty),
+                None => self.cycle(n, span),
+            };
+        }
+        if let Some(i) = self.schema.facts.field(n) {
+            let ty = self
+                .schema
+                .facts
+                .fields
+                .get(i)
+                .map(|f| f.ty.clone())
+                .unwrap_or(Type::Error);
+            return make(P::Fact(i as u32), ty);
+        }
+        // A variant of exactly one enum or ladder: `[low, high]`, `high == attribution`.
+        let mut owners = Vec::new();
+        for (i, e) in self.schema.enums.iter().enumerate() {
+            if let Some(v) = e.variants.iter().position(|v| v == n) {
+                owners.push((Type::Enum(i as u32), v));
+            }
+        }
+        for (i, l) in self.schema.ladders.iter().enumerate() {
+            if let Some(v) = l.rungs.iter().position(|r| r.name == n) {
+                owners.push((Type::Rung(i as u32), v));
+            }
+        }
+        if let [(ty, v)] = owners.as_slice() {
+            return make(P::Const(Value::Enum(*v as u32)), ty.clone());
+        }
+        let (src, s) = at(span);
+        let help = if owners.len() > 1 {
+            let types: Vec<String> = owners
+                .iter()
+                .map(|(t, _)| format!("`{}`", self.schema.show(t)))
+                .collect();
+            Some(format!(
+                "`{n}` is a value of several types ({}); compare it with a field of the type you mean",
+                types.join(", ")
+            ))
+        } else {
+            let scope = self.names_in_scope();
+            did_you_mean(n, scope.iter().map(String::as_str))
+        };
+        self.errors.push(CheckError::UnknownName {
+            src,
+            span: s,
+            name: n.to_string(),
+            help,
+        });
+        make(P::Const(Value::Bool(false)), Type::Error)
+    }
+
+    fn check_field_shadows(&mut self, n: &str, span: &Span) {
+        let hidden = if let Some(&i) = self.globals.index.get(n) {
+            self.globals
+                .decls
+                .get(i)
+                .map(|d| format!("the definition at {}", d.name.span.location()))
+        } else if self.schema.facts.field(n).is_some() {
+            Some("the fact of the same name".to_string())
+        } else {
+            None
+        };
+        if let Some(hidden) = hidden {
+            self.warn_shadow(span, n, "the field of the current item", &hidden);
+        }
+    }
+
+    fn cycle(&mut self, n: &str, span: &Span) -> Expr {
+        let start = self.in_progress.iter().position(|x| x == n).unwrap_or(0);
+        let mut path: Vec<String> = self
+            .in_progress
+            .iter()
+            .skip(start)
+            .map(|x| format!("`{x}`"))
+            .collect();
+        path.push(format!("`{n}`"));
+        let (src, s) = at(span);
+        self.errors.push(CheckError::LetCycle {
+            src,
+            span: s,
+            name: n.to_string(),
+            cycle: path.join(" → "),
+        });
+        Expr {
+            kind: P::Const(Value::Bool(false)),
+            ty: Type::Error,
+            span: span.clone(),
+        }
+    }
+
+    /// Every name a user could mean at this point.
+    fn names_in_scope(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for item in &self.items {
+            if let Type::Record(r) = &item.ty {
+                if let Some(rec) = self.schema.records.get(*r as usize) {
+                    out.extend(rec.fields.iter().map(|f| f.name.clone()));
+                }
+            }
+        }
+        if let Some(b) = &self.block {
+            out.push(b.subject.0.clone());
+            out.push(b.items.0.clone());
+            out.extend(b.defs.decls.iter().map(|d| d.name.name.clone()));
+        }
+        out.extend(self.globals.decls.iter().map(|d| d.name.name.clone()));
+        out.extend(self.schema.facts.fields.iter().map(|f| f.name.clone()));
+        for e in &self.schema.enums {
+            out.extend(e.variants.iter().cloned());
+        }
+        out
+    }
+
+    fn list(&mut self, items: &[ast::Expr], span: &Span, hint: Option<&Type>) -> Expr {
+        let mut elem_hint = hint.and_then(|h| h.element()).cloned();
+        let mut out = Vec::new();
+        for item in items {
+            let e = self.expr(item, elem_hint.as_ref());
+            match &elem_hint {
+                None => {
+                    if e.ty != Type::Error {
+                        elem_hint = Some(e.ty.clone());
+                    }
+                }
+                Some(want) => {
+                    if !compatible(want, &e.ty) {
+                        let want = want.clone();
+                        self.mismatch(
+                            &e,
+                            &want,
+                            None,
+                            Some("all items of a list have one type".into()),
+                        );
+                    }
+                }
+            }
+            out.push(e);
+        }
+        let ty = match elem_hint {
+            Some(t) => Type::List(Box::new(t)),
+            None if items.is_empty() => Type::EmptyList,
+            None => Type::Error,
+        };
+        Expr {
+            kind: P::List(out),
+            ty,
+            span: span.clone(),
+        }
+    }
+
+    fn field(&mut self, base: &ast::Expr, field: &ast::Ident, span: &Span) -> Expr {
+        let b = self.expr(base, None);
+        let (rec, on_list) = match &b.ty {
+            Type::Record(r) => (*r, false),
+            Type::List(t) => match **t {
+                Type::Record(r) => (r, true),
+                _ => return self.no_fields(b, field, span),
+            },
+            Type::Error => {
+                return Expr {
+                    kind: P::Const(Value::Bool(false)),
+                    ty: Type::Error,
+                    span: span.clone(),
+                };
+            }
+            Type::Optional(t) if matches!(**t, Type::Record(_)) => {
+                self.optional_error(&b, "a field of an optional record");
+                return Expr {
+                    kind: P::Const(Value::Bool(false)),
+                    ty: Type::Error,
+                    span: span.clone(),
+                };
+            }
+            _ => return self.no_fields(b, field, span),
+        };
+        let Some(record) = self.schema.records.get(rec as usize) else {
+            return Expr {
+                kind: P::Const(Value::Bool(false)),
+                ty: Type::Error,
+                span: span.clone(),
+            };
+        };
+        match record.field(&field.name) {
+            Some(i) => {
+                let fty = record
+                    .fields
+                    .get(i)
+                    .map(|f| f.ty.clone())
+                    .unwrap_or(Type::Error);
+                if on_list {
+                    Expr {
+                        kind: P::MapField(Box::new(b), i as u32),
+                        ty: Type::List(Box::new(fty)),
+                        span: span.clone(),
+                    }
+                } else {
+                    Expr {
+                        kind: P::Field(Box::new(b), i as u32),
+                        ty: fty,
+                        span: span.clone(),
+                    }
+                }
+            }
+            None => {
+                let (src, s) = at(&field.span);
+                let help = did_you_mean(&field.name, record.fields.iter().map(|f| f.name.as_str()))
+                    .or_else(|| {
+                        let all: Vec<String> = record
+                            .fields
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect();
+                        Some(format!(
+                            "the fields of `{}` are: {}",
+                            record.name,
+                            all.join(", ")
+                        ))
+                    });
+                self.errors.push(CheckError::UnknownField {
+                    src,
+                    span: s,
+                    field: field.name.clone(),
+                    ty: record.name.clone(),
+                    help,
+                });
+                Expr {
+                    kind: P::Const(Value::Bool(false)),
+                    ty: Type::Error,
+                    span: span.clone(),
+                }
+            }
+        }
+    }
+
+    fn no_fields(&mut self, b: Expr, field: &ast::Ident, span: &Span) -> Expr {
+        let (src, s) = at(&field.span);
+        self.errors.push(CheckError::UnknownField {
+            src,
+            span: s,
+            field: field.name.clone(),
+            ty: self.schema.show(&b.ty),
+            help: Some("only records (and lists of records) have fields".into()),
+        });
+        Expr {
+            kind: P::Const(Value::Bool(false)),
+            ty: Type::Error,
+            span: span.clone(),
+        }
+    }
+
+    fn call(&mut self, f: &ast::Ident, arg: &ast::Expr, span: &Span) -> Expr {
+        let a = self.expr(arg, None);
+        let err = |c: &mut Self, help: &str| {
+            if a.ty != Type::Error {
+                let found = c.schema.show(&a.ty);
+                let (src, s) = at(&a.span);
+                c.errors.push(CheckError::Mismatch {
+                    src,
+                    span: s,
+                    because: None,
+                    expected: help.to_string(),
+                    found: format!("`{found}`"),
+                    help: Some(format!("`{}` takes {help}", f.name)),
+                });
+            }
+        };
+        let elem = match &a.ty {
+            Type::List(t) => Some((**t).clone()),
+            Type::EmptyList => Some(Type::Error),
+            _ => None,
+        };
+        let (agg, ty) = match f.name.as_str() {
+            "count" => match elem {
+                Some(_) => (Aggregate::Count, Type::Int),
+                None => {
+                    err(self, "a list");
+                    (Aggregate::Count, Type::Int)
+                }
+            },
+            "sum" => match elem {
+                Some(t) if t.is_summable() || t == Type::Error => (Aggregate::Sum, t),
+                _ => {
+                    err(self, "a list of int, decimal or duration");
+                    (Aggregate::Sum, Type::Error)
+                }
+            },
+            "min" | "max" => {
+                let agg = if f.name == "min" {
+                    Aggregate::Min
+                } else {
+                    Aggregate::Max
+                };
+                match elem {
+                    Some(t) if t.is_ordered() => (agg, Type::Optional(Box::new(t))),
+                    Some(Type::Error) => (agg, Type::Error),
+                    _ => {
+                        err(
+                            self,
+                            "a list of ordered values (numbers, dates, durations, enums, strings)",
+                        );
+                        (agg, Type::Error)
+                    }
+                }
+            }
+            "distinct" => match elem {
+                Some(_) => (Aggregate::Distinct, a.ty.clone()),
+                None => {
+                    err(self, "a list");
+                    (Aggregate::Distinct, Type::Error)
+                }
+            },
+            "days" => {
+                if !matches!(a.ty, Type::Duration | Type::Error) {
+                    err(self, "a duration");
+                }
+                return Expr {
+                    kind: P::Days(Box::new(a)),
+                    ty: Type::Int,
+                    span: span.clone(),
+                };
+            }
+            other => {
+                let (src, s) = at(&f.span);
+                let help = did_you_mean(other, FUNCTIONS.iter().copied())
+                    .or_else(|| Some(format!("the functions are: {}", FUNCTIONS.join(", "))));
+                self.errors.push(CheckError::UnknownFunction {
+                    src,
+                    span: s,
+                    name: other.to_string(),
+                    help,
+                });
+                return Expr {
+                    kind: P::Const(Value::Bool(false)),
+                    ty: Type::Error,
+                    span: span.clone(),
+                };
+            }
+        };
+        Expr {
+            kind: P::Aggregate(agg, Box::new(a)),
+            ty,
+            span: span.clone(),
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinOp,
+        l: &ast::Expr,
+        r: &ast::Expr,
+        span: &Span,
+        hint: Option<&Type>,
+    ) -> Expr {
+        let make = |kind, ty| Expr {
+            kind,
+            ty,
+            span: span.clone(),
+        };
+        match op {
+            BinOp::And | BinOp::Or => {
+                let a = self.expr(l, Some(&Type::Bool));
+                let b = self.expr(r, Some(&Type::Bool));
+                let help = format!("both sides of `{}` must be true or false", op.as_str());
+                self.expect_type(&a, &Type::Bool, &help);
+                self.expect_type(&b, &Type::Bool, &help);
+                let kind = if op == BinOp::And {
+                    P::And(Box::new(a), Box::new(b))
+                } else {
+                    P::Or(Box::new(a), Box::new(b))
+                };
+                make(kind, Type::Bool)
+            }
+            BinOp::In | BinOp::NotIn => {
+                let a = self.expr(l, None);
+                let want = Type::List(Box::new(strip_optional(&a.ty).clone()));
+                let b = self.expr(r, Some(&want));
+                match &b.ty {
+                    Type::List(t) => {
+                        if !compatible(t, &a.ty) && !compatible(&a.ty, t) {
+                            let t = (**t).clone();
+                            let decl = self.declared_at(&b);
+                            self.mismatch(
+                                &a,
+                                &t,
+                                decl.as_ref(),
+                                Some("`in` looks for a value among items of the same type".into()),
+                            );
+                        }
+                    }
+                    Type::EmptyList | Type::Error => {}
+                    other => {
+                        let other = other.clone();
+                        self.not_a_list(&b.span, &other, "the right side of `in` must be a list");
+                    }
+                }
+                make(
+                    P::In(Box::new(a), Box::new(b), op == BinOp::NotIn),
+                    Type::Bool,
+                )
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.compare(op, l, r, span)
+            }
+            BinOp::Otherwise => {
+                let a = self.expr(
+                    l,
+                    hint.map(|h| Type::Optional(Box::new(h.clone()))).as_ref(),
+                );
+                let inner = match &a.ty {
+                    Type::Optional(t) => (**t).clone(),
+                    Type::Error => Type::Error,
+                    other => {
+                        let (src, s) = at(&a.span);
+                        let found = self.schema.show(other);
+                        self.errors.push(CheckError::Mismatch {
+                            src,
+                            span: s,
+                            because: None,
+                            expected: "an optional value".into(),
+                            found: format!("`{found}`, which is always present"),
+                            help: Some(
+                                "`otherwise` gives a value for an absent optional; remove it here"
+                                    .into(),
+                            ),
+                        });
+                        other.clone()
+                    }
+                };
+                let b = self.expr(r, Some(&inner));
+                if !compatible(&inner, &b.ty) {
+                    self.mismatch(
+                        &b,
+                        &inner,
+                        None,
+                        Some("the value after `otherwise` stands in for the absent one".into()),
+                    );
+                }
+                make(P::Otherwise(Box::new(a), Box::new(b)), inner)
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => self.arith(op, l, r, span),
+        }
+    }
+
+    fn compare(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, span: &Span) -> Expr {
+        let cmp = match op {
+            BinOp::Eq => CmpOp::Eq,
+            BinOp::Ne => CmpOp::Ne,
+            BinOp::Lt => CmpOp::Lt,
+            BinOp::Le => CmpOp::Le,
+            BinOp::Gt => CmpOp::Gt,
+            _ => CmpOp::Ge,
+        };
+        // Check the side that is not a bare name first, so the name can be
+        // read as a variant of the other side's enum.
+        let (a, b) = if matches!(l.kind, A::Name(_)) && !matches!(r.kind, A::Name(_)) {
+            let b = self.expr(r, None);
+            let a = self.expr(l, Some(&b.ty));
+            (a, b)
+        } else {
+            let a = self.expr(l, None);
+            let b = self.expr(r, Some(&a.ty));
+            (a, b)
+        };
+        let make = |a, b| Expr {
+            kind: P::Cmp(cmp, Box::new(a), Box::new(b)),
+            ty: Type::Bool,
+            span: span.clone(),
+        };
+        if a.ty == Type::Error || b.ty == Type::Error {
+            return make(a, b);
+        }
+        let optional_side = [&a, &b]
+            .into_iter()
+            .find(|s| matches!(s.ty, Type::Optional(_)))
+            .cloned();
+        if let Some(side) = optional_side {
+            self.optional_error(
+                &side,
+                &format!("`{}` compares present values", cmp.as_str()),
+            );
+            return make(a, b);
+        }
+        if !compatible(&a.ty, &b.ty) && !compatible(&b.ty, &a.ty) {
+            let decl = self.declared_at(&a);
+            self.mismatch(
+                &b,
+                &a.ty.clone(),
+                decl.as_ref(),
+                Some(format!(
+                    "both sides of `{}` must have the same type",
+                    cmp.as_str()
+                )),
+            );
+            return make(a, b);
+        }
+        let ordered = !matches!(cmp, CmpOp::Eq | CmpOp::Ne);
+        if ordered && !a.ty.is_ordered() {
+            let help = if a.ty == Type::Bool {
+                Some("`<` and `>` do not apply to true/false; did you mean `and` between two comparisons?".to_string())
+            } else {
+                Some(
+                    "`<`, `<=`, `>`, `>=` compare numbers, dates, durations, enums and strings"
+                        .to_string(),
+                )
+            };
+            let (at_, bt) = (a.ty.clone(), b.ty.clone());
+            self.bad_operands(span, cmp.as_str(), &at_, &bt, help);
+        }
+        make(a, b)
+    }
+
+    fn arith(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, span: &Span) -> Expr {
+        let a = self.expr(l, None);
+        let b = self.expr(r, None);
+        let aop = match op {
+            BinOp::Add => ArithOp::Add,
+            BinOp::Sub => ArithOp::Sub,
+            BinOp::Mul => ArithOp::Mul,
+            _ => ArithOp::Div,
+        };
+        use Type::*;
+        let ty = match (aop, &a.ty, &b.ty) {
+            (_, Error, _) | (_, _, Error) => Error,
+            (_, Int, Int) => Int,
+            (_, Int | Decimal, Int | Decimal) => Decimal,
+            (ArithOp::Add, Date, Duration)
+            | (ArithOp::Add, Duration, Date)
+            | (ArithOp::Sub, Date, Duration) => Date,
+            (ArithOp::Sub, Date, Date) => Duration,
+            (ArithOp::Add | ArithOp::Sub, Duration, Duration) => Duration,
+            (ArithOp::Mul, Duration, Int)
+            | (ArithOp::Mul, Int, Duration)
+            | (ArithOp::Div, Duration, Int) => Duration,
+            (_, at_, bt) => {
+                let (at_, bt) = (at_.clone(), bt.clone());
+                let help = match (&at_, &bt) {
+                    (Optional(_), _) | (_, Optional(_)) => {
+                        "one side may be absent; give it a value with `otherwise`".to_string()
+                    }
+                    (Date, Int) | (Int, Date) => {
+                        "add a duration to a date: `now - 365d`".to_string()
+                    }
+                    _ => "arithmetic applies to ints, decimals, dates and durations".to_string(),
+                };
+                self.bad_operands(span, aop.as_str(), &at_, &bt, Some(help));
+                Error
+            }
+        };
+        Expr {
+            kind: P::Arith(aop, Box::new(a), Box::new(b)),
+            ty,
+            span: span.clone(),
+        }
+    }
+}
+
+/// `optional T` → `T`.
+fn strip_optional(t: &Type) -> &Type {
+    match t {
+        Type::Optional(inner) => inner,
+        t => t,
+    }
+}
+
+/// Whether a value of type `found` can stand where `want` is expected.
+fn compatible(want: &Type, found: &Type) -> bool {
+    match (want, found) {
+        (Type::Error, _) | (_, Type::Error) => true,
+        (Type::List(_), Type::EmptyList) | (Type::EmptyList, Type::List(_)) => true,
+        (Type::Decimal, Type::Int) | (Type::Int, Type::Decimal) => true,
+        (Type::List(a), Type::List(b)) => compatible(a, b),
+        (Type::Optional(a), b) => compatible(a, b),
+        (a, b) => a == b,
+    }
+}

@@ -1,0 +1,85 @@
+//! Warnings over a checked program: things that are legal but likely wrong.
+
+use super::error::{CheckError, at};
+use crate::ast::Effect;
+use crate::program::{Expr, ExprKind, Program};
+use crate::value::Value;
+
+/// Warnings about rungs, conditions and forbids.
+pub fn lint(program: &Program) -> Vec<CheckError> {
+    let mut out = Vec::new();
+    for (li, ladder) in program.schema.ladders.iter().enumerate() {
+        if !program.blocks.iter().any(|b| b.ladder as usize == li) {
+            continue;
+        }
+        for (ri, rung) in ladder.rungs.iter().enumerate() {
+            if !super::recommends(program, li as u32, ri as u32) {
+                let (src, span) = at(&rung.span);
+                out.push(CheckError::UnreachableRung {
+                    src,
+                    span,
+                    rung: rung.name.clone(),
+                    ladder: ladder.name.clone(),
+                });
+            }
+        }
+    }
+    for block in &program.blocks {
+        for rule in &block.rules {
+            let Some(when) = &rule.when else { continue };
+            let constant = if is_constant(when) {
+                const_bool(when)
+            } else {
+                None
+            };
+            if let Some(value) = constant {
+                let (src, span) = at(&when.span);
+                out.push(CheckError::ConstantCondition { src, span, value });
+            }
+            if rule.effect == Effect::Forbid {
+                let reason = if constant == Some(false) {
+                    Some("its condition is always false".to_string())
+                } else if !(rule.lo..=rule.hi).any(|r| super::recommends(program, block.ladder, r))
+                {
+                    Some("no rule recommends the rungs it forbids".to_string())
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    let (src, span) = at(&rule.span);
+                    out.push(CheckError::DeadForbid { src, span, reason });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an expression reads nothing from the facts or the subject.
+fn is_constant(e: &Expr) -> bool {
+    use ExprKind::*;
+    match &e.kind {
+        Const(_) => true,
+        Fact(_) | Let(_) | BlockLet(_) | Local(_) => false,
+        Field(x, _)
+        | MapField(x, _)
+        | Not(x)
+        | Neg(x)
+        | IsPresent(x, _)
+        | Aggregate(_, x)
+        | Days(x) => is_constant(x),
+        List(xs) => xs.iter().all(is_constant),
+        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
+            is_constant(a) && is_constant(b)
+        }
+        Filter(a, b, _) | Quantified(_, a, b, _) => is_constant(a) && is_constant(b),
+    }
+}
+
+/// The value of a constant condition, if it can be computed without facts.
+fn const_bool(e: &Expr) -> Option<bool> {
+    match crate::eval::eval_constant(e) {
+        Some(Value::Bool(b)) => Some(b),
+        _ => None,
+    }
+}

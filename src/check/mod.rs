@@ -1,0 +1,610 @@
+//! Checking: AST → [`Program`].
+//!
+//! Resolves every name, type-checks every expression against the schema,
+//! orders definitions so each comes after what it uses (rejecting cycles), and
+//! reports every error of a run at once. An expression that fails to check gets
+//! the type [`Type::Error`], which absorbs further complaints, so one mistake
+//! gives one error.
+
+mod error;
+mod expr;
+mod lint;
+mod schema;
+pub mod suggest;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+pub use error::CheckError;
+use error::{at, did_you_mean};
+
+use crate::ast::{self, Decl, Effect, RungSpec};
+use crate::program::{self, Block, LetDef, Program, RuleDef, Warn};
+use crate::source::{SourceFile, Span};
+use crate::types::{Schema, Type};
+
+/// What the checker concluded: a program when there were no errors, and every
+/// diagnostic (errors and warnings) either way.
+#[derive(Debug)]
+pub struct Checked {
+    /// The program, when no error was found.
+    pub program: Option<Program>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<CheckError>,
+}
+
+/// Checks parsed files as one policy.
+pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
+    let (sources, asts): (Vec<_>, Vec<_>) = files.into_iter().unzip();
+    let mut errors = Vec::new();
+    let schema = schema::build(&asts, &mut errors);
+    let mut checker = Checker::new(&schema, &asts);
+    checker.errors = errors;
+    let lets = checker.global_lets();
+    let blocks = checker.blocks();
+    let warns = checker.warns();
+    let mut diagnostics = std::mem::take(&mut checker.errors);
+    let mut warnings = std::mem::take(&mut checker.warnings);
+    let unused: Vec<CheckError> = checker.unused_lets();
+    warnings.extend(unused);
+    let tests = asts
+        .iter()
+        .zip(&sources)
+        .flat_map(|(f, src)| {
+            f.decls.iter().filter_map(move |d| match d {
+                Decl::Test(t) => Some((t.clone(), Arc::clone(src))),
+                _ => None,
+            })
+        })
+        .collect();
+    let has_errors = diagnostics.iter().any(|d| !d.is_warning());
+    let program = Program {
+        schema,
+        lets,
+        blocks,
+        warns,
+        tests,
+        files: sources,
+        ast: asts,
+        _sealed: (),
+    };
+    warnings.extend(lint::lint(&program));
+    diagnostics.extend(warnings);
+    Checked {
+        program: (!has_errors).then_some(program),
+        diagnostics,
+    }
+}
+
+/// How far a definition has got.
+#[derive(Clone)]
+enum DefState {
+    Pending,
+    InProgress,
+    Done { index: u32, ty: Type },
+}
+
+/// A set of `let`s in one scope (global or one rules block).
+struct Defs<'a> {
+    decls: Vec<&'a ast::LetDecl>,
+    index: HashMap<&'a str, usize>,
+    state: Vec<DefState>,
+    used: Vec<bool>,
+    out: Vec<LetDef>,
+}
+
+impl<'a> Defs<'a> {
+    fn new(decls: Vec<&'a ast::LetDecl>, errors: &mut Vec<CheckError>) -> Self {
+        let mut index = HashMap::new();
+        let mut kept = Vec::new();
+        for d in decls {
+            if let Some(&first) = index.get(d.name.name.as_str()) {
+                let first: &ast::LetDecl = kept.get(first).copied().unwrap_or(d);
+                errors.push(schema::duplicate("definition", &d.name, &first.name.span));
+                continue;
+            }
+            index.insert(d.name.name.as_str(), kept.len());
+            kept.push(d);
+        }
+        let n = kept.len();
+        Defs {
+            decls: kept,
+            index,
+            state: vec![DefState::Pending; n],
+            used: vec![false; n],
+            out: Vec::new(),
+        }
+    }
+}
+
+/// The scope of a rules block while it is checked.
+struct BlockCtx<'a> {
+    subject: (String, Type),
+    items: (String, Type),
+    defs: Defs<'a>,
+}
+
+/// The item of a `where` or quantifier, in scope in its condition.
+struct ItemScope {
+    slot: u32,
+    ty: Type,
+}
+
+/// Checker state while walking declarations.
+pub(crate) struct Checker<'a> {
+    schema: &'a Schema,
+    asts: &'a [ast::File],
+    errors: Vec<CheckError>,
+    warnings: Vec<CheckError>,
+    globals: Defs<'a>,
+    block: Option<BlockCtx<'a>>,
+    items: Vec<ItemScope>,
+    next_slot: u32,
+    /// Names of definitions being checked, innermost last (for cycle messages).
+    in_progress: Vec<String>,
+    shadow_warned: HashSet<(String, usize)>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(schema: &'a Schema, asts: &'a [ast::File]) -> Self {
+        let decls = asts
+            .iter()
+            .flat_map(|f| &f.decls)
+            .filter_map(|d| if let Decl::Let(l) = d { Some(l) } else { None })
+            .collect();
+        let mut errors = Vec::new();
+        let globals = Defs::new(decls, &mut errors);
+        let mut c = Checker {
+            schema,
+            asts,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            globals,
+            block: None,
+            items: Vec::new(),
+            next_slot: 0,
+            in_progress: Vec::new(),
+            shadow_warned: HashSet::new(),
+        };
+        c.errors = errors;
+        c
+    }
+
+    fn global_lets(&mut self) -> Vec<LetDef> {
+        for i in 0..self.globals.decls.len() {
+            if let Some(d) = self.globals.decls.get(i) {
+                if let Some(fact) = self
+                    .schema
+                    .facts
+                    .fields
+                    .iter()
+                    .find(|f| f.name == d.name.name)
+                {
+                    self.warn_shadow(
+                        &d.name.span,
+                        &d.name.name,
+                        "this definition",
+                        &format!("the fact declared at {}", fact.span.location()),
+                    );
+                }
+            }
+            self.global_let(i);
+        }
+        std::mem::take(&mut self.globals.out)
+    }
+
+    /// Checks global definition `i` (if not done) and returns its slot and type.
+    fn global_let(&mut self, i: usize) -> Option<(u32, Type)> {
+        match self.globals.state.get(i)?.clone() {
+            DefState::Done { index, ty } => return Some((index, ty)),
+            DefState::InProgress => return None,
+            DefState::Pending => {}
+        }
+        let decl = *self.globals.decls.get(i)?;
+        if let Some(s) = self.globals.state.get_mut(i) {
+            *s = DefState::InProgress;
+        }
+        // A global definition is checked in the global scope, wherever it was first used.
+        let saved_block = self.block.take();
+        let saved_items = std::mem::take(&mut self.items);
+        let saved_slot = std::mem::replace(&mut self.next_slot, 0);
+        self.in_progress.push(decl.name.name.clone());
+        let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
+        self.in_progress.pop();
+        self.block = saved_block;
+        self.items = saved_items;
+        self.next_slot = saved_slot;
+        let index = self.globals.out.len() as u32;
+        let ty = value.ty.clone();
+        self.globals.out.push(LetDef {
+            name: decl.name.name.clone(),
+            value,
+            span: decl.span.clone(),
+        });
+        if let Some(s) = self.globals.state.get_mut(i) {
+            *s = DefState::Done {
+                index,
+                ty: ty.clone(),
+            };
+        }
+        Some((index, ty))
+    }
+
+    /// Checks definition `i` of the current block and returns its slot and type.
+    fn block_let(&mut self, i: usize) -> Option<(u32, Type)> {
+        let block = self.block.as_mut()?;
+        match block.defs.state.get(i)?.clone() {
+            DefState::Done { index, ty } => return Some((index, ty)),
+            DefState::InProgress => return None,
+            DefState::Pending => {}
+        }
+        let decl = *block.defs.decls.get(i)?;
+        if let Some(s) = block.defs.state.get_mut(i) {
+            *s = DefState::InProgress;
+        }
+        let saved_items = std::mem::take(&mut self.items);
+        let saved_slot = std::mem::replace(&mut self.next_slot, program::local::FIRST_FREE);
+        self.in_progress.push(decl.name.name.clone());
+        let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
+        self.in_progress.pop();
+        self.items = saved_items;
+        self.next_slot = saved_slot;
+        let block = self.block.as_mut()?;
+        let index = block.defs.out.len() as u32;
+        let ty = value.ty.clone();
+        block.defs.out.push(LetDef {
+            name: decl.name.name.clone(),
+            value,
+            span: decl.span.clone(),
+        });
+        if let Some(s) = block.defs.state.get_mut(i) {
+            *s = DefState::Done {
+                index,
+                ty: ty.clone(),
+            };
+        }
+        Some((index, ty))
+    }
+
+    fn blocks(&mut self) -> Vec<Block> {
+        let decls: Vec<&'a ast::RulesDecl> = self
+            .asts
+            .iter()
+            .flat_map(|f| &f.decls)
+            .filter_map(|d| {
+                if let Decl::Rules(r) = d {
+                    Some(r)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut names: HashMap<(u32, String), Span> = HashMap::new();
+        decls
+            .into_iter()
+            .filter_map(|d| self.block(d, &mut names))
+            .collect()
+    }
+
+    fn block(
+        &mut self,
+        d: &'a ast::RulesDecl,
+        names: &mut HashMap<(u32, String), Span>,
+    ) -> Option<Block> {
+        let ladder = self.ladder_index(&d.ladder);
+        self.next_slot = program::local::FIRST_FREE;
+        let source = self.expr(&d.source, None);
+        let elem = match &source.ty {
+            Type::List(t) => (**t).clone(),
+            Type::Error => Type::Error,
+            other => {
+                self.not_a_list(
+                    &d.source.span,
+                    other,
+                    "rules group a list, e.g. `in incidents grouped by victim`",
+                );
+                Type::Error
+            }
+        };
+        // The key is evaluated with the item in scope.
+        let slot = program::local::FIRST_FREE;
+        self.items.push(ItemScope {
+            slot,
+            ty: elem.clone(),
+        });
+        self.next_slot = slot + 1;
+        let key = self.expr(&d.key, None);
+        self.items.pop();
+        let subject_ty = match &key.ty {
+            Type::Optional(t) => (**t).clone(),
+            t => t.clone(),
+        };
+        if !matches!(
+            subject_ty,
+            Type::Str
+                | Type::Int
+                | Type::Date
+                | Type::Enum(_)
+                | Type::Rung(_)
+                | Type::Bool
+                | Type::Error
+        ) {
+            let (src, span) = at(&d.key.span);
+            self.errors.push(CheckError::GroupKey {
+                src,
+                span,
+                ty: self.schema.show(&key.ty),
+            });
+        }
+        let mut errs = Vec::new();
+        let defs = Defs::new(d.lets.iter().collect(), &mut errs);
+        self.errors.extend(errs);
+        self.block = Some(BlockCtx {
+            subject: (d.subject.name.clone(), subject_ty),
+            items: (d.items.name.clone(), Type::List(Box::new(elem))),
+            defs,
+        });
+        self.next_slot = program::local::FIRST_FREE;
+        for l in &d.lets {
+            if let Some(&i) = self.globals.index.get(l.name.name.as_str()) {
+                if let Some(g) = self.globals.decls.get(i) {
+                    let hidden = format!("the definition at {}", g.name.span.location());
+                    self.warn_shadow(
+                        &l.name.span,
+                        &l.name.name,
+                        "this block's definition",
+                        &hidden,
+                    );
+                }
+            }
+        }
+        let n = self.block.as_ref().map_or(0, |b| b.defs.decls.len());
+        for i in 0..n {
+            self.block_let(i);
+        }
+        let rules = d
+            .rules
+            .iter()
+            .filter_map(|r| self.rule(r, ladder, names))
+            .collect();
+        let block = self.block.take()?;
+        for (i, used) in block.defs.used.iter().enumerate() {
+            if !used {
+                if let Some(decl) = block.defs.decls.get(i) {
+                    let (src, span) = at(&decl.name.span);
+                    self.warnings.push(CheckError::UnusedLet {
+                        src,
+                        span,
+                        name: decl.name.name.clone(),
+                    });
+                }
+            }
+        }
+        Some(Block {
+            ladder: ladder?,
+            subject: d.subject.name.clone(),
+            items: d.items.name.clone(),
+            source,
+            key,
+            lets: block.defs.out,
+            rules,
+            span: d.span.clone(),
+        })
+    }
+
+    fn ladder_index(&mut self, id: &ast::Ident) -> Option<u32> {
+        let pos = self.schema.ladders.iter().position(|l| l.name == id.name);
+        if pos.is_none() {
+            let (src, span) = at(&id.span);
+            let help = did_you_mean(
+                &id.name,
+                self.schema.ladders.iter().map(|l| l.name.as_str()),
+            )
+            .or_else(|| Some("declare it with `ladder NAME { rung \"description\" ... }`".into()));
+            self.errors.push(CheckError::UnknownLadder {
+                src,
+                span,
+                name: id.name.clone(),
+                help,
+            });
+        }
+        pos.map(|p| p as u32)
+    }
+
+    fn rung_index(&mut self, ladder: u32, id: &ast::Ident) -> Option<u32> {
+        let l = self.schema.ladders.get(ladder as usize)?;
+        let pos = l.rungs.iter().position(|r| r.name == id.name);
+        if pos.is_none() {
+            let (src, span) = at(&id.span);
+            let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
+                .or_else(|| Some(format!("the rungs of `{}` are: {}", l.name, rung_list(l))));
+            self.errors.push(CheckError::UnknownRung {
+                src,
+                span,
+                name: id.name.clone(),
+                ladder: l.name.clone(),
+                help,
+            });
+        }
+        pos.map(|p| p as u32)
+    }
+
+    fn rule(
+        &mut self,
+        r: &ast::Rule,
+        ladder: Option<u32>,
+        names: &mut HashMap<(u32, String), Span>,
+    ) -> Option<RuleDef> {
+        let when = r.when.as_ref().map(|w| {
+            self.next_slot = program::local::FIRST_FREE;
+            let e = self.expr(w, Some(&Type::Bool));
+            self.expect_type(&e, &Type::Bool, "a rule's condition must be true or false");
+            e
+        });
+        let ladder = ladder?;
+        let (lo, hi) = match &r.rungs {
+            RungSpec::One(id) => {
+                let i = self.rung_index(ladder, id);
+                (i, i)
+            }
+            RungSpec::AndAbove(id) => {
+                let top = self
+                    .schema
+                    .ladders
+                    .get(ladder as usize)
+                    .map_or(0, |l| l.rungs.len().saturating_sub(1));
+                (self.rung_index(ladder, id), Some(top as u32))
+            }
+            RungSpec::AndBelow(id) => (Some(0), self.rung_index(ladder, id)),
+            RungSpec::Range(a, b) => {
+                let (lo, hi) = (self.rung_index(ladder, a), self.rung_index(ladder, b));
+                if let (Some(l), Some(h)) = (lo, hi) {
+                    if l > h {
+                        let (src, span) = at(&a.span.to(&b.span));
+                        self.errors.push(CheckError::RungOrder {
+                            src,
+                            span,
+                            from: a.name.clone(),
+                            to: b.name.clone(),
+                        });
+                        return None;
+                    }
+                }
+                (lo, hi)
+            }
+        };
+        let (lo, hi) = (lo?, hi?);
+        let name = match &r.label {
+            Some(l) => l.name.clone(),
+            None => {
+                let rung = self
+                    .schema
+                    .ladders
+                    .get(ladder as usize)
+                    .and_then(|l| l.rungs.get(lo as usize));
+                let base = format!(
+                    "{} {}",
+                    r.effect.as_str(),
+                    rung.map_or("?", |r| r.name.as_str())
+                );
+                let mut name = base.clone();
+                let mut n = 2;
+                while names.contains_key(&(ladder, name.clone())) {
+                    name = format!("{base} #{n}");
+                    n += 1;
+                }
+                name
+            }
+        };
+        let label_span = r.label.as_ref().map_or(&r.effect_span, |l| &l.span);
+        if let Some(first) = names.get(&(ladder, name.clone())) {
+            let id = ast::Ident {
+                name: name.clone(),
+                span: label_span.clone(),
+            };
+            self.errors.push(schema::duplicate("rule", &id, first));
+        } else {
+            names.insert((ladder, name.clone()), label_span.clone());
+        }
+        Some(RuleDef {
+            name,
+            effect: r.effect,
+            lo,
+            hi,
+            when,
+            because: r.because.value.clone(),
+            cites: r.cites.as_ref().map(|c| c.value.clone()),
+            span: r.span.clone(),
+        })
+    }
+
+    fn warns(&mut self) -> Vec<Warn> {
+        let decls: Vec<&'a ast::WarnDecl> = self
+            .asts
+            .iter()
+            .flat_map(|f| &f.decls)
+            .filter_map(|d| if let Decl::Warn(w) = d { Some(w) } else { None })
+            .collect();
+        decls
+            .into_iter()
+            .map(|w| {
+                self.next_slot = 0;
+                let items = self.expr(&w.items, None);
+                if !matches!(items.ty, Type::List(_) | Type::Error) {
+                    let ty = items.ty.clone();
+                    self.not_a_list(
+                        &w.items.span,
+                        &ty,
+                        "`warn` takes a list: `warn incidents where date > now because \"...\"`",
+                    );
+                }
+                Warn {
+                    items,
+                    because: w.because.value.clone(),
+                    span: w.span.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn unused_lets(&self) -> Vec<CheckError> {
+        self.globals
+            .decls
+            .iter()
+            .zip(&self.globals.used)
+            .filter(|(_, used)| !**used)
+            .map(|(d, _)| {
+                let (src, span) = at(&d.name.span);
+                CheckError::UnusedLet {
+                    src,
+                    span,
+                    name: d.name.name.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn warn_shadow(&mut self, span: &Span, name: &str, meaning: &str, hidden: &str) {
+        if self.shadow_warned.insert((name.to_string(), span.start)) {
+            let (src, s) = at(span);
+            self.warnings.push(CheckError::Shadowed {
+                src,
+                span: s,
+                name: name.to_string(),
+                meaning: meaning.to_string(),
+                hidden: hidden.to_string(),
+            });
+        }
+    }
+}
+
+/// `a, b, c`: the rungs of a ladder.
+fn rung_list(l: &crate::types::Ladder) -> String {
+    l.rungs
+        .iter()
+        .map(|r| format!("`{}`", r.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether an effect/rung pair is reachable; used by lints.
+pub(crate) fn recommends(program: &Program, ladder: u32, rung: u32) -> bool {
+    program
+        .blocks
+        .iter()
+        .filter(|b| b.ladder == ladder)
+        .flat_map(|b| &b.rules)
+        .any(|r| {
+            r.effect == Effect::Recommend
+                && r.lo <= rung
+                && rung <= r.hi
+                && !is_const_false(r.when.as_ref())
+        })
+}
+
+fn is_const_false(e: Option<&program::Expr>) -> bool {
+    matches!(
+        e.map(|e| &e.kind),
+        Some(program::ExprKind::Const(crate::value::Value::Bool(false)))
+    )
+}

@@ -1,0 +1,86 @@
+//! The decision: what rung evaluation concludes, in the stable JSON shape of
+//! DESIGN.md. Field order here is the JSON key order.
+
+use serde::Serialize;
+
+/// Everything an evaluation concludes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evaluation {
+    /// One decision per ladder and subject, by ladder (declaration order) then subject (byte order).
+    pub decisions: Vec<Decision>,
+    /// Warnings from `warn` declarations about the facts.
+    pub warnings: Vec<FactWarning>,
+    /// Failures that prevented deciding a whole ladder (the grouped list could not be computed).
+    pub errors: Vec<RuleError>,
+}
+
+/// Whether a decision can be relied on.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every rule that could change the outcome was evaluated.
+    Complete,
+    /// A failing rule could have changed the outcome.
+    Indeterminate,
+}
+
+/// The decision for one subject on one ladder.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Decision {
+    /// Ladder name.
+    pub ladder: String,
+    /// Subject (the group key).
+    pub subject: String,
+    /// `complete` or `indeterminate`.
+    pub status: Status,
+    /// Highest recommended rung.
+    pub top: Option<String>,
+    /// Recommended rungs, in ladder order, never forbidden ones.
+    pub recommended: Vec<String>,
+    /// Every rung a forbid rule hit, in ladder order.
+    pub forbidden: Vec<String>,
+    /// Rules that fired, by rung then effect then declaration order.
+    pub reasons: Vec<Reason>,
+    /// Rules that failed for this subject.
+    pub errors: Vec<RuleError>,
+}
+
+/// A rule that fired, for one rung.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reason {
+    /// The rung concerned.
+    pub rung: String,
+    /// `recommend` or `forbid`.
+    pub effect: String,
+    /// The rule's name.
+    pub rule: String,
+    /// Its justification.
+    pub because: String,
+    /// Its citation, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cites: Option<String>,
+}
+
+/// A rule (or a grouping) that failed at run time.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleError {
+    /// The rule's name (or `rules <ladder>` for a grouping).
+    pub rule: String,
+    /// `recommend`, `forbid` or `group`.
+    pub effect: String,
+    /// Rungs the rule concerns.
+    pub rungs: Vec<String>,
+    /// What failed.
+    pub message: String,
+    /// `file:line:col` of the failing expression.
+    pub location: String,
+}
+
+/// A `warn` declaration that matched an item of the facts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FactWarning {
+    /// The warning text.
+    pub message: String,
+    /// The item, e.g. `id "ALB-5"` or `item 3`.
+    pub item: String,
+}

@@ -1,0 +1,116 @@
+//! Every diagnostic rung can emit, and how they are rendered.
+//!
+//! Errors are data in the core (one enum per pipeline stage); this module
+//! gathers them under one type and renders them at the edge: graphical with
+//! or without colour (miette), or plain text.
+
+use std::fmt::Write as _;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Severity};
+use thiserror::Error;
+
+use crate::check::CheckError;
+use crate::eval::EvalReport;
+use crate::facts::FactsError;
+use crate::syntax::SyntaxError;
+
+/// A diagnostic from any stage.
+#[derive(Debug, Error, Diagnostic)]
+pub enum Diag {
+    /// Reading a file failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Io(#[from] IoError),
+    /// The text does not parse.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(#[from] SyntaxError),
+    /// The policy does not check (or a warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Check(#[from] CheckError),
+    /// The facts do not fit the schema.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Facts(#[from] FactsError),
+    /// A rule failed at run time.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Eval(#[from] EvalReport),
+}
+
+impl Diag {
+    /// Whether this is only a warning (or advice).
+    pub fn is_warning(&self) -> bool {
+        matches!(self.severity(), Some(Severity::Warning | Severity::Advice))
+    }
+}
+
+/// A file or directory that could not be read.
+#[derive(Debug, Error, Diagnostic)]
+pub enum IoError {
+    /// `rung check missing.rung`
+    #[error("cannot read `{path}`: {message}")]
+    #[diagnostic(code(rung::io::read), help("check the path and its permissions"))]
+    Read {
+        /// The path as given.
+        path: String,
+        /// The system's reason.
+        message: String,
+    },
+    /// `rung check empty-dir/`
+    #[error("no `.rung` files in `{path}`")]
+    #[diagnostic(
+        code(rung::io::empty),
+        help("a policy directory holds one or more `.rung` files")
+    )]
+    NoPolicyFiles {
+        /// The directory.
+        path: String,
+    },
+}
+
+/// How diagnostics are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Graphical, with colour.
+    Color,
+    /// Graphical, without colour (pipes, `NO_COLOR`, snapshots).
+    NoColor,
+}
+
+/// Renders diagnostics, one after another, ending with a summary count.
+pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
+    let theme = match style {
+        Style::Color => GraphicalTheme::unicode(),
+        Style::NoColor => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let mut s = String::new();
+        if handler.render_report(&mut s, d).is_err() {
+            let _ = writeln!(s, "{d}");
+        }
+        out.push_str(&s);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `2 errors, 1 warning` (empty when there are none).
+pub fn summary(diags: &[Diag]) -> String {
+    let warnings = diags.iter().filter(|d| d.is_warning()).count();
+    let errors = diags.len() - warnings;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => String::new(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}

@@ -1,0 +1,78 @@
+//! Run-time errors: on facts that pass the schema, a checked policy can only
+//! fail on arithmetic.
+
+use std::fmt;
+
+use crate::source::Span;
+
+/// What went wrong while evaluating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalErrorKind {
+    /// `i64` overflow, e.g. `9223372036854775807 + 1`.
+    Overflow(&'static str),
+    /// `x / 0`.
+    DivisionByZero,
+    /// A date before year 1 or after 9999, e.g. `now + 1000000000d`.
+    DateOutOfRange,
+}
+
+/// A run-time error with the expression that raised it.
+#[derive(Debug, Clone)]
+pub struct EvalError {
+    /// What went wrong.
+    pub kind: EvalErrorKind,
+    /// The failing expression.
+    pub span: Span,
+}
+
+impl EvalError {
+    pub(crate) fn new(kind: EvalErrorKind, span: &Span) -> Self {
+        EvalError {
+            kind,
+            span: span.clone(),
+        }
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            EvalErrorKind::Overflow(what) => {
+                write!(f, "{what} overflows in `{}`", self.span.text())
+            }
+            EvalErrorKind::DivisionByZero => {
+                write!(f, "division by zero in `{}`", self.span.text())
+            }
+            EvalErrorKind::DateOutOfRange => {
+                write!(f, "date out of range in `{}`", self.span.text())
+            }
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// A run-time error as a miette report, pointing into the policy.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(
+    code(rung::eval::arithmetic),
+    help("the rule's result is unknown for this subject; guard the arithmetic or fix the facts")
+)]
+pub struct EvalReport {
+    #[source_code]
+    src: miette::NamedSource<std::sync::Arc<str>>,
+    #[label("fails here")]
+    span: miette::SourceSpan,
+    message: String,
+}
+
+impl From<&EvalError> for EvalReport {
+    fn from(e: &EvalError) -> Self {
+        EvalReport {
+            src: e.span.named_source(),
+            span: e.span.source_span(),
+            message: e.to_string(),
+        }
+    }
+}

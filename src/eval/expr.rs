@@ -1,0 +1,374 @@
+//! The interpreter: one checked expression → one value.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+
+use super::error::{EvalError, EvalErrorKind};
+use crate::ast::Quantifier;
+use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind};
+use crate::value::{Key, Value, date_in_range};
+
+/// Result of evaluating an expression.
+pub type EvalResult = Result<Value, EvalError>;
+
+/// What an expression can read: facts, definitions and local slots.
+pub struct Env<'a> {
+    /// Top-level facts by index.
+    pub facts: &'a [Value],
+    /// Global definitions, already evaluated.
+    pub lets: &'a [EvalResult],
+    /// The current block's definitions, evaluated so far.
+    pub block_lets: Vec<EvalResult>,
+    /// Local slots.
+    pub locals: Vec<Value>,
+}
+
+impl Env<'_> {
+    fn set_local(&mut self, slot: u32, v: Value) {
+        let i = slot as usize;
+        if i >= self.locals.len() {
+            self.locals.resize(i + 1, Value::Absent);
+        }
+        if let Some(x) = self.locals.get_mut(i) {
+            *x = v;
+        }
+    }
+
+    /// Evaluates `e`.
+    pub fn eval(&mut self, e: &Expr) -> EvalResult {
+        match &e.kind {
+            ExprKind::Const(v) => Ok(v.clone()),
+            ExprKind::Fact(i) => Ok(self
+                .facts
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or(Value::Absent)),
+            ExprKind::Let(i) => self
+                .lets
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or(Ok(Value::Absent)),
+            ExprKind::BlockLet(i) => self
+                .block_lets
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or(Ok(Value::Absent)),
+            ExprKind::Local(i) => Ok(self
+                .locals
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or(Value::Absent)),
+            ExprKind::Field(base, i) => Ok(field(&self.eval(base)?, *i)),
+            ExprKind::MapField(base, i) => {
+                let list = self.eval(base)?;
+                let items: Vec<Value> = list_items(&list).iter().map(|r| field(r, *i)).collect();
+                Ok(Value::List(items.into()))
+            }
+            ExprKind::List(items) => {
+                let vals = items
+                    .iter()
+                    .map(|x| self.eval(x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Value::List(vals.into()))
+            }
+            ExprKind::Not(x) => Ok(Value::Bool(!truthy(&self.eval(x)?))),
+            ExprKind::Neg(x) => neg(self.eval(x)?, &e.span),
+            ExprKind::And(a, b) => {
+                if !truthy(&self.eval(a)?) {
+                    return Ok(Value::Bool(false));
+                }
+                Ok(Value::Bool(truthy(&self.eval(b)?)))
+            }
+            ExprKind::Or(a, b) => {
+                if truthy(&self.eval(a)?) {
+                    return Ok(Value::Bool(true));
+                }
+                Ok(Value::Bool(truthy(&self.eval(b)?)))
+            }
+            ExprKind::Cmp(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                Ok(Value::Bool(compare(*op, &x, &y)))
+            }
+            ExprKind::In(a, b, negated) => {
+                let x = self.eval(a)?;
+                let list = self.eval(b)?;
+                let found = list_items(&list).iter().any(|y| equal(&x, y));
+                Ok(Value::Bool(found != *negated))
+            }
+            ExprKind::Arith(op, a, b) => arith(*op, self.eval(a)?, self.eval(b)?, &e.span),
+            ExprKind::IsPresent(x, present) => {
+                Ok(Value::Bool((self.eval(x)? != Value::Absent) == *present))
+            }
+            ExprKind::Otherwise(a, b) => match self.eval(a)? {
+                Value::Absent => self.eval(b),
+                v => Ok(v),
+            },
+            ExprKind::Filter(list, cond, slot) => {
+                let list = self.eval(list)?;
+                let mut out = Vec::new();
+                for item in list_items(&list).iter() {
+                    self.set_local(*slot, item.clone());
+                    if truthy(&self.eval(cond)?) {
+                        out.push(item.clone());
+                    }
+                }
+                Ok(Value::List(out.into()))
+            }
+            ExprKind::Quantified(q, list, cond, slot) => {
+                let list = self.eval(list)?;
+                for item in list_items(&list).iter() {
+                    self.set_local(*slot, item.clone());
+                    let holds = truthy(&self.eval(cond)?);
+                    match (q, holds) {
+                        (Quantifier::Any, true) => return Ok(Value::Bool(true)),
+                        (Quantifier::All, false) | (Quantifier::No, true) => {
+                            return Ok(Value::Bool(false));
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(Value::Bool(!matches!(q, Quantifier::Any)))
+            }
+            ExprKind::Aggregate(agg, x) => {
+                // `count(list where c)` counts without building the list.
+                if let (Aggregate::Count, ExprKind::Filter(list, cond, slot)) = (agg, &x.kind) {
+                    let list = self.eval(list)?;
+                    let mut n: i64 = 0;
+                    for item in list_items(&list).iter() {
+                        self.set_local(*slot, item.clone());
+                        if truthy(&self.eval(cond)?) {
+                            n += 1;
+                        }
+                    }
+                    return Ok(Value::Int(n));
+                }
+                let v = self.eval(x)?;
+                aggregate(*agg, &v, &e.span, &e.ty)
+            }
+            ExprKind::Days(x) => match self.eval(x)? {
+                Value::Duration(d) => Ok(Value::Int(d)),
+                v => Ok(v),
+            },
+        }
+    }
+}
+
+/// The items of a list value (empty for anything else).
+pub fn list_items(v: &Value) -> &[Value] {
+    match v {
+        Value::List(l) => l,
+        _ => &[],
+    }
+}
+
+fn field(v: &Value, i: u32) -> Value {
+    match v {
+        Value::Record(fields) => fields.get(i as usize).cloned().unwrap_or(Value::Absent),
+        _ => Value::Absent,
+    }
+}
+
+/// Whether a condition's value is `true`.
+pub fn truthy(v: &Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+fn neg(v: Value, span: &crate::source::Span) -> EvalResult {
+    let overflow = || EvalError::new(EvalErrorKind::Overflow("negation"), span);
+    Ok(match v {
+        Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
+        Value::Decimal(d) => Value::Decimal(-d),
+        Value::Duration(d) => Value::Duration(d.checked_neg().ok_or_else(overflow)?),
+        other => other,
+    })
+}
+
+/// Order of two values of one type (ints and decimals mix).
+pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y),
+        (Value::Int(x), Value::Decimal(y)) => Decimal::from(*x).cmp(y),
+        (Value::Decimal(x), Value::Int(y)) => x.cmp(&Decimal::from(*y)),
+        (Value::Str(x), Value::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
+        (Value::Enum(x), Value::Enum(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => return None,
+    })
+}
+
+/// Equality as the language defines it (`1 == 1.0`).
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match order(a, b) {
+        Some(o) => o == Ordering::Equal,
+        None => Key::of(a) == Key::of(b),
+    }
+}
+
+/// Applies a comparison operator.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
+    match op {
+        CmpOp::Eq => equal(a, b),
+        CmpOp::Ne => !equal(a, b),
+        _ => match order(a, b) {
+            Some(o) => match op {
+                CmpOp::Lt => o == Ordering::Less,
+                CmpOp::Le => o != Ordering::Greater,
+                CmpOp::Gt => o == Ordering::Greater,
+                _ => o != Ordering::Less,
+            },
+            None => false,
+        },
+    }
+}
+
+fn to_decimal(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Int(i) => Some(Decimal::from(*i)),
+        Value::Decimal(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Checked arithmetic over ints, decimals, dates and durations.
+pub fn arith(op: ArithOp, a: Value, b: Value, span: &crate::source::Span) -> EvalResult {
+    let err = |k| EvalError::new(k, span);
+    let overflow = |what| move || err(EvalErrorKind::Overflow(what));
+    let date = |d: i64| -> EvalResult {
+        if date_in_range(d) {
+            Ok(Value::Date(d as i32))
+        } else {
+            Err(err(EvalErrorKind::DateOutOfRange))
+        }
+    };
+    match (op, &a, &b) {
+        (_, Value::Int(x), Value::Int(y)) => {
+            let (x, y) = (*x, *y);
+            let r = match op {
+                ArithOp::Add => x.checked_add(y),
+                ArithOp::Sub => x.checked_sub(y),
+                ArithOp::Mul => x.checked_mul(y),
+                ArithOp::Div => {
+                    if y == 0 {
+                        return Err(err(EvalErrorKind::DivisionByZero));
+                    }
+                    x.checked_div(y)
+                }
+            };
+            r.map(Value::Int).ok_or_else(overflow("integer arithmetic"))
+        }
+        (ArithOp::Add, Value::Date(d), Value::Duration(n))
+        | (ArithOp::Add, Value::Duration(n), Value::Date(d)) => date(
+            i64::from(*d)
+                .checked_add(*n)
+                .ok_or_else(overflow("date arithmetic"))?,
+        ),
+        (ArithOp::Sub, Value::Date(d), Value::Duration(n)) => date(
+            i64::from(*d)
+                .checked_sub(*n)
+                .ok_or_else(overflow("date arithmetic"))?,
+        ),
+        (ArithOp::Sub, Value::Date(x), Value::Date(y)) => {
+            Ok(Value::Duration(i64::from(*x) - i64::from(*y)))
+        }
+        (_, Value::Duration(x), Value::Duration(y)) => {
+            let r = if op == ArithOp::Add {
+                x.checked_add(*y)
+            } else {
+                x.checked_sub(*y)
+            };
+            r.map(Value::Duration)
+                .ok_or_else(overflow("duration arithmetic"))
+        }
+        (ArithOp::Mul, Value::Duration(x), Value::Int(y))
+        | (ArithOp::Mul, Value::Int(y), Value::Duration(x)) => x
+            .checked_mul(*y)
+            .map(Value::Duration)
+            .ok_or_else(overflow("duration arithmetic")),
+        (ArithOp::Div, Value::Duration(x), Value::Int(y)) => {
+            if *y == 0 {
+                return Err(err(EvalErrorKind::DivisionByZero));
+            }
+            x.checked_div(*y)
+                .map(Value::Duration)
+                .ok_or_else(overflow("duration arithmetic"))
+        }
+        _ => {
+            let (Some(x), Some(y)) = (to_decimal(&a), to_decimal(&b)) else {
+                return Ok(Value::Absent);
+            };
+            let r = match op {
+                ArithOp::Add => x.checked_add(y),
+                ArithOp::Sub => x.checked_sub(y),
+                ArithOp::Mul => x.checked_mul(y),
+                ArithOp::Div => {
+                    if y.is_zero() {
+                        return Err(err(EvalErrorKind::DivisionByZero));
+                    }
+                    x.checked_div(y)
+                }
+            };
+            r.map(Value::Decimal)
+                .ok_or_else(overflow("decimal arithmetic"))
+        }
+    }
+}
+
+/// `count`, `sum`, `min`, `max`, `distinct` over a list value.
+pub fn aggregate(
+    agg: Aggregate,
+    v: &Value,
+    span: &crate::source::Span,
+    ty: &crate::types::Type,
+) -> EvalResult {
+    let items = list_items(v);
+    match agg {
+        Aggregate::Count => Ok(Value::Int(items.len() as i64)),
+        Aggregate::Sum => {
+            let mut acc: Option<Value> = None;
+            for x in items {
+                acc = Some(match acc {
+                    None => x.clone(),
+                    Some(a) => arith(ArithOp::Add, a, x.clone(), span)?,
+                });
+            }
+            Ok(acc.unwrap_or(match ty {
+                crate::types::Type::Duration => Value::Duration(0),
+                crate::types::Type::Decimal => Value::Decimal(Decimal::ZERO),
+                _ => Value::Int(0),
+            }))
+        }
+        Aggregate::Min | Aggregate::Max => {
+            let mut best: Option<&Value> = None;
+            for x in items {
+                best = match best {
+                    None => Some(x),
+                    Some(b) => {
+                        let o = order(x, b).unwrap_or(Ordering::Equal);
+                        let better = if agg == Aggregate::Min {
+                            o == Ordering::Less
+                        } else {
+                            o == Ordering::Greater
+                        };
+                        Some(if better { x } else { b })
+                    }
+                };
+            }
+            Ok(best.cloned().unwrap_or(Value::Absent))
+        }
+        Aggregate::Distinct => {
+            let mut seen = HashSet::new();
+            let out: Vec<Value> = items
+                .iter()
+                .filter(|x| seen.insert(Key::of(x)))
+                .cloned()
+                .collect();
+            Ok(Value::List(Rc::from(out)))
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Evaluation: a checked [`Program`] and loaded [`Facts`] → [`Evaluation`].
+//!
+//! Global definitions are evaluated once, in dependency order; each rules
+//! block groups its list by hashing the key, then evaluates its definitions
+//! once per subject and every rule's condition. A rule that fails is recorded
+//! in the decision, never dropped: the decision becomes `indeterminate` when
+//! the failure could change its outcome.
+
+mod error;
+pub mod explain;
+mod expr;
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+pub use error::{EvalError, EvalErrorKind, EvalReport};
+pub use expr::{Env, EvalResult, list_items, truthy};
+
+use crate::ast::Effect;
+use crate::decision::{Decision, Evaluation, FactWarning, Reason, RuleError, Status};
+use crate::facts::Facts;
+use crate::program::{Block, Expr, Program, RuleDef, local};
+use crate::types::Type;
+use crate::value::{Key, Value};
+
+/// Evaluates every ladder of `program` against `facts`.
+pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
+    let lets = global_lets(program, facts);
+    let mut out = Evaluation {
+        decisions: Vec::new(),
+        warnings: warnings(program, facts, &lets),
+        errors: Vec::new(),
+    };
+    let mut acc: BTreeMap<(u32, String), Vec<(&RuleDef, Result<bool, EvalError>)>> =
+        BTreeMap::new();
+    for block in &program.blocks {
+        let mut env = Env {
+            facts: &facts.values,
+            lets: &lets,
+            block_lets: Vec::new(),
+            locals: Vec::new(),
+        };
+        let groups = match groups(&mut env, block) {
+            Ok(g) => g,
+            Err(e) => {
+                out.errors.push(group_error(program, block, &e));
+                continue;
+            }
+        };
+        for group in groups {
+            let subject = subject_name(program, block, &group.key);
+            enter(&mut env, block, group.key, group.items);
+            let outcomes = acc.entry((block.ladder, subject)).or_default();
+            for rule in &block.rules {
+                outcomes.push((rule, condition(&mut env, rule.when.as_ref())));
+            }
+        }
+    }
+    for ((ladder, subject), outcomes) in acc {
+        out.decisions
+            .push(decide(program, ladder, subject, &outcomes));
+    }
+    out
+}
+
+/// Evaluates every global definition, in order.
+pub fn global_lets(program: &Program, facts: &Facts) -> Vec<EvalResult> {
+    let mut lets: Vec<EvalResult> = Vec::with_capacity(program.lets.len());
+    for def in &program.lets {
+        let mut env = Env {
+            facts: &facts.values,
+            lets: &lets,
+            block_lets: Vec::new(),
+            locals: Vec::new(),
+        };
+        let v = env.eval(&def.value);
+        lets.push(v);
+    }
+    lets
+}
+
+/// One group of a rules block.
+pub struct Group {
+    /// The key (the subject).
+    pub key: Value,
+    /// Its items, in list order.
+    pub items: Vec<Value>,
+}
+
+/// Groups a block's list by its key, skipping items whose key is absent.
+pub fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
+    let source = env.eval(&block.source)?;
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut out: Vec<Group> = Vec::new();
+    env.locals
+        .resize(local::FIRST_FREE as usize + 1, Value::Absent);
+    for item in list_items(&source).iter() {
+        if let Some(slot) = env.locals.get_mut(local::FIRST_FREE as usize) {
+            *slot = item.clone();
+        }
+        let key = env.eval(&block.key)?;
+        if key == Value::Absent {
+            continue;
+        }
+        let i = *index.entry(Key::of(&key)).or_insert_with(|| {
+            out.push(Group {
+                key: key.clone(),
+                items: Vec::new(),
+            });
+            out.len() - 1
+        });
+        if let Some(g) = out.get_mut(i) {
+            g.items.push(item.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Binds a group to the block's locals and evaluates its definitions.
+pub fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) {
+    env.locals.clear();
+    env.locals.push(key);
+    env.locals.push(Value::List(Rc::from(items)));
+    env.block_lets.clear();
+    for def in &block.lets {
+        let v = env.eval(&def.value);
+        env.block_lets.push(v);
+    }
+}
+
+/// Whether a rule's condition holds (`None` means always).
+pub fn condition(env: &mut Env<'_>, when: Option<&Expr>) -> Result<bool, EvalError> {
+    match when {
+        None => Ok(true),
+        Some(e) => env.eval(e).map(|v| truthy(&v)),
+    }
+}
+
+/// The subject's name: the key as text.
+pub fn subject_name(program: &Program, block: &Block, key: &Value) -> String {
+    let ty = match &block.key.ty {
+        Type::Optional(t) => t.as_ref(),
+        t => t,
+    };
+    match key {
+        Value::Str(s) => s.to_string(),
+        Value::Enum(i) => program.schema.variant_name(ty, *i).to_string(),
+        other => crate::value::Display {
+            value: other,
+            ty,
+            schema: &program.schema,
+        }
+        .to_string(),
+    }
+}
+
+fn rung_name(program: &Program, ladder: u32, rung: u32) -> String {
+    program
+        .schema
+        .ladders
+        .get(ladder as usize)
+        .and_then(|l| l.rungs.get(rung as usize))
+        .map_or_else(|| "?".to_string(), |r| r.name.clone())
+}
+
+fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
+    let ladder = program
+        .schema
+        .ladders
+        .get(block.ladder as usize)
+        .map_or("?", |l| l.name.as_str());
+    RuleError {
+        rule: format!("rules {ladder}"),
+        effect: "group".into(),
+        rungs: Vec::new(),
+        message: e.to_string(),
+        location: e.span.location(),
+    }
+}
+
+/// Combines rule outcomes into a decision: forbid overrides recommend.
+fn decide(
+    program: &Program,
+    ladder: u32,
+    subject: String,
+    outcomes: &[(&RuleDef, Result<bool, EvalError>)],
+) -> Decision {
+    let n = program
+        .schema
+        .ladders
+        .get(ladder as usize)
+        .map_or(0, |l| l.rungs.len());
+    let mut recommended = vec![false; n];
+    let mut forbidden = vec![false; n];
+    for (rule, outcome) in outcomes {
+        if let Ok(true) = outcome {
+            let marks = if rule.effect == Effect::Forbid {
+                &mut forbidden
+            } else {
+                &mut recommended
+            };
+            for r in rule.lo..=rule.hi {
+                if let Some(m) = marks.get_mut(r as usize) {
+                    *m = true;
+                }
+            }
+        }
+    }
+    let rec: Vec<usize> = (0..n)
+        .filter(|&r| recommended.get(r) == Some(&true) && forbidden.get(r) != Some(&true))
+        .collect();
+    let top = rec.last().copied();
+    let mut status = Status::Complete;
+    let mut errors = Vec::new();
+    for (rule, outcome) in outcomes {
+        let Err(e) = outcome else { continue };
+        let matters = match rule.effect {
+            Effect::Recommend => top.is_none_or(|t| rule.hi as usize > t),
+            Effect::Forbid => top.is_some_and(|t| rule.lo as usize <= t),
+        };
+        if matters {
+            status = Status::Indeterminate;
+        }
+        errors.push(RuleError {
+            rule: rule.name.clone(),
+            effect: rule.effect.as_str().into(),
+            rungs: (rule.lo..=rule.hi)
+                .map(|r| rung_name(program, ladder, r))
+                .collect(),
+            message: e.to_string(),
+            location: e.span.location(),
+        });
+    }
+    let mut reasons: Vec<(u32, Effect, usize, Reason)> = Vec::new();
+    for (order, (rule, outcome)) in outcomes.iter().enumerate() {
+        if let Ok(true) = outcome {
+            for r in rule.lo..=rule.hi {
+                reasons.push((
+                    r,
+                    rule.effect,
+                    order,
+                    Reason {
+                        rung: rung_name(program, ladder, r),
+                        effect: rule.effect.as_str().into(),
+                        rule: rule.name.clone(),
+                        because: rule.because.clone(),
+                        cites: rule.cites.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    reasons.sort_by_key(|(r, e, o, _)| (*r, *e, *o));
+    Decision {
+        ladder: program
+            .schema
+            .ladders
+            .get(ladder as usize)
+            .map_or_else(String::new, |l| l.name.clone()),
+        subject,
+        status,
+        top: top.map(|t| rung_name(program, ladder, t as u32)),
+        recommended: rec
+            .iter()
+            .map(|&r| rung_name(program, ladder, r as u32))
+            .collect(),
+        forbidden: (0..n)
+            .filter(|&r| forbidden.get(r) == Some(&true))
+            .map(|r| rung_name(program, ladder, r as u32))
+            .collect(),
+        reasons: reasons.into_iter().map(|(_, _, _, r)| r).collect(),
+        errors,
+    }
+}
+
+/// Items matched by `warn` declarations.
+fn warnings(program: &Program, facts: &Facts, lets: &[EvalResult]) -> Vec<FactWarning> {
+    let mut out = Vec::new();
+    for w in &program.warns {
+        let mut env = Env {
+            facts: &facts.values,
+            lets,
+            block_lets: Vec::new(),
+            locals: Vec::new(),
+        };
+        match env.eval(&w.items) {
+            Ok(list) => {
+                for (i, item) in list_items(&list).iter().enumerate() {
+                    out.push(FactWarning {
+                        message: w.because.clone(),
+                        item: item_name(program, &w.items.ty, item, i),
+                    });
+                }
+            }
+            Err(e) => out.push(FactWarning {
+                message: format!("could not evaluate: {e}"),
+                item: e.span.location(),
+            }),
+        }
+    }
+    out
+}
+
+/// Names an item by its unique field when its record has one.
+fn item_name(program: &Program, list_ty: &Type, item: &Value, i: usize) -> String {
+    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) {
+        if let Some(rec) = program.schema.records.get(*r as usize) {
+            if let Some((fi, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique) {
+                if let Some(v) = fields.get(fi) {
+                    let shown = crate::value::Display {
+                        value: v,
+                        ty: &f.ty,
+                        schema: &program.schema,
+                    };
+                    return format!("{} {}", f.name, shown);
+                }
+            }
+        }
+    }
+    format!("item {}", i + 1)
+}
+
+/// The value of an expression that reads nothing (for lints).
+pub fn eval_constant(e: &Expr) -> Option<Value> {
+    let mut env = Env {
+        facts: &[],
+        lets: &[],
+        block_lets: Vec::new(),
+        locals: Vec::new(),
+    };
+    env.eval(e).ok()
+}

@@ -1,0 +1,446 @@
+//! Facts: JSON → values, validated against the policy's schema.
+//!
+//! Every problem is reported with its JSON path (`$.incidents[3].severity`)
+//! and a label on the offending value in the facts text. All problems of a
+//! file are reported at once, up to a cap, with a count of the rest.
+
+mod locate;
+mod seed;
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::de::DeserializeSeed;
+use thiserror::Error;
+
+pub use seed::{MAX_PROBLEMS, parse_duration};
+
+use crate::source::{SourceFile, Span};
+use crate::types::Schema;
+use crate::value::Value;
+
+/// Largest facts file accepted, in bytes.
+pub const MAX_FACTS_BYTES: usize = 1 << 30;
+
+/// Facts that passed the schema: the top-level fields, in declaration order.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// Values of the facts' fields.
+    pub values: Vec<Value>,
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// `.name`
+    Key(String),
+    /// `[3]`
+    Index(usize),
+}
+
+/// A JSON path, shown as `$.incidents[3].severity`.
+pub struct Path<'a>(pub &'a [Seg]);
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "$")?;
+        for s in self.0 {
+            match s {
+                Seg::Key(k)
+                    if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && !k.is_empty() =>
+                {
+                    write!(f, ".{k}")?
+                }
+                Seg::Key(k) => write!(f, "[{k:?}]")?,
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong at a path (before it is located in the text).
+#[derive(Debug, Clone)]
+pub enum Problem {
+    /// A value of the wrong kind.
+    Type { expected: String, found: String },
+    /// `null` for a value that is not optional.
+    Null { expected: String },
+    /// A string that is not a variant of the enum.
+    Enum {
+        value: String,
+        ty: String,
+        variants: Vec<String>,
+    },
+    /// An int outside its declared range.
+    Range { value: i64, lo: i64, hi: i64 },
+    /// A required field that is missing.
+    Missing {
+        field: String,
+        record: String,
+        ty: String,
+    },
+    /// A field the schema does not declare.
+    UnknownField {
+        field: String,
+        record: String,
+        suggestion: Option<String>,
+        fields: Vec<String>,
+    },
+    /// A repeated value of a `unique` field.
+    Duplicate {
+        field: String,
+        value: String,
+        first: Vec<Seg>,
+    },
+    /// A string that is not a date.
+    Date { value: String },
+    /// A string that is not a duration.
+    Duration { value: String },
+}
+
+/// A facts file that cannot be used, as a miette report.
+#[derive(Debug, Error, Diagnostic)]
+pub enum FactsError {
+    /// Malformed JSON, e.g. a missing comma, or 200,000 nested arrays.
+    #[error("the facts are not valid JSON: {message}")]
+    #[diagnostic(
+        code(rung::facts::json),
+        help("fix the JSON syntax; a JSON linter shows the same position")
+    )]
+    Json {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("here")]
+        span: SourceSpan,
+        message: String,
+    },
+
+    /// `"severity": "high"` where an `int` is declared.
+    #[error("{path}: expected {expected}, found {found}")]
+    #[diagnostic(code("rung::facts::type"))]
+    Type {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("expected {expected}")]
+        span: SourceSpan,
+        path: String,
+        expected: String,
+        found: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `"attribution": "certain"` where the enum has none/low/moderate/high.
+    #[error("{path}: `{value}` is not a value of `{ty}`")]
+    #[diagnostic(code("rung::facts::enum"))]
+    Enum {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a `{ty}`")]
+        span: SourceSpan,
+        path: String,
+        value: String,
+        ty: String,
+        #[help]
+        help: String,
+    },
+
+    /// `"severity": 7` where the field is `int in 1..5`.
+    #[error("{path}: {value} is outside the allowed range {lo}..{hi}")]
+    #[diagnostic(code(rung::facts::range), help("use a value from {lo} to {hi}"))]
+    Range {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("outside {lo}..{hi}")]
+        span: SourceSpan,
+        path: String,
+        value: i64,
+        lo: i64,
+        hi: i64,
+    },
+
+    /// An incident without `severity`.
+    #[error("{path}: missing field `{field}` of `{record}`")]
+    #[diagnostic(
+        code(rung::facts::missing),
+        help("add `\"{field}\": ...` ({ty}); only `optional` fields may be left out")
+    )]
+    Missing {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("this object has no `{field}`")]
+        span: SourceSpan,
+        path: String,
+        field: String,
+        record: String,
+        ty: String,
+    },
+
+    /// `"severty": 3` in an incident.
+    #[error("{path}: unknown field `{field}` in `{record}`")]
+    #[diagnostic(code(rung::facts::unknown_field))]
+    UnknownField {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a field of `{record}`")]
+        span: SourceSpan,
+        path: String,
+        field: String,
+        record: String,
+        #[help]
+        help: String,
+    },
+
+    /// Two incidents with the same `id`.
+    #[error("{path}: duplicate {field} {value}")]
+    #[diagnostic(
+        code(rung::facts::duplicate),
+        help("`{field}` must be unique; the first is at {first}")
+    )]
+    Duplicate {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("repeated here")]
+        span: SourceSpan,
+        #[label("first here")]
+        first_span: SourceSpan,
+        path: String,
+        field: String,
+        value: String,
+        first: String,
+    },
+
+    /// `"date": "2023-02-30"`.
+    #[error("{path}: `{value}` is not a date")]
+    #[diagnostic(
+        code(rung::facts::date),
+        help("write dates as \"YYYY-MM-DD\", e.g. \"2023-07-11\"")
+    )]
+    Date {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a real day in YYYY-MM-DD form")]
+        span: SourceSpan,
+        path: String,
+        value: String,
+    },
+
+    /// `"window": "1 year"`.
+    #[error("{path}: `{value}` is not a duration")]
+    #[diagnostic(
+        code(rung::facts::duration),
+        help("write durations as a number of days or weeks: \"365d\", \"2w\"")
+    )]
+    Duration {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a duration")]
+        span: SourceSpan,
+        path: String,
+        value: String,
+    },
+
+    /// A facts file over [`MAX_FACTS_BYTES`].
+    #[error("facts file `{name}` is {size} bytes; the limit is {limit}")]
+    #[diagnostic(
+        code(rung::facts::too_large),
+        help("split the facts, or evaluate a narrower window")
+    )]
+    TooLarge {
+        name: String,
+        size: usize,
+        limit: usize,
+    },
+
+    /// More problems than are shown.
+    #[error("{count} more problems in the facts are not shown")]
+    #[diagnostic(
+        code(rung::facts::more),
+        severity(Advice),
+        help("fix the problems above and run again")
+    )]
+    More { count: usize },
+}
+
+/// Reads and validates facts JSON against `schema`.
+pub fn load(schema: &Schema, file: &Arc<SourceFile>) -> Result<Facts, Vec<FactsError>> {
+    if file.text.len() > MAX_FACTS_BYTES {
+        return Err(vec![FactsError::TooLarge {
+            name: file.name.clone(),
+            size: file.text.len(),
+            limit: MAX_FACTS_BYTES,
+        }]);
+    }
+    let mut ctx = seed::Ctx::new(schema);
+    let mut de = serde_json::Deserializer::from_str(&file.text);
+    let read = seed::FactsSeed { ctx: &mut ctx }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    let values = match read {
+        Ok(v) => v,
+        Err(e) => return Err(vec![json_error(file, &e)]),
+    };
+    if ctx.problems.is_empty() {
+        return Ok(Facts { values });
+    }
+    let mut errors: Vec<FactsError> = ctx
+        .problems
+        .iter()
+        .map(|(path, p)| located(file, path, p))
+        .collect();
+    if ctx.more > 0 {
+        errors.push(FactsError::More { count: ctx.more });
+    }
+    Err(errors)
+}
+
+fn json_error(file: &Arc<SourceFile>, e: &serde_json::Error) -> FactsError {
+    let offset = offset_of(&file.text, e.line(), e.column());
+    let message = e.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) => message.get(..i).unwrap_or(&message).to_string(),
+        None => message,
+    };
+    let message = if message.contains("recursion limit") {
+        "nested too deeply (more than 128 levels)".to_string()
+    } else {
+        message
+    };
+    let span = Span::new(file, offset..offset);
+    FactsError::Json {
+        src: file.named_source(),
+        span: span.source_span(),
+        message,
+    }
+}
+
+/// Byte offset of a 1-based line and column (serde_json's position).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return (offset + column.saturating_sub(1)).min(text.len());
+        }
+        offset += l.len();
+    }
+    text.len().saturating_sub(1)
+}
+
+fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
+    let (s, e) = locate::locate(&file.text, path);
+    let span = Span::new(file, s..e).source_span();
+    let src = file.named_source();
+    let path_text = Path(path).to_string();
+    match p.clone() {
+        Problem::Type { expected, found } => {
+            let help = Some(format!("give {expected} here"));
+            FactsError::Type {
+                src,
+                span,
+                path: path_text,
+                expected,
+                found,
+                help,
+            }
+        }
+        Problem::Null { expected } => FactsError::Type {
+            src,
+            span,
+            path: path_text,
+            expected: expected.clone(),
+            found: "`null`".into(),
+            help: Some("this field is not optional; give a value".into()),
+        },
+        Problem::Enum {
+            value,
+            ty,
+            variants,
+        } => {
+            let suggestion =
+                crate::check::suggest::closest(&value, variants.iter().map(String::as_str));
+            let list = variants
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help = match suggestion {
+                Some(s) => format!("did you mean \"{s}\"? the values of `{ty}` are {list}"),
+                None => format!("the values of `{ty}` are {list}"),
+            };
+            FactsError::Enum {
+                src,
+                span,
+                path: path_text,
+                value,
+                ty,
+                help,
+            }
+        }
+        Problem::Range { value, lo, hi } => FactsError::Range {
+            src,
+            span,
+            path: path_text,
+            value,
+            lo,
+            hi,
+        },
+        Problem::Missing { field, record, ty } => FactsError::Missing {
+            src,
+            span,
+            path: path_text,
+            field,
+            record,
+            ty,
+        },
+        Problem::UnknownField {
+            field,
+            record,
+            suggestion,
+            fields,
+        } => {
+            let help = match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the fields of `{record}` are: {}", fields.join(", ")),
+            };
+            FactsError::UnknownField {
+                src,
+                span,
+                path: path_text,
+                field,
+                record,
+                help,
+            }
+        }
+        Problem::Duplicate {
+            field,
+            value,
+            first,
+        } => {
+            let (fs, fe) = locate::locate(&file.text, &first);
+            FactsError::Duplicate {
+                src,
+                span,
+                first_span: Span::new(file, fs..fe).source_span(),
+                path: path_text,
+                field,
+                value,
+                first: Path(&first).to_string(),
+            }
+        }
+        Problem::Date { value } => FactsError::Date {
+            src,
+            span,
+            path: path_text,
+            value,
+        },
+        Problem::Duration { value } => FactsError::Duration {
+            src,
+            span,
+            path: path_text,
+            value,
+        },
+    }
+}

@@ -1,0 +1,448 @@
+//! Schema-driven JSON reading: serde_json drives, the schema decides.
+//!
+//! Instead of building a `serde_json::Value` and converting it, the facts are
+//! read straight into rung [`Value`]s, guided by the declared type at each
+//! position. A value of the wrong shape is recorded as an error (with its
+//! path) and skipped, so one run reports every problem; only malformed JSON
+//! stops the read.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{Problem, Seg};
+use crate::types::{RecordType, Schema, Type};
+use crate::value::{Key, MAX_DURATION_DAYS, Value, parse_date};
+
+/// Most problems recorded in one read; the rest are counted.
+pub const MAX_PROBLEMS: usize = 50;
+
+/// A step of the path being read (borrowing field names from the schema).
+#[derive(Clone, Copy)]
+enum Step<'s> {
+    Field(&'s str),
+    Index(usize),
+}
+
+/// Read state: where we are, and what went wrong so far.
+pub struct Ctx<'s> {
+    schema: &'s Schema,
+    path: Vec<Step<'s>>,
+    /// Problems found, at most [`MAX_PROBLEMS`].
+    pub problems: Vec<(Vec<Seg>, Problem)>,
+    /// Problems beyond the cap.
+    pub more: usize,
+}
+
+impl<'s> Ctx<'s> {
+    /// A fresh context for `schema`.
+    pub fn new(schema: &'s Schema) -> Self {
+        Ctx {
+            schema,
+            path: Vec::new(),
+            problems: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn problem(&mut self, p: Problem) {
+        self.problem_at(None, p);
+    }
+
+    fn problem_at(&mut self, extra: Option<Seg>, p: Problem) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.more += 1;
+            return;
+        }
+        let mut path: Vec<Seg> = self
+            .path
+            .iter()
+            .map(|s| match s {
+                Step::Field(f) => Seg::Key((*f).to_string()),
+                Step::Index(i) => Seg::Index(*i),
+            })
+            .collect();
+        path.extend(extra);
+        self.problems.push((path, p));
+    }
+
+    fn type_name(&self, ty: &Type) -> String {
+        format!("`{}`", self.schema.show(ty))
+    }
+}
+
+/// Reads the facts document (an object with the facts' fields).
+pub struct FactsSeed<'c, 's> {
+    /// The read state.
+    pub ctx: &'c mut Ctx<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
+    type Value = Vec<Value>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let schema = self.ctx.schema;
+        let v = d.deserialize_any(ValueSeed {
+            ctx: self.ctx,
+            ty: &Type::Error,
+            record: Some(&schema.facts),
+        })?;
+        Ok(match v {
+            Value::Record(fields) => fields.to_vec(),
+            _ => Vec::new(),
+        })
+    }
+}
+
+/// Reads one value of type `ty` (or of record `record`, for the document).
+struct ValueSeed<'c, 's> {
+    ctx: &'c mut Ctx<'s>,
+    ty: &'s Type,
+    record: Option<&'s RecordType>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'s> ValueSeed<'_, 's> {
+    /// The type expected, past any `optional`.
+    fn want(&self) -> &'s Type {
+        match self.ty {
+            Type::Optional(t) => t,
+            t => t,
+        }
+    }
+
+    fn wrong(self, found: &str) -> Value {
+        let expected = match self.record {
+            Some(r) if r.name == "facts" => "an object with the facts".to_string(),
+            Some(r) => format!("`{}` (an object)", r.name),
+            None => self.ctx.type_name(self.ty),
+        };
+        self.ctx.problem(Problem::Type {
+            expected,
+            found: found.to_string(),
+        });
+        Value::Absent
+    }
+
+    fn record_type(&self) -> Option<&'s RecordType> {
+        self.record.or_else(|| match self.want() {
+            Type::Record(r) => self.ctx.schema.records.get(*r as usize),
+            _ => None,
+        })
+    }
+}
+
+impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(match self.want() {
+            Type::Bool if self.record.is_none() => Value::Bool(b),
+            _ => self.wrong(if b { "`true`" } else { "`false`" }),
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        Ok(match self.want() {
+            Type::Int if self.record.is_none() => Value::Int(i),
+            Type::Decimal if self.record.is_none() => Value::Decimal(Decimal::from(i)),
+            _ => self.wrong(&format!("the number {i}")),
+        })
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        match i64::try_from(u) {
+            Ok(i) => self.visit_i64(i),
+            Err(_) => Ok(match self.want() {
+                Type::Decimal if self.record.is_none() => Value::Decimal(Decimal::from(u)),
+                _ => self.wrong(&format!("the number {u}, which is too large")),
+            }),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        Ok(match self.want() {
+            // The shortest text that reads back as the same double: `0.1`, not 0.1000000000000000055...
+            Type::Decimal if self.record.is_none() => match format!("{f}").parse::<Decimal>() {
+                Ok(d) => Value::Decimal(d),
+                Err(_) => self.wrong(&format!("the number {f}, which does not fit a decimal")),
+            },
+            Type::Int if self.record.is_none() => {
+                self.wrong(&format!("the number {f}, which is not a whole number"))
+            }
+            _ => self.wrong(&format!("the number {f}")),
+        })
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        if self.record.is_some() {
+            return Ok(self.wrong(&format!("the string {s:?}")));
+        }
+        let want = self.want();
+        Ok(match want {
+            Type::Str => Value::Str(Rc::from(s)),
+            Type::Date => match parse_date(s) {
+                Some(d) => Value::Date(d),
+                None => {
+                    self.ctx.problem(Problem::Date {
+                        value: s.to_string(),
+                    });
+                    Value::Absent
+                }
+            },
+            Type::Duration => match parse_duration(s) {
+                Some(d) => Value::Duration(d),
+                None => {
+                    self.ctx.problem(Problem::Duration {
+                        value: s.to_string(),
+                    });
+                    Value::Absent
+                }
+            },
+            Type::Enum(_) | Type::Rung(_) => {
+                let variants = self.ctx.schema.variants(want);
+                match variants.iter().position(|v| *v == s) {
+                    Some(i) => Value::Enum(i as u32),
+                    None => {
+                        let ty = self.ctx.schema.show(want);
+                        let variants = variants.iter().map(|v| v.to_string()).collect();
+                        self.ctx.problem(Problem::Enum {
+                            value: s.to_string(),
+                            ty,
+                            variants,
+                        });
+                        Value::Absent
+                    }
+                }
+            }
+            _ => self.wrong(&format!("the string {s:?}")),
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(match self.ty {
+            Type::Optional(_) => Value::Absent,
+            _ => {
+                let expected = self.ctx.type_name(self.ty);
+                self.ctx.problem(Problem::Null { expected });
+                Value::Absent
+            }
+        })
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let elem = match (self.record, self.want()) {
+            (None, Type::List(e)) => e.as_ref(),
+            _ => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(self.wrong("a list"));
+            }
+        };
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut i = 0;
+        loop {
+            self.ctx.path.push(Step::Index(i));
+            let next = seq.next_element_seed(ValueSeed {
+                ctx: &mut *self.ctx,
+                ty: elem,
+                record: None,
+            });
+            self.ctx.path.pop();
+            match next? {
+                Some(v) => items.push(v),
+                None => break,
+            }
+            i += 1;
+        }
+        if let Type::Record(r) = elem {
+            check_unique(self.ctx, *r, &items);
+        }
+        Ok(Value::List(Rc::from(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let Some(rec) = self.record_type() else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(self.wrong("an object"));
+        };
+        let mut values: Vec<Option<Value>> = vec![None; rec.fields.len()];
+        while let Some(key) = map.next_key_seed(KeySeed { rec })? {
+            match key {
+                Ok(i) => {
+                    let Some(field) = rec.fields.get(i) else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    self.ctx.path.push(Step::Field(&field.name));
+                    let v = map.next_value_seed(ValueSeed {
+                        ctx: &mut *self.ctx,
+                        ty: &field.ty,
+                        record: None,
+                    })?;
+                    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v) {
+                        if *n < lo || *n > hi {
+                            self.ctx.problem(Problem::Range { value: *n, lo, hi });
+                        }
+                    }
+                    self.ctx.path.pop();
+                    if let Some(slot) = values.get_mut(i) {
+                        *slot = Some(v);
+                    }
+                }
+                Err(name) => {
+                    let suggestion = crate::check::suggest::closest(
+                        &name,
+                        rec.fields.iter().map(|f| f.name.as_str()),
+                    );
+                    let fields = rec.fields.iter().map(|f| f.name.clone()).collect();
+                    self.ctx.problem_at(
+                        Some(Seg::Key(name.clone())),
+                        Problem::UnknownField {
+                            field: name,
+                            record: rec.name.clone(),
+                            suggestion: suggestion.map(str::to_string),
+                            fields,
+                        },
+                    );
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(values.len());
+        for (slot, field) in values.into_iter().zip(&rec.fields) {
+            out.push(match slot {
+                Some(v) => v,
+                None => match (&field.default, &field.ty) {
+                    (Some(d), _) => d.clone(),
+                    (None, Type::Optional(_)) => Value::Absent,
+                    (None, ty) => {
+                        let ty = self.ctx.type_name(ty);
+                        self.ctx.problem(Problem::Missing {
+                            field: field.name.clone(),
+                            record: rec.name.clone(),
+                            ty,
+                        });
+                        Value::Absent
+                    }
+                },
+            });
+        }
+        Ok(Value::Record(Rc::from(out)))
+    }
+}
+
+/// Reads an object key as a field index (or the unknown name).
+struct KeySeed<'s> {
+    rec: &'s RecordType,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Result<usize, String>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Result<usize, String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(self
+            .rec
+            .fields
+            .iter()
+            .position(|f| f.name == s)
+            .ok_or_else(|| s.to_string()))
+    }
+}
+
+/// Reports repeated values of `unique` fields in a list of records.
+fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
+    let Some(rec) = ctx.schema.records.get(record as usize) else {
+        return;
+    };
+    for (fi, field) in rec.fields.iter().enumerate().filter(|(_, f)| f.unique) {
+        let mut seen: HashMap<Key, usize> = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let Value::Record(fields) = item else {
+                continue;
+            };
+            let Some(v) = fields.get(fi) else { continue };
+            if *v == Value::Absent {
+                continue;
+            }
+            if let Some(&first) = seen.get(&Key::of(v)) {
+                let shown = crate::value::Display {
+                    value: v,
+                    ty: &field.ty,
+                    schema: ctx.schema,
+                }
+                .to_string();
+                let mut first_path: Vec<Seg> = ctx
+                    .path
+                    .iter()
+                    .map(|s| match s {
+                        Step::Field(f) => Seg::Key((*f).to_string()),
+                        Step::Index(i) => Seg::Index(*i),
+                    })
+                    .collect();
+                first_path.push(Seg::Index(first));
+                first_path.push(Seg::Key(field.name.clone()));
+                ctx.path.push(Step::Index(i));
+                ctx.problem_at(
+                    Some(Seg::Key(field.name.clone())),
+                    Problem::Duplicate {
+                        field: field.name.clone(),
+                        value: shown,
+                        first: first_path,
+                    },
+                );
+                ctx.path.pop();
+            } else {
+                seen.insert(Key::of(v), i);
+            }
+        }
+    }
+}
+
+/// `365d` or `2w` as days.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let (digits, mult) = if let Some(d) = s.strip_suffix('d') {
+        (d, 1)
+    } else if let Some(w) = s.strip_suffix('w') {
+        (w, 7)
+    } else {
+        return None;
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(mult)
+        .filter(|d| *d <= MAX_DURATION_DAYS)
+}

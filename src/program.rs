@@ -1,0 +1,249 @@
+//! The checked, resolved program: the only thing the evaluator accepts.
+//!
+//! Names are bound to slots (facts, lets, locals), fields to indices, enum
+//! variants to numbers and every expression has its type. Only the checker
+//! can build a [`Program`]: its fields are public to read, and it has no
+//! public constructor.
+
+use std::sync::Arc;
+
+use crate::ast::{self, Effect, Quantifier};
+use crate::source::{SourceFile, Span};
+use crate::types::{Schema, Type};
+use crate::value::Value;
+
+/// A policy that has passed the checker.
+#[derive(Debug)]
+pub struct Program {
+    /// Types, ladders and the shape of the facts.
+    pub schema: Schema,
+    /// Global definitions, in an order where each comes after what it uses.
+    pub lets: Vec<LetDef>,
+    /// Rules blocks in declaration order.
+    pub blocks: Vec<Block>,
+    /// `warn` declarations.
+    pub warns: Vec<Warn>,
+    /// Tests, with the file they were declared in.
+    pub tests: Vec<(ast::TestDecl, Arc<SourceFile>)>,
+    /// The source files, in load order.
+    pub files: Vec<Arc<SourceFile>>,
+    /// The AST, kept for the formatter and the REPL.
+    pub ast: Vec<ast::File>,
+    pub(crate) _sealed: (),
+}
+
+/// A definition: `let name = value`.
+#[derive(Debug, Clone)]
+pub struct LetDef {
+    /// The name.
+    pub name: String,
+    /// Its value.
+    pub value: Expr,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A rules block: for each group of `source` by `key`, decide `ladder`.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Ladder index.
+    pub ladder: u32,
+    /// Name bound to the subject (local 0).
+    pub subject: String,
+    /// Name bound to the group's items (local 1).
+    pub items: String,
+    /// The list grouped.
+    pub source: Expr,
+    /// The key, evaluated with the item as local 2.
+    pub key: Expr,
+    /// Per-subject definitions, each after what it uses.
+    pub lets: Vec<LetDef>,
+    /// Rules in declaration order.
+    pub rules: Vec<RuleDef>,
+    /// The block header.
+    pub span: Span,
+}
+
+/// Local slots of a rules block.
+pub mod local {
+    /// The subject (group key).
+    pub const SUBJECT: u32 = 0;
+    /// The group's items.
+    pub const ITEMS: u32 = 1;
+    /// First slot free for `where` and quantifier items.
+    pub const FIRST_FREE: u32 = 2;
+}
+
+/// A recommend or forbid rule, resolved.
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    /// Name: the label, or `<effect> <rung>`.
+    pub name: String,
+    /// Recommend or forbid.
+    pub effect: Effect,
+    /// Lowest rung index concerned.
+    pub lo: u32,
+    /// Highest rung index concerned.
+    pub hi: u32,
+    /// Condition; `None` means always.
+    pub when: Option<Expr>,
+    /// Justification.
+    pub because: String,
+    /// Citation.
+    pub cites: Option<String>,
+    /// The rule.
+    pub span: Span,
+}
+
+/// `warn items because "..."`
+#[derive(Debug, Clone)]
+pub struct Warn {
+    /// The list warned about.
+    pub items: Expr,
+    /// The message.
+    pub because: String,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A typed, resolved expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl ArithOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
+}
+
+/// Aggregates over a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// Number of items.
+    Count,
+    /// Sum (0 for an empty list).
+    Sum,
+    /// Smallest item (absent for an empty list).
+    Min,
+    /// Largest item (absent for an empty list).
+    Max,
+    /// The list without repeats, in first-seen order.
+    Distinct,
+}
+
+impl Aggregate {
+    /// The function name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregate::Count => "count",
+            Aggregate::Sum => "sum",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+            Aggregate::Distinct => "distinct",
+        }
+    }
+}
+
+/// Resolved expression forms.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A literal or enum variant.
+    Const(Value),
+    /// A top-level fact, by index.
+    Fact(u32),
+    /// A global `let`, by index into [`Program::lets`].
+    Let(u32),
+    /// A per-subject `let`, by index into [`Block::lets`].
+    BlockLet(u32),
+    /// A local slot (subject, items, or the item of a `where`/quantifier).
+    Local(u32),
+    /// A field of a record.
+    Field(Box<Expr>, u32),
+    /// A field of every record of a list.
+    MapField(Box<Expr>, u32),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `not e`
+    Not(Box<Expr>),
+    /// `-e`
+    Neg(Box<Expr>),
+    /// `a and b` (short-circuit)
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b` (short-circuit)
+    Or(Box<Expr>, Box<Expr>),
+    /// Comparison of two values of one type.
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// `a in list` (negated for `not in`).
+    In(Box<Expr>, Box<Expr>, bool),
+    /// Checked arithmetic.
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    /// `e is present` (true) / `e is absent` (false).
+    IsPresent(Box<Expr>, bool),
+    /// `e otherwise default`
+    Otherwise(Box<Expr>, Box<Expr>),
+    /// `list where cond`, the item in local `slot`.
+    Filter(Box<Expr>, Box<Expr>, u32),
+    /// `any list has cond`, the item in local `slot`.
+    Quantified(Quantifier, Box<Expr>, Box<Expr>, u32),
+    /// `count(l)`, `sum(l)`, ...
+    Aggregate(Aggregate, Box<Expr>),
+    /// `days(d)`: a duration as a whole number of days.
+    Days(Box<Expr>),
+}

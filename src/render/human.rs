@@ -1,0 +1,295 @@
+//! The decision for people: per ladder and subject, the top rung, what is
+//! recommended and forbidden and why, how far the next rung is, and (with
+//! `--explain`) every rule's condition part by part.
+
+use std::fmt::Write as _;
+
+use super::Paint;
+use crate::decision::{Decision, Evaluation, Status};
+use crate::eval::explain::{Outcome, RuleExplanation, SubjectExplanation, Trace, is_recommend};
+use crate::program::Program;
+
+/// What to include.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Show every rule's condition, part by part.
+    pub explain: bool,
+    /// Colour.
+    pub paint: Paint,
+}
+
+/// Renders an evaluation; `explanations` (from [`crate::eval::explain::explain`])
+/// feed the "next rung" lines and `--explain`.
+pub fn human(
+    program: &Program,
+    evaluation: &Evaluation,
+    explanations: &[SubjectExplanation],
+    opts: Options,
+) -> String {
+    let p = opts.paint;
+    let mut out = String::new();
+    for w in &evaluation.warnings {
+        let _ = writeln!(out, "{} {} ({})", p.yellow("warning:"), w.message, w.item);
+    }
+    for e in &evaluation.errors {
+        let _ = writeln!(
+            out,
+            "{} `{}` could not be decided: {} at {}",
+            p.red("error:"),
+            e.rule,
+            e.message,
+            e.location
+        );
+    }
+    if !evaluation.warnings.is_empty() || !evaluation.errors.is_empty() {
+        out.push('\n');
+    }
+    if evaluation.decisions.is_empty() {
+        let _ = writeln!(
+            out,
+            "no decisions: no subject in the facts matches any rules block"
+        );
+    }
+    for (i, d) in evaluation.decisions.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let explanation = explanations
+            .iter()
+            .find(|s| s.ladder == d.ladder && s.subject == d.subject);
+        decision(&mut out, program, d, explanation, opts);
+    }
+    out
+}
+
+fn decision(
+    out: &mut String,
+    program: &Program,
+    d: &Decision,
+    ex: Option<&SubjectExplanation>,
+    opts: Options,
+) {
+    let p = opts.paint;
+    let ladder = program.schema.ladders.iter().find(|l| l.name == d.ladder);
+    let describe = |rung: &str| {
+        ladder
+            .and_then(|l| l.rungs.iter().find(|r| r.name == rung))
+            .map_or(String::new(), |r| r.description.clone())
+    };
+    let status = match d.status {
+        Status::Complete => p.green("complete"),
+        Status::Indeterminate => p.yellow("INDETERMINATE"),
+    };
+    let top = match &d.top {
+        Some(t) => format!("{} — {}", p.bold(t), describe(t)),
+        None => p.dim("no rung recommended"),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} {}  [{}]",
+        p.cyan(&d.ladder),
+        p.dim("·"),
+        p.bold(&d.subject),
+        status
+    );
+    let _ = writeln!(out, "  top:         {top}");
+    let none = p.dim("none");
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            none.clone()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(out, "  recommended: {}", list(&d.recommended));
+    let _ = writeln!(
+        out,
+        "  forbidden:   {}",
+        if d.forbidden.is_empty() {
+            none.clone()
+        } else {
+            p.red(&d.forbidden.join(", "))
+        }
+    );
+    if !d.reasons.is_empty() {
+        let _ = writeln!(out, "  why:");
+        for r in &d.reasons {
+            let mark = if r.effect == "forbid" {
+                p.red("✗ forbid   ")
+            } else {
+                p.green("✓ recommend")
+            };
+            let cites = r
+                .cites
+                .as_ref()
+                .map_or(String::new(), |c| format!(" {}", p.dim(&format!("[{c}]"))));
+            let _ = writeln!(
+                out,
+                "    {mark} {} ({}): {}{cites}",
+                r.rung,
+                p.dim(&r.rule),
+                r.because
+            );
+        }
+    }
+    if !d.errors.is_empty() {
+        let _ = writeln!(out, "  {}", p.red("errors:"));
+        for e in &d.errors {
+            let _ = writeln!(
+                out,
+                "    {} {} ({} {}): {} at {}",
+                p.red("!"),
+                e.rule,
+                e.effect,
+                e.rungs.join(", "),
+                e.message,
+                e.location
+            );
+        }
+    }
+    if let (Some(ex), Some(l)) = (ex, ladder) {
+        next_rung(out, d, ex, l, opts);
+        if opts.explain {
+            let _ = writeln!(out, "  rules:");
+            for r in &ex.rules {
+                rule_lines(out, r, opts.paint, "    ");
+            }
+        }
+    }
+}
+
+/// "How far from the next rung": the rung above `top` and what it lacks.
+fn next_rung(
+    out: &mut String,
+    d: &Decision,
+    ex: &SubjectExplanation,
+    ladder: &crate::types::Ladder,
+    opts: Options,
+) {
+    let p = opts.paint;
+    let next = match &d.top {
+        None => 0,
+        Some(t) => ladder
+            .rungs
+            .iter()
+            .position(|r| r.name == *t)
+            .map_or(usize::MAX, |i| i + 1),
+    };
+    let Some(rung) = ladder.rungs.get(next) else {
+        return;
+    };
+    let _ = write!(out, "  next rung:   {} — ", p.bold(&rung.name));
+    if d.forbidden.contains(&rung.name) {
+        let by: Vec<&str> = d
+            .reasons
+            .iter()
+            .filter(|r| r.rung == rung.name && r.effect == "forbid")
+            .map(|r| r.rule.as_str())
+            .collect();
+        let _ = writeln!(out, "{} by {}", p.red("forbidden"), by.join(", "));
+        return;
+    }
+    let rules: Vec<&RuleExplanation> = ex
+        .rules
+        .iter()
+        .filter(|r| is_recommend(r) && r.range.0 as usize <= next && next <= r.range.1 as usize)
+        .collect();
+    if rules.is_empty() {
+        let _ = writeln!(out, "no rule recommends it");
+        return;
+    }
+    let _ = writeln!(out, "not reached; it needs one of:");
+    for r in rules {
+        let _ = writeln!(out, "    {}:", r.rule);
+        match &r.condition {
+            Some(t) => {
+                for line in unmet_lines(t, p) {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+            None => {
+                let _ = writeln!(out, "      {}", r.error.as_deref().unwrap_or("(always)"));
+            }
+        }
+    }
+}
+
+/// The parts of a condition that did not hold (all of them, for `or`).
+fn unmet_lines(t: &Trace, p: Paint) -> Vec<String> {
+    match t {
+        Trace::All { parts, .. } => {
+            let unmet: Vec<String> = parts
+                .iter()
+                .filter(|x| x.holds() != Some(true))
+                .flat_map(|x| unmet_lines(x, p))
+                .collect();
+            if unmet.is_empty() {
+                trace_lines(t, p)
+            } else {
+                unmet
+            }
+        }
+        _ => trace_lines(t, p),
+    }
+}
+
+fn rule_lines(out: &mut String, r: &RuleExplanation, p: Paint, indent: &str) {
+    let mark = match r.outcome {
+        Outcome::Fired => p.green("✓ fired  "),
+        Outcome::NotMet => p.dim("✗ not met"),
+        Outcome::Failed => p.red("! failed "),
+    };
+    let rungs = match r.rungs.as_slice() {
+        [one] => one.clone(),
+        [first, .., last] => format!("{first} to {last}"),
+        [] => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "{indent}{mark} {} — {} {rungs}",
+        p.bold(&r.rule),
+        r.effect
+    );
+    if let Some(e) = &r.error {
+        let _ = writeln!(out, "{indent}    {}", p.red(e));
+    }
+    match &r.condition {
+        Some(t) => {
+            for line in trace_lines(t, p) {
+                let _ = writeln!(out, "{indent}    {line}");
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{indent}    {}",
+                p.dim("(no condition: always applies)")
+            );
+        }
+    }
+}
+
+/// A condition trace as indented lines: `✓ count(high_acts) = 2, needs >= 2`.
+pub fn trace_lines(t: &Trace, p: Paint) -> Vec<String> {
+    let mark = |h: Option<bool>| match h {
+        Some(true) => p.green("✓"),
+        Some(false) => p.red("✗"),
+        None => p.red("!"),
+    };
+    match t {
+        Trace::Leaf { holds, summary, .. } => vec![format!("{} {summary}", mark(*holds))],
+        Trace::All { parts, .. } => parts.iter().flat_map(|x| trace_lines(x, p)).collect(),
+        Trace::Any { holds, parts } => {
+            let mut v = vec![format!("{} one of:", mark(*holds))];
+            for part in parts {
+                v.extend(trace_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            }
+            v
+        }
+        Trace::Not { holds, part } => {
+            let mut v = vec![format!("{} not:", mark(*holds))];
+            v.extend(trace_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            v
+        }
+    }
+}

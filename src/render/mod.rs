@@ -1,0 +1,9 @@
+//! Rendering decisions for people (human) and programs (JSON).
+
+mod human;
+mod json;
+mod paint;
+
+pub use human::{Options, human, trace_lines};
+pub use json::json;
+pub use paint::Paint;

@@ -1,0 +1,136 @@
+//! Limits checked before pest runs.
+//!
+//! pest recurses once per nested rule, and a few hundred nested parentheses
+//! overflow a thread's stack. This scan estimates nesting in one linear pass,
+//! without recursion, and refuses texts that would nest too deeply.
+
+use std::sync::Arc;
+
+use crate::source::{SourceFile, Span};
+
+use super::error::SyntaxError;
+
+/// Largest policy file accepted, in bytes.
+pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Deepest nesting of brackets, `where`, quantifiers and `not` accepted.
+pub const MAX_NESTING: usize = 64;
+
+/// Deepest expression tree the parser builds (long operator chains).
+pub const MAX_EXPR_DEPTH: usize = 200;
+
+/// Words after which the nesting estimate drops back to the bracket depth:
+/// they start a new clause or declaration.
+const CLAUSE_WORDS: &[&str] = &[
+    "when",
+    "because",
+    "cites",
+    "let",
+    "rules",
+    "grouped",
+    "by",
+    "recommend",
+    "forbid",
+    "warn",
+    "test",
+    "enum",
+    "record",
+    "facts",
+    "ladder",
+];
+
+/// Words that open a level of nesting that no bracket closes.
+const OPENING_WORDS: &[&str] = &["where", "has", "have", "not"];
+
+/// Checks size and nesting; returns the first violation.
+pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
+    let text = file.text.as_bytes();
+    if text.len() > MAX_SOURCE_BYTES {
+        return Err(SyntaxError::TooLarge {
+            name: file.name.clone(),
+            size: text.len(),
+            limit: MAX_SOURCE_BYTES,
+        });
+    }
+    // `open[d]`: word-opened levels at bracket depth d.
+    let mut open: Vec<usize> = vec![0];
+    let mut words = 0usize;
+    let mut minus_run = 0usize;
+    let mut i = 0;
+    while let Some(&c) = text.get(i) {
+        let start = i;
+        i += 1;
+        match c {
+            b'#' => {
+                while text.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                while let Some(&c) = text.get(i) {
+                    i += 1;
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' | b'\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                open.push(0);
+                minus_run = 0;
+            }
+            b')' | b']' | b'}' => {
+                if open.len() > 1 {
+                    if let Some(n) = open.pop() {
+                        words -= n;
+                    }
+                }
+                minus_run = 0;
+            }
+            b'-' => {
+                minus_run += 1;
+                if minus_run > MAX_NESTING {
+                    return Err(too_deep(file, start));
+                }
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while text
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
+                    i += 1;
+                }
+                let word =
+                    std::str::from_utf8(text.get(start..i).unwrap_or_default()).unwrap_or("");
+                minus_run = 0;
+                if OPENING_WORDS.contains(&word) {
+                    if let Some(n) = open.last_mut() {
+                        *n += 1;
+                        words += 1;
+                    }
+                } else if CLAUSE_WORDS.contains(&word) {
+                    if let Some(n) = open.last_mut() {
+                        words -= *n;
+                        *n = 0;
+                    }
+                }
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => minus_run = 0,
+        }
+        if open.len() - 1 + words > MAX_NESTING {
+            return Err(too_deep(file, start));
+        }
+    }
+    Ok(())
+}
+
+fn too_deep(file: &Arc<SourceFile>, at: usize) -> SyntaxError {
+    let span = Span::new(file, at..at + 1);
+    SyntaxError::TooDeep {
+        src: span.named_source(),
+        span: span.source_span(),
+        limit: MAX_NESTING,
+    }
+}

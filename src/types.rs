@@ -1,0 +1,231 @@
+//! Types and the schema of the facts, as the checker resolved them.
+
+use std::fmt;
+
+use crate::source::Span;
+use crate::value::Value;
+
+/// The type of a value or expression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `decimal`
+    Decimal,
+    /// `string`
+    Str,
+    /// `date`
+    Date,
+    /// `duration`
+    Duration,
+    /// A declared enum, by index.
+    Enum(u32),
+    /// `rung of L`: a rung of ladder L, ordered like the ladder.
+    Rung(u32),
+    /// A declared record, by index.
+    Record(u32),
+    /// `list of T`
+    List(Box<Type>),
+    /// `optional T`
+    Optional(Box<Type>),
+    /// The type of `[]` before it meets a list type.
+    EmptyList,
+    /// An expression that already failed to check; absorbs further errors.
+    Error,
+}
+
+impl Type {
+    /// Whether values of this type are ordered (`<`, `min`, `max`).
+    pub fn is_ordered(&self) -> bool {
+        matches!(
+            self,
+            Type::Int
+                | Type::Decimal
+                | Type::Str
+                | Type::Date
+                | Type::Duration
+                | Type::Enum(_)
+                | Type::Rung(_)
+        )
+    }
+
+    /// Whether values of this type can be added up.
+    pub fn is_summable(&self) -> bool {
+        matches!(self, Type::Int | Type::Decimal | Type::Duration)
+    }
+
+    /// The element type, for lists.
+    pub fn element(&self) -> Option<&Type> {
+        if let Type::List(t) = self {
+            Some(t)
+        } else {
+            None
+        }
+    }
+}
+
+/// An ordered enumeration.
+#[derive(Debug, Clone)]
+pub struct EnumType {
+    /// Name.
+    pub name: String,
+    /// Variants, lowest first.
+    pub variants: Vec<String>,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// A record type.
+#[derive(Debug, Clone)]
+pub struct RecordType {
+    /// Name (`facts` for the facts document).
+    pub name: String,
+    /// Fields in declaration order.
+    pub fields: Vec<FieldType>,
+    /// Declaration.
+    pub span: Span,
+}
+
+impl RecordType {
+    /// Index of a field by name.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+/// A field of a record or of the facts.
+#[derive(Debug, Clone)]
+pub struct FieldType {
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub ty: Type,
+    /// Inclusive integer range.
+    pub range: Option<(i64, i64)>,
+    /// Unique across any list of the record.
+    pub unique: bool,
+    /// Value when absent from the facts.
+    pub default: Option<Value>,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// A ladder of response options.
+#[derive(Debug, Clone)]
+pub struct Ladder {
+    /// Name.
+    pub name: String,
+    /// Title, if given.
+    pub title: Option<String>,
+    /// Rungs, lowest first.
+    pub rungs: Vec<Rung>,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// One response option.
+#[derive(Debug, Clone)]
+pub struct Rung {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// Every named type of a policy and the shape of its facts.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// Enums by index.
+    pub enums: Vec<EnumType>,
+    /// Records by index.
+    pub records: Vec<RecordType>,
+    /// Ladders by index, in declaration order.
+    pub ladders: Vec<Ladder>,
+    /// The facts document's fields.
+    pub facts: RecordType,
+}
+
+impl Schema {
+    /// Name of variant `i` of an enum or rung type.
+    pub fn variant_name(&self, ty: &Type, i: u32) -> &str {
+        let name = match ty {
+            Type::Enum(e) => self
+                .enums
+                .get(*e as usize)
+                .and_then(|e| e.variants.get(i as usize))
+                .map(String::as_str),
+            Type::Rung(l) => self
+                .ladders
+                .get(*l as usize)
+                .and_then(|l| l.rungs.get(i as usize))
+                .map(|r| r.name.as_str()),
+            Type::Optional(t) => return self.variant_name(t, i),
+            _ => None,
+        };
+        name.unwrap_or("?")
+    }
+
+    /// Variant names of an enum or rung type.
+    pub fn variants(&self, ty: &Type) -> Vec<&str> {
+        match ty {
+            Type::Enum(e) => self
+                .enums
+                .get(*e as usize)
+                .map(|e| e.variants.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            Type::Rung(l) => self
+                .ladders
+                .get(*l as usize)
+                .map(|l| l.rungs.iter().map(|r| r.name.as_str()).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A type written for humans.
+    pub fn show(&self, ty: &Type) -> String {
+        TypeName { ty, schema: self }.to_string()
+    }
+}
+
+struct TypeName<'a> {
+    ty: &'a Type,
+    schema: &'a Schema,
+}
+
+impl fmt::Display for TypeName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.schema;
+        match self.ty {
+            Type::Bool => write!(f, "bool"),
+            Type::Int => write!(f, "int"),
+            Type::Decimal => write!(f, "decimal"),
+            Type::Str => write!(f, "string"),
+            Type::Date => write!(f, "date"),
+            Type::Duration => write!(f, "duration"),
+            Type::Enum(e) => write!(
+                f,
+                "{}",
+                s.enums.get(*e as usize).map_or("?", |e| e.name.as_str())
+            ),
+            Type::Rung(l) => write!(
+                f,
+                "rung of {}",
+                s.ladders.get(*l as usize).map_or("?", |l| l.name.as_str())
+            ),
+            Type::Record(r) => write!(
+                f,
+                "{}",
+                s.records.get(*r as usize).map_or("?", |r| r.name.as_str())
+            ),
+            Type::List(t) => write!(f, "list of {}", TypeName { ty: t, schema: s }),
+            Type::Optional(t) => write!(f, "optional {}", TypeName { ty: t, schema: s }),
+            Type::EmptyList => write!(f, "empty list"),
+            Type::Error => write!(f, "unknown"),
+        }
+    }
+}

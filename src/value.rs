@@ -1,0 +1,210 @@
+//! Runtime values and the calendar.
+//!
+//! Values are small and cheap to clone: lists and records are shared behind
+//! `Rc`, strings behind `Rc<str>`. Dates are days since 1970-01-01, so that
+//! comparing and subtracting them is integer arithmetic.
+
+use std::fmt;
+use std::rc::Rc;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+/// The longest duration a literal or a fact may hold, in days (about 1,000,000 years).
+pub const MAX_DURATION_DAYS: i64 = 365_250_000;
+
+/// A value computed by a policy or loaded from the facts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `true` / `false`
+    Bool(bool),
+    /// 64-bit integer; arithmetic is checked.
+    Int(i64),
+    /// Exact decimal.
+    Decimal(Decimal),
+    /// Text.
+    Str(Rc<str>),
+    /// Days since 1970-01-01.
+    Date(i32),
+    /// A number of days.
+    Duration(i64),
+    /// The index of an enum variant (or a rung), lowest first.
+    Enum(u32),
+    /// An optional value that is not there.
+    Absent,
+    /// A list.
+    List(Rc<[Value]>),
+    /// A record's fields in declaration order.
+    Record(Rc<[Value]>),
+}
+
+impl Value {
+    /// The boolean inside, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        if let Value::Bool(b) = self {
+            Some(*b)
+        } else {
+            None
+        }
+    }
+
+    /// The items, if this is a list.
+    pub fn as_list(&self) -> Option<&Rc<[Value]>> {
+        if let Value::List(l) = self {
+            Some(l)
+        } else {
+            None
+        }
+    }
+}
+
+/// A value usable as a hash key (grouping, `distinct`, uniqueness).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A decimal, normalised so that `1.0` and `1.00` are one key.
+    Decimal(Decimal),
+    /// A string.
+    Str(Rc<str>),
+    /// A date.
+    Date(i32),
+    /// A duration.
+    Duration(i64),
+    /// An enum variant.
+    Enum(u32),
+    /// An absent optional.
+    Absent,
+    /// A list of keys.
+    List(Vec<Key>),
+}
+
+impl Key {
+    /// The key of a value.
+    pub fn of(v: &Value) -> Key {
+        match v {
+            Value::Bool(b) => Key::Bool(*b),
+            Value::Int(i) => Key::Int(*i),
+            Value::Decimal(d) => Key::Decimal(d.normalize()),
+            Value::Str(s) => Key::Str(Rc::clone(s)),
+            Value::Date(d) => Key::Date(*d),
+            Value::Duration(d) => Key::Duration(*d),
+            Value::Enum(e) => Key::Enum(*e),
+            Value::Absent => Key::Absent,
+            Value::List(l) | Value::Record(l) => Key::List(l.iter().map(Key::of).collect()),
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` text, if it names a real day.
+pub fn parse_date(text: &str) -> Option<i32> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let y: i32 = text.get(0..4)?.parse().ok()?;
+    let m: u32 = text.get(5..7)?.parse().ok()?;
+    let d: u32 = text.get(8..10)?.parse().ok()?;
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    Some(date.num_days_from_ce() - EPOCH_FROM_CE)
+}
+
+/// `num_days_from_ce` of 1970-01-01.
+const EPOCH_FROM_CE: i32 = 719_163;
+
+/// The `YYYY-MM-DD` text of a day number (or the number itself when out of the calendar).
+pub fn format_date(days: i32) -> String {
+    match days
+        .checked_add(EPOCH_FROM_CE)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+    {
+        Some(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+        None => format!("day {days}"),
+    }
+}
+
+/// Whether a day number can be shown as a calendar date (years 1..=9999).
+pub fn date_in_range(days: i64) -> bool {
+    (-719_162..=2_932_896).contains(&days)
+}
+
+/// Renders values for humans; needs the names of enum variants, so it is a
+/// wrapper over a value and a lookup.
+pub struct Display<'a> {
+    /// The value.
+    pub value: &'a Value,
+    /// Its type, to name enum variants and fields.
+    pub ty: &'a crate::types::Type,
+    /// The program's schema.
+    pub schema: &'a crate::types::Schema,
+}
+
+impl fmt::Display for Display<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::types::Type;
+        match (self.value, self.ty) {
+            (Value::Bool(b), _) => write!(f, "{b}"),
+            (Value::Int(i), _) => write!(f, "{i}"),
+            (Value::Decimal(d), _) => write!(f, "{}", d.normalize()),
+            (Value::Str(s), _) => write!(f, "{s:?}"),
+            (Value::Date(d), _) => write!(f, "{}", format_date(*d)),
+            (Value::Duration(d), _) => write!(f, "{d}d"),
+            (Value::Enum(i), ty) => write!(f, "{}", self.schema.variant_name(ty, *i)),
+            (Value::Absent, _) => write!(f, "absent"),
+            (Value::List(items), ty) => {
+                let elem = match ty {
+                    Type::List(e) => e.as_ref(),
+                    other => other,
+                };
+                const SHOWN: usize = 8;
+                write!(f, "[")?;
+                for (i, v) in items.iter().take(SHOWN).enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(
+                        f,
+                        "{}",
+                        Display {
+                            value: v,
+                            ty: elem,
+                            schema: self.schema
+                        }
+                    )?;
+                }
+                if items.len() > SHOWN {
+                    write!(f, ", … {} more", items.len() - SHOWN)?;
+                }
+                write!(f, "]")
+            }
+            (Value::Record(fields), ty) => {
+                let record = match ty {
+                    Type::Record(r) => self.schema.records.get(*r as usize),
+                    _ => None,
+                };
+                write!(f, "{{")?;
+                for (i, v) in fields.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    match record.and_then(|r| r.fields.get(i)) {
+                        Some(field) => write!(
+                            f,
+                            "{}: {}",
+                            field.name,
+                            Display {
+                                value: v,
+                                ty: &field.ty,
+                                schema: self.schema
+                            }
+                        )?,
+                        None => write!(f, "{v:?}")?,
+                    }
+                }
+                write!(f, "}}")
+            }
+        }
+    }
+}
