@@ -14,6 +14,7 @@ use crate::value::Value;
 
 /// A policy that has passed the checker.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Program {
     /// Types, ladders and the shape of the facts.
     pub schema: Schema,
@@ -29,7 +30,6 @@ pub struct Program {
     pub files: Vec<Arc<SourceFile>>,
     /// The AST, kept for the formatter and the REPL.
     pub ast: Vec<ast::File>,
-    pub(crate) _sealed: (),
 }
 
 /// A definition: `let name = value`.

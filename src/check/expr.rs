@@ -150,11 +150,11 @@ impl Checker<'_> {
         if e.ty == *want || e.ty == Type::Error {
             return;
         }
-        if let Type::Optional(inner) = &e.ty {
-            if **inner == *want {
-                self.optional_error(e, help);
-                return;
-            }
+        if let Type::Optional(inner) = &e.ty
+            && **inner == *want
+        {
+            self.optional_error(e, help);
+            return;
         }
         self.mismatch(e, want, None, Some(help.to_string()));
     }
@@ -252,41 +252,45 @@ impl Checker<'_> {
             span: span.clone(),
         };
         // A variant of the enum the context expects wins: `attribution == high`.
-        if let Some(h) = hint.map(strip_optional) {
-            if let Some(i) = self.schema.variants(h).iter().position(|v| *v == n) {
-                return make(P::Const(Value::Enum(i as u32)), h.clone());
-            }
+        if let Some(h) = hint.map(strip_optional)
+            && let Some(i) = self.schema.variants(h).iter().position(|v| *v == n)
+        {
+            return make(P::Const(Value::Enum(i as u32)), h.clone());
         }
-        if n == "it" {
-            if let Some(item) = self.items.last() {
-                return make(P::Local(item.slot), item.ty.clone());
-            }
+        if n == "it"
+            && let Some(item) = self.items.last()
+        {
+            return make(P::Local(item.slot), item.ty.clone());
         }
         // Fields of the items in scope, innermost first.
         let mut found = None;
         for item in self.items.iter().rev() {
-            if let Type::Record(r) = &item.ty {
-                if let Some(rec) = self.schema.records.get(*r as usize) {
-                    if let Some(fi) = rec.field(n) {
-                        let fty = rec
-                            .fields
-                            .get(fi)
-                            .map(|f| f.ty.clone())
-                            .unwrap_or(Type::Error);
-                        let base = Expr {
-                            kind: P::Local(item.slot),
-                            ty: item.ty.clone(),
-                            span: span.clone(),
-                        };
-                        found = Some(make(P::Field(Box::new(base), fi as u32), fty));
-                        break;
-                    }
-                }
+            if let Type::Record(r) = &item.ty
+                && let Some(rec) = self.schema.records.get(*r as usize)
+                && let Some(fi) = rec.field(n)
+            {
+                let fty = rec
+                    .fields
+                    .get(fi)
+                    .map(|f| f.ty.clone())
+                    .unwrap_or(Type::Error);
+                let base = Expr {
+                    kind: P::Local(item.slot),
+                    ty: item.ty.clone(),
+                    span: span.clone(),
+                };
+                found = Some(make(P::Field(Box::new(base), fi as u32), fty));
+                break;
             }
         }
         if let Some(e) = found {
             self.check_field_shadows(n, span);
             return e;
+        }
+        // Inside a `where` over a list that failed to check, any name may be
+        // one of its fields: stay quiet rather than cascade.
+        if self.items.iter().any(|i| i.ty == Type::Error) && self.lookup_outer(n).is_none() {
+            return make(P::Const(Value::Bool(false)), Type::Error);
         }
         if let Some(b) = &self.block {
             if b.subject.0 == n {
@@ -365,6 +369,16 @@ impl Checker<'_> {
         make(P::Const(Value::Bool(false)), Type::Error)
     }
 
+    /// Whether `n` names something outside item scopes (without resolving it).
+    fn lookup_outer(&self, n: &str) -> Option<()> {
+        let in_block = self
+            .block
+            .as_ref()
+            .is_some_and(|b| b.subject.0 == n || b.items.0 == n || b.defs.index.contains_key(n));
+        (in_block || self.globals.index.contains_key(n) || self.schema.facts.field(n).is_some())
+            .then_some(())
+    }
+
     fn check_field_shadows(&mut self, n: &str, span: &Span) {
         let hidden = if let Some(&i) = self.globals.index.get(n) {
             self.globals
@@ -408,10 +422,10 @@ impl Checker<'_> {
     fn names_in_scope(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for item in &self.items {
-            if let Type::Record(r) = &item.ty {
-                if let Some(rec) = self.schema.records.get(*r as usize) {
-                    out.extend(rec.fields.iter().map(|f| f.name.clone()));
-                }
+            if let Type::Record(r) = &item.ty
+                && let Some(rec) = self.schema.records.get(*r as usize)
+            {
+                out.extend(rec.fields.iter().map(|f| f.name.clone()));
             }
         }
         if let Some(b) = &self.block {

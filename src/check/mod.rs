@@ -66,7 +66,6 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         tests,
         files: sources,
         ast: asts,
-        _sealed: (),
     };
     warnings.extend(lint::lint(&program));
     diagnostics.extend(warnings);
@@ -172,21 +171,20 @@ impl<'a> Checker<'a> {
 
     fn global_lets(&mut self) -> Vec<LetDef> {
         for i in 0..self.globals.decls.len() {
-            if let Some(d) = self.globals.decls.get(i) {
-                if let Some(fact) = self
+            if let Some(d) = self.globals.decls.get(i)
+                && let Some(fact) = self
                     .schema
                     .facts
                     .fields
                     .iter()
                     .find(|f| f.name == d.name.name)
-                {
-                    self.warn_shadow(
-                        &d.name.span,
-                        &d.name.name,
-                        "this definition",
-                        &format!("the fact declared at {}", fact.span.location()),
-                    );
-                }
+            {
+                self.warn_shadow(
+                    &d.name.span,
+                    &d.name.name,
+                    "this definition",
+                    &format!("the fact declared at {}", fact.span.location()),
+                );
             }
             self.global_let(i);
         }
@@ -346,16 +344,16 @@ impl<'a> Checker<'a> {
         });
         self.next_slot = program::local::FIRST_FREE;
         for l in &d.lets {
-            if let Some(&i) = self.globals.index.get(l.name.name.as_str()) {
-                if let Some(g) = self.globals.decls.get(i) {
-                    let hidden = format!("the definition at {}", g.name.span.location());
-                    self.warn_shadow(
-                        &l.name.span,
-                        &l.name.name,
-                        "this block's definition",
-                        &hidden,
-                    );
-                }
+            if let Some(&i) = self.globals.index.get(l.name.name.as_str())
+                && let Some(g) = self.globals.decls.get(i)
+            {
+                let hidden = format!("the definition at {}", g.name.span.location());
+                self.warn_shadow(
+                    &l.name.span,
+                    &l.name.name,
+                    "this block's definition",
+                    &hidden,
+                );
             }
         }
         let n = self.block.as_ref().map_or(0, |b| b.defs.decls.len());
@@ -369,15 +367,13 @@ impl<'a> Checker<'a> {
             .collect();
         let block = self.block.take()?;
         for (i, used) in block.defs.used.iter().enumerate() {
-            if !used {
-                if let Some(decl) = block.defs.decls.get(i) {
-                    let (src, span) = at(&decl.name.span);
-                    self.warnings.push(CheckError::UnusedLet {
-                        src,
-                        span,
-                        name: decl.name.name.clone(),
-                    });
-                }
+            if !used && let Some(decl) = block.defs.decls.get(i) {
+                let (src, span) = at(&decl.name.span);
+                self.warnings.push(CheckError::UnusedLet {
+                    src,
+                    span,
+                    name: decl.name.name.clone(),
+                });
             }
         }
         Some(Block {
@@ -458,17 +454,17 @@ impl<'a> Checker<'a> {
             RungSpec::AndBelow(id) => (Some(0), self.rung_index(ladder, id)),
             RungSpec::Range(a, b) => {
                 let (lo, hi) = (self.rung_index(ladder, a), self.rung_index(ladder, b));
-                if let (Some(l), Some(h)) = (lo, hi) {
-                    if l > h {
-                        let (src, span) = at(&a.span.to(&b.span));
-                        self.errors.push(CheckError::RungOrder {
-                            src,
-                            span,
-                            from: a.name.clone(),
-                            to: b.name.clone(),
-                        });
-                        return None;
-                    }
+                if let (Some(l), Some(h)) = (lo, hi)
+                    && l > h
+                {
+                    let (src, span) = at(&a.span.to(&b.span));
+                    self.errors.push(CheckError::RungOrder {
+                        src,
+                        span,
+                        from: a.name.clone(),
+                        to: b.name.clone(),
+                    });
+                    return None;
                 }
                 (lo, hi)
             }

@@ -309,15 +309,15 @@ fn fields(
                 ));
             }
         }
-        if let Some(span) = &f.unique {
-            if matches!(base, Type::List(_) | Type::Record(_) | Type::Decimal) {
-                errors.push(schema_error(
-                    span,
-                    "`unique` applies to string, int, date and enum fields",
-                    "cannot be unique",
-                    None,
-                ));
-            }
+        if let Some(span) = &f.unique
+            && matches!(base, Type::List(_) | Type::Record(_) | Type::Decimal)
+        {
+            errors.push(schema_error(
+                span,
+                "`unique` applies to string, int, date and enum fields",
+                "cannot be unique",
+                None,
+            ));
         }
         let default = f
             .default

@@ -23,6 +23,9 @@ use crate::program::{Block, Expr, Program, RuleDef, local};
 use crate::types::Type;
 use crate::value::{Key, Value};
 
+/// Each rule of a subject with its outcome.
+type Outcomes<'p> = Vec<(&'p RuleDef, Result<bool, EvalError>)>;
+
 /// Evaluates every ladder of `program` against `facts`.
 pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
     let lets = global_lets(program, facts);
@@ -31,8 +34,7 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
         warnings: warnings(program, facts, &lets),
         errors: Vec::new(),
     };
-    let mut acc: BTreeMap<(u32, String), Vec<(&RuleDef, Result<bool, EvalError>)>> =
-        BTreeMap::new();
+    let mut acc: BTreeMap<(u32, String), Outcomes<'_>> = BTreeMap::new();
     for block in &program.blocks {
         let mut env = Env {
             facts: &facts.values,
@@ -303,19 +305,17 @@ fn warnings(program: &Program, facts: &Facts, lets: &[EvalResult]) -> Vec<FactWa
 
 /// Names an item by its unique field when its record has one.
 fn item_name(program: &Program, list_ty: &Type, item: &Value, i: usize) -> String {
-    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) {
-        if let Some(rec) = program.schema.records.get(*r as usize) {
-            if let Some((fi, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique) {
-                if let Some(v) = fields.get(fi) {
-                    let shown = crate::value::Display {
-                        value: v,
-                        ty: &f.ty,
-                        schema: &program.schema,
-                    };
-                    return format!("{} {}", f.name, shown);
-                }
-            }
-        }
+    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item)
+        && let Some(rec) = program.schema.records.get(*r as usize)
+        && let Some((fi, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique)
+        && let Some(v) = fields.get(fi)
+    {
+        let shown = crate::value::Display {
+            value: v,
+            ty: &f.ty,
+            schema: &program.schema,
+        };
+        return format!("{} {}", f.name, shown);
     }
     format!("item {}", i + 1)
 }

@@ -297,10 +297,10 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                         ty: &field.ty,
                         record: None,
                     })?;
-                    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v) {
-                        if *n < lo || *n > hi {
-                            self.ctx.problem(Problem::Range { value: *n, lo, hi });
-                        }
+                    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v)
+                        && (*n < lo || *n > hi)
+                    {
+                        self.ctx.problem(Problem::Range { value: *n, lo, hi });
                     }
                     self.ctx.path.pop();
                     if let Some(slot) = values.get_mut(i) {

@@ -81,10 +81,10 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
                 minus_run = 0;
             }
             b')' | b']' | b'}' => {
-                if open.len() > 1 {
-                    if let Some(n) = open.pop() {
-                        words -= n;
-                    }
+                if open.len() > 1
+                    && let Some(n) = open.pop()
+                {
+                    words -= n;
                 }
                 minus_run = 0;
             }
@@ -109,11 +109,11 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
                         *n += 1;
                         words += 1;
                     }
-                } else if CLAUSE_WORDS.contains(&word) {
-                    if let Some(n) = open.last_mut() {
-                        words -= *n;
-                        *n = 0;
-                    }
+                } else if CLAUSE_WORDS.contains(&word)
+                    && let Some(n) = open.last_mut()
+                {
+                    words -= *n;
+                    *n = 0;
                 }
             }
             c if c.is_ascii_whitespace() => {}

@@ -75,20 +75,20 @@ fn recover(file: &Arc<SourceFile>, first: Vec<SyntaxError>) -> Vec<SyntaxError> 
     let mut bounds = starts.clone();
     bounds.push(file.text.len());
     for w in bounds.windows(2) {
-        if let [a, b] = w {
-            if let Err(mut es) = parse_range(file, *a, *b) {
-                errors.append(&mut es);
-            }
+        if let [a, b] = w
+            && let Err(mut es) = parse_range(file, *a, *b)
+        {
+            errors.append(&mut es);
         }
     }
     // The text before the first declaration keyword (if any) is checked too.
-    if let Some(&s) = starts.first() {
-        if s > 0 && !file.text.get(..s).unwrap_or("").trim().is_empty() {
-            if let Err(mut es) = parse_range(file, 0, s) {
-                es.append(&mut errors);
-                errors = es;
-            }
-        }
+    if let Some(&s) = starts.first()
+        && s > 0
+        && !file.text.get(..s).unwrap_or("").trim().is_empty()
+        && let Err(mut es) = parse_range(file, 0, s)
+    {
+        es.append(&mut errors);
+        errors = es;
     }
     if errors.is_empty() { first } else { errors }
 }

@@ -1,0 +1,110 @@
+//! `rung eval PATH... --facts FILE|-`: the decision.
+
+use std::io::{IsTerminal, Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use rung::diagnostic::{Diag, IoError};
+use rung::render::{self, Paint};
+use rung::{SourceFile, Status};
+
+use super::Format;
+
+/// Arguments of `rung eval`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Policy files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Facts file (JSON), or `-` for standard input.
+    #[arg(long)]
+    facts: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Show every rule's condition, part by part, with values.
+    #[arg(long)]
+    explain: bool,
+    /// Exit 1 when a decision is indeterminate.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Reads facts from a path, or standard input for `-`.
+pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
+    let unreadable = |message: String| {
+        Diag::from(IoError::Read {
+            path: arg.to_string(),
+            message,
+        })
+    };
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| unreadable(e.to_string()))?;
+        return Ok(SourceFile::new("<stdin>", text));
+    }
+    let bytes = std::fs::read(arg).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(SourceFile::new(arg, text))
+}
+
+/// Runs `rung eval`.
+pub fn run(args: Args) -> ExitCode {
+    let policy = match super::load(&args.paths) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let file = match read_facts(&args.facts) {
+        Ok(f) => f,
+        Err(d) => {
+            super::report(std::slice::from_ref(&d));
+            return ExitCode::from(2);
+        }
+    };
+    let facts = match policy.facts(&file) {
+        Ok(f) => f,
+        Err(diags) => {
+            super::report(&diags);
+            return ExitCode::from(1);
+        }
+    };
+    let evaluation = policy.evaluate(&facts);
+    let text = match args.format {
+        Format::Json => {
+            let ex = args.explain.then(|| policy.explain(&facts));
+            render::json(&evaluation, ex.as_deref())
+        }
+        Format::Human => {
+            let explanations = policy.explain(&facts);
+            let paint = Paint {
+                enabled: super::color_on(std::io::stdout().is_terminal()),
+            };
+            render::human(
+                &policy.program,
+                &evaluation,
+                &explanations,
+                render::Options {
+                    explain: args.explain,
+                    paint,
+                },
+            )
+        }
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    let indeterminate = evaluation
+        .decisions
+        .iter()
+        .any(|d| d.status == Status::Indeterminate);
+    if !evaluation.errors.is_empty() || (args.strict && indeterminate) {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}

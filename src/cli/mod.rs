@@ -1,0 +1,92 @@
+//! Subcommands of the `rung` binary, one module each, and what they share:
+//! colour decisions, diagnostic reporting and exit codes.
+
+mod check;
+mod eval;
+
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rung::Policy;
+use rung::diagnostic::{self, Diag, Style};
+
+/// rung — evaluate cyber response doctrine against incident facts.
+#[derive(Parser)]
+#[command(name = "rung", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and type-check policies; report every error at once.
+    Check(check::Args),
+    /// Evaluate a policy against facts and print the decision.
+    Eval(eval::Args),
+}
+
+/// Output format of a decision.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// For people.
+    Human,
+    /// For programs.
+    Json,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
+    }
+}
+
+/// Whether to colour a stream: a terminal, and `NO_COLOR` unset or empty.
+pub fn color_on(stream_is_tty: bool) -> bool {
+    stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints diagnostics to standard error, with a closing count.
+pub fn report(diags: &[Diag]) {
+    let style = if color_on(std::io::stderr().is_terminal()) {
+        Style::Color
+    } else {
+        Style::NoColor
+    };
+    let mut text = diagnostic::render(diags, style, terminal_width());
+    let summary = diagnostic::summary(diags);
+    if !summary.is_empty() {
+        text.push_str(&summary);
+        text.push('\n');
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// Exit code for failed loading: 2 when only paths were unreadable (a usage
+/// problem), 1 for problems in the policy.
+pub fn failure(diags: &[Diag]) -> ExitCode {
+    if diags.iter().all(|d| matches!(d, Diag::Io(_))) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Loads a policy, reporting problems; the error is the exit code to use.
+pub fn load(paths: &[PathBuf]) -> Result<Policy, ExitCode> {
+    Policy::from_paths(paths).map_err(|diags| {
+        report(&diags);
+        failure(&diags)
+    })
+}
