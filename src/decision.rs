@@ -1,6 +1,8 @@
 //! The decision: what rung evaluation concludes, in the stable JSON shape of
 //! DESIGN.md. Field order here is the JSON key order.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Everything an evaluation concludes.
@@ -28,17 +30,17 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Decision {
     /// Ladder name.
-    pub ladder: String,
+    pub ladder: Arc<str>,
     /// Subject (the group key).
-    pub subject: String,
+    pub subject: Arc<str>,
     /// `complete` or `indeterminate`.
     pub status: Status,
     /// Highest recommended rung.
-    pub top: Option<String>,
+    pub top: Option<Arc<str>>,
     /// Recommended rungs, in ladder order, never forbidden ones.
-    pub recommended: Vec<String>,
+    pub recommended: Vec<Arc<str>>,
     /// Every rung a forbid rule hit, in ladder order.
-    pub forbidden: Vec<String>,
+    pub forbidden: Vec<Arc<str>>,
     /// Rules that fired, by rung then effect then declaration order.
     pub reasons: Vec<Reason>,
     /// Rules that failed for this subject.
@@ -49,16 +51,16 @@ pub struct Decision {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reason {
     /// The rung concerned.
-    pub rung: String,
+    pub rung: Arc<str>,
     /// `recommend` or `forbid`.
-    pub effect: String,
+    pub effect: &'static str,
     /// The rule's name.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Its justification.
-    pub because: String,
+    pub because: Arc<str>,
     /// Its citation, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cites: Option<String>,
+    pub cites: Option<Arc<str>>,
 }
 
 /// A rule (or a grouping) that failed at run time.

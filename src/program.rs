@@ -19,7 +19,12 @@ pub struct Program {
     /// Types, ladders and the shape of the facts.
     pub schema: Schema,
     /// Global definitions, in an order where each comes after what it uses.
+    /// The first [`Program::hoisted`] are not written by the user: they are
+    /// loop-invariant subexpressions lifted out of `where` and quantifier
+    /// conditions (see `check::hoist`).
     pub lets: Vec<LetDef>,
+    /// How many leading definitions of [`Program::lets`] were hoisted.
+    pub hoisted: usize,
     /// Rules blocks in declaration order.
     pub blocks: Vec<Block>,
     /// `warn` declarations.
@@ -30,6 +35,10 @@ pub struct Program {
     pub files: Vec<Arc<SourceFile>>,
     /// The AST, kept for the formatter and the REPL.
     pub ast: Vec<ast::File>,
+    /// Ladder names, shared by every decision that names them.
+    pub ladder_names: Vec<Arc<str>>,
+    /// Rung names per ladder, shared by every decision that names them.
+    pub rung_names: Vec<Vec<Arc<str>>>,
 }
 
 /// A definition: `let name = value`.
@@ -78,7 +87,7 @@ pub mod local {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     /// Name: the label, or `<effect> <rung>`.
-    pub name: String,
+    pub name: Arc<str>,
     /// Recommend or forbid.
     pub effect: Effect,
     /// Lowest rung index concerned.
@@ -88,9 +97,9 @@ pub struct RuleDef {
     /// Condition; `None` means always.
     pub when: Option<Expr>,
     /// Justification.
-    pub because: String,
+    pub because: Arc<str>,
     /// Citation.
-    pub cites: Option<String>,
+    pub cites: Option<Arc<str>>,
     /// The rule.
     pub span: Span,
 }

@@ -32,8 +32,8 @@ pub enum Value {
     Enum(u32),
     /// An optional value that is not there.
     Absent,
-    /// A list.
-    List(Rc<[Value]>),
+    /// A list (a `Vec` behind the `Rc`, so building one from a filter does not copy it).
+    List(Rc<Vec<Value>>),
     /// A record's fields in declaration order.
     Record(Rc<[Value]>),
 }
@@ -49,7 +49,7 @@ impl Value {
     }
 
     /// The items, if this is a list.
-    pub fn as_list(&self) -> Option<&Rc<[Value]>> {
+    pub fn as_list(&self) -> Option<&Rc<Vec<Value>>> {
         if let Value::List(l) = self {
             Some(l)
         } else {
@@ -93,7 +93,8 @@ impl Key {
             Value::Duration(d) => Key::Duration(*d),
             Value::Enum(e) => Key::Enum(*e),
             Value::Absent => Key::Absent,
-            Value::List(l) | Value::Record(l) => Key::List(l.iter().map(Key::of).collect()),
+            Value::List(l) => Key::List(l.iter().map(Key::of).collect()),
+            Value::Record(l) => Key::List(l.iter().map(Key::of).collect()),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod error;
 mod expr;
+mod hoist;
 mod lint;
 mod schema;
 pub mod suggest;
@@ -58,7 +59,20 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         })
         .collect();
     let has_errors = diagnostics.iter().any(|d| !d.is_warning());
-    let program = Program {
+    let ladder_names = schema
+        .ladders
+        .iter()
+        .map(|l| Arc::from(l.name.as_str()))
+        .collect();
+    let rung_names = schema
+        .ladders
+        .iter()
+        .map(|l| l.rungs.iter().map(|r| Arc::from(r.name.as_str())).collect())
+        .collect();
+    let mut program = Program {
+        hoisted: 0,
+        ladder_names,
+        rung_names,
         schema,
         lets,
         blocks,
@@ -68,6 +82,9 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         ast: asts,
     };
     warnings.extend(lint::lint(&program));
+    if !has_errors {
+        hoist::hoist(&mut program);
+    }
     diagnostics.extend(warnings);
     Checked {
         program: (!has_errors).then_some(program),
@@ -503,13 +520,13 @@ impl<'a> Checker<'a> {
             names.insert((ladder, name.clone()), label_span.clone());
         }
         Some(RuleDef {
-            name,
+            name: name.into(),
             effect: r.effect,
             lo,
             hi,
             when,
-            because: r.because.value.clone(),
-            cites: r.cites.as_ref().map(|c| c.value.clone()),
+            because: r.because.value.as_str().into(),
+            cites: r.cites.as_ref().map(|c| c.value.as_str().into()),
             span: r.span.clone(),
         })
     }

@@ -21,15 +21,16 @@ pub enum EvalErrorKind {
 pub struct EvalError {
     /// What went wrong.
     pub kind: EvalErrorKind,
-    /// The failing expression.
-    pub span: Span,
+    /// The failing expression (boxed: errors are rare, and a small error
+    /// keeps every evaluation result small).
+    pub span: Box<Span>,
 }
 
 impl EvalError {
     pub(crate) fn new(kind: EvalErrorKind, span: &Span) -> Self {
         EvalError {
             kind,
-            span: span.clone(),
+            span: Box::new(span.clone()),
         }
     }
 }

@@ -137,7 +137,7 @@ pub fn explain(program: &Program, facts: &Facts) -> Vec<SubjectExplanation> {
                         Err(e) => (Outcome::Failed, Some(e.to_string())),
                     };
                     RuleExplanation {
-                        rule: rule.name.clone(),
+                        rule: rule.name.to_string(),
                         effect: rule.effect.as_str().into(),
                         range: (rule.lo, rule.hi),
                         rungs: (rule.lo..=rule.hi)

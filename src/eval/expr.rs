@@ -37,8 +37,63 @@ impl Env<'_> {
         }
     }
 
+    /// The value of `e` without cloning it, when it is stored somewhere
+    /// already (a constant, a local, a fact, a definition, or a field of one).
+    /// Conditions are mostly `field == constant`; this keeps them allocation-
+    /// and reference-count-free.
+    fn peek<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
+        match &e.kind {
+            ExprKind::Const(v) => Some(v),
+            ExprKind::Local(i) => self.locals.get(*i as usize),
+            ExprKind::Fact(i) => self.facts.get(*i as usize),
+            ExprKind::Let(i) => self.lets.get(*i as usize).and_then(|r| r.as_ref().ok()),
+            ExprKind::BlockLet(i) => self
+                .block_lets
+                .get(*i as usize)
+                .and_then(|r| r.as_ref().ok()),
+            ExprKind::Field(base, i) => match self.peek(base)? {
+                Value::Record(fields) => fields.get(*i as usize),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether condition `e` holds.
+    pub fn holds(&mut self, e: &Expr) -> Result<bool, EvalError> {
+        if let Some(v) = self.peek(e) {
+            return Ok(truthy(v));
+        }
+        match &e.kind {
+            ExprKind::Cmp(op, a, b) => {
+                if let (Some(x), Some(y)) = (self.peek(a), self.peek(b)) {
+                    return Ok(compare(*op, x, y));
+                }
+                if self.peek(a).is_some() {
+                    let y = self.eval(b)?;
+                    return Ok(self.peek(a).is_some_and(|x| compare(*op, x, &y)));
+                }
+                let x = self.eval(a)?;
+                match self.peek(b) {
+                    Some(y) => Ok(compare(*op, &x, y)),
+                    None => {
+                        let y = self.eval(b)?;
+                        Ok(compare(*op, &x, &y))
+                    }
+                }
+            }
+            ExprKind::And(a, b) => Ok(self.holds(a)? && self.holds(b)?),
+            ExprKind::Or(a, b) => Ok(self.holds(a)? || self.holds(b)?),
+            ExprKind::Not(a) => Ok(!self.holds(a)?),
+            _ => self.eval(e).map(|v| truthy(&v)),
+        }
+    }
+
     /// Evaluates `e`.
     pub fn eval(&mut self, e: &Expr) -> EvalResult {
+        if let Some(v) = self.peek(e) {
+            return Ok(v.clone());
+        }
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Fact(i) => Ok(self
@@ -74,24 +129,10 @@ impl Env<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Value::List(vals.into()))
             }
-            ExprKind::Not(x) => Ok(Value::Bool(!truthy(&self.eval(x)?))),
+            ExprKind::Not(_) | ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Cmp(..) => {
+                Ok(Value::Bool(self.holds(e)?))
+            }
             ExprKind::Neg(x) => neg(self.eval(x)?, &e.span),
-            ExprKind::And(a, b) => {
-                if !truthy(&self.eval(a)?) {
-                    return Ok(Value::Bool(false));
-                }
-                Ok(Value::Bool(truthy(&self.eval(b)?)))
-            }
-            ExprKind::Or(a, b) => {
-                if truthy(&self.eval(a)?) {
-                    return Ok(Value::Bool(true));
-                }
-                Ok(Value::Bool(truthy(&self.eval(b)?)))
-            }
-            ExprKind::Cmp(op, a, b) => {
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
-                Ok(Value::Bool(compare(*op, &x, &y)))
-            }
             ExprKind::In(a, b, negated) => {
                 let x = self.eval(a)?;
                 let list = self.eval(b)?;
@@ -108,20 +149,35 @@ impl Env<'_> {
             },
             ExprKind::Filter(list, cond, slot) => {
                 let list = self.eval(list)?;
-                let mut out = Vec::new();
-                for item in list_items(&list).iter() {
+                let items = list_items(&list);
+                // Allocate only once an item is dropped: a filter that keeps
+                // everything returns its input, one that keeps nothing a shared
+                // empty list.
+                let mut out: Option<Vec<Value>> = None;
+                for (i, item) in items.iter().enumerate() {
                     self.set_local(*slot, item.clone());
-                    if truthy(&self.eval(cond)?) {
-                        out.push(item.clone());
+                    let keep = self.holds(cond)?;
+                    match (&mut out, keep) {
+                        (Some(v), true) => v.push(item.clone()),
+                        (None, false) => {
+                            let mut v = Vec::with_capacity(items.len() - i);
+                            v.extend(items.iter().take(i).cloned());
+                            out = Some(v);
+                        }
+                        _ => {}
                     }
                 }
-                Ok(Value::List(out.into()))
+                Ok(match out {
+                    None => list.clone(),
+                    Some(v) if v.is_empty() => empty_list(),
+                    Some(v) => Value::List(Rc::new(v)),
+                })
             }
             ExprKind::Quantified(q, list, cond, slot) => {
                 let list = self.eval(list)?;
                 for item in list_items(&list).iter() {
                     self.set_local(*slot, item.clone());
-                    let holds = truthy(&self.eval(cond)?);
+                    let holds = self.holds(cond)?;
                     match (q, holds) {
                         (Quantifier::Any, true) => return Ok(Value::Bool(true)),
                         (Quantifier::All, false) | (Quantifier::No, true) => {
@@ -139,7 +195,7 @@ impl Env<'_> {
                     let mut n: i64 = 0;
                     for item in list_items(&list).iter() {
                         self.set_local(*slot, item.clone());
-                        if truthy(&self.eval(cond)?) {
+                        if self.holds(cond)? {
                             n += 1;
                         }
                     }
@@ -154,6 +210,15 @@ impl Env<'_> {
             },
         }
     }
+}
+
+thread_local! {
+    static EMPTY: Rc<Vec<Value>> = Rc::new(Vec::new());
+}
+
+/// A shared empty list (no allocation).
+pub fn empty_list() -> Value {
+    Value::List(EMPTY.with(Rc::clone))
 }
 
 /// The items of a list value (empty for anything else).
@@ -368,7 +433,7 @@ pub fn aggregate(
                 .filter(|x| seen.insert(Key::of(x)))
                 .cloned()
                 .collect();
-            Ok(Value::List(Rc::from(out)))
+            Ok(Value::List(Rc::new(out)))
         }
     }
 }

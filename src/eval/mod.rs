@@ -10,8 +10,11 @@ mod error;
 pub mod explain;
 mod expr;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use expr::{Env, EvalResult, list_items, truthy};
@@ -53,6 +56,7 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
             let subject = subject_name(program, block, &group.key);
             enter(&mut env, block, group.key, group.items);
             let outcomes = acc.entry((block.ladder, subject)).or_default();
+            outcomes.reserve_exact(block.rules.len());
             for rule in &block.rules {
                 outcomes.push((rule, condition(&mut env, rule.when.as_ref())));
             }
@@ -92,27 +96,43 @@ pub struct Group {
 /// Groups a block's list by its key, skipping items whose key is absent.
 pub fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     let source = env.eval(&block.source)?;
-    let mut index: HashMap<Key, usize> = HashMap::new();
+    let items = list_items(&source);
+    let mut index: FxHashMap<Key, usize> = FxHashMap::default();
     let mut out: Vec<Group> = Vec::new();
+    // First pass: the group of each item and the size of each group, so that
+    // each group's list is allocated once, at its size.
+    let mut group_of: Vec<Option<usize>> = Vec::with_capacity(items.len());
+    let mut sizes: Vec<usize> = Vec::new();
     env.locals
         .resize(local::FIRST_FREE as usize + 1, Value::Absent);
-    for item in list_items(&source).iter() {
+    for item in items {
         if let Some(slot) = env.locals.get_mut(local::FIRST_FREE as usize) {
             *slot = item.clone();
         }
         let key = env.eval(&block.key)?;
         if key == Value::Absent {
+            group_of.push(None);
             continue;
         }
         let i = *index.entry(Key::of(&key)).or_insert_with(|| {
             out.push(Group {
-                key: key.clone(),
+                key,
                 items: Vec::new(),
             });
+            sizes.push(0);
             out.len() - 1
         });
-        if let Some(g) = out.get_mut(i) {
-            g.items.push(item.clone());
+        if let Some(n) = sizes.get_mut(i) {
+            *n += 1;
+        }
+        group_of.push(Some(i));
+    }
+    for (g, n) in out.iter_mut().zip(&sizes) {
+        g.items.reserve_exact(*n);
+    }
+    for (item, g) in items.iter().zip(group_of) {
+        if let Some(group) = g.and_then(|g| out.get_mut(g)) {
+            group.items.push(item.clone());
         }
     }
     Ok(out)
@@ -122,7 +142,7 @@ pub fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError>
 pub fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) {
     env.locals.clear();
     env.locals.push(key);
-    env.locals.push(Value::List(Rc::from(items)));
+    env.locals.push(Value::List(Rc::new(items)));
     env.block_lets.clear();
     for def in &block.lets {
         let v = env.eval(&def.value);
@@ -134,7 +154,7 @@ pub fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) {
 pub fn condition(env: &mut Env<'_>, when: Option<&Expr>) -> Result<bool, EvalError> {
     match when {
         None => Ok(true),
-        Some(e) => env.eval(e).map(|v| truthy(&v)),
+        Some(e) => env.holds(e),
     }
 }
 
@@ -156,13 +176,13 @@ pub fn subject_name(program: &Program, block: &Block, key: &Value) -> String {
     }
 }
 
-fn rung_name(program: &Program, ladder: u32, rung: u32) -> String {
+fn rung_name(program: &Program, ladder: u32, rung: u32) -> Arc<str> {
     program
-        .schema
-        .ladders
+        .rung_names
         .get(ladder as usize)
-        .and_then(|l| l.rungs.get(rung as usize))
-        .map_or_else(|| "?".to_string(), |r| r.name.clone())
+        .and_then(|l| l.get(rung as usize))
+        .cloned()
+        .unwrap_or_else(|| Arc::from("?"))
 }
 
 fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
@@ -192,26 +212,27 @@ fn decide(
         .ladders
         .get(ladder as usize)
         .map_or(0, |l| l.rungs.len());
-    let mut recommended = vec![false; n];
-    let mut forbidden = vec![false; n];
+    // One byte per rung: bit 0 recommended, bit 1 forbidden.
+    const REC: u8 = 1;
+    const FORBID: u8 = 2;
+    let mut marks = vec![0u8; n];
+    let mut fired = 0usize;
     for (rule, outcome) in outcomes {
         if let Ok(true) = outcome {
-            let marks = if rule.effect == Effect::Forbid {
-                &mut forbidden
+            let bit = if rule.effect == Effect::Forbid {
+                FORBID
             } else {
-                &mut recommended
+                REC
             };
             for r in rule.lo..=rule.hi {
                 if let Some(m) = marks.get_mut(r as usize) {
-                    *m = true;
+                    *m |= bit;
+                    fired += 1;
                 }
             }
         }
     }
-    let rec: Vec<usize> = (0..n)
-        .filter(|&r| recommended.get(r) == Some(&true) && forbidden.get(r) != Some(&true))
-        .collect();
-    let top = rec.last().copied();
+    let top = marks.iter().rposition(|m| *m == REC);
     let mut status = Status::Complete;
     let mut errors = Vec::new();
     for (rule, outcome) in outcomes {
@@ -224,16 +245,16 @@ fn decide(
             status = Status::Indeterminate;
         }
         errors.push(RuleError {
-            rule: rule.name.clone(),
+            rule: rule.name.to_string(),
             effect: rule.effect.as_str().into(),
             rungs: (rule.lo..=rule.hi)
-                .map(|r| rung_name(program, ladder, r))
+                .map(|r| rung_name(program, ladder, r).to_string())
                 .collect(),
             message: e.to_string(),
             location: e.span.location(),
         });
     }
-    let mut reasons: Vec<(u32, Effect, usize, Reason)> = Vec::new();
+    let mut reasons: Vec<(u32, Effect, usize, Reason)> = Vec::with_capacity(fired);
     for (order, (rule, outcome)) in outcomes.iter().enumerate() {
         if let Ok(true) = outcome {
             for r in rule.lo..=rule.hi {
@@ -243,8 +264,8 @@ fn decide(
                     order,
                     Reason {
                         rung: rung_name(program, ladder, r),
-                        effect: rule.effect.as_str().into(),
-                        rule: rule.name.clone(),
+                        effect: rule.effect.as_str(),
+                        rule: Arc::clone(&rule.name),
                         because: rule.because.clone(),
                         cites: rule.cites.clone(),
                     },
@@ -255,24 +276,29 @@ fn decide(
     reasons.sort_by_key(|(r, e, o, _)| (*r, *e, *o));
     Decision {
         ladder: program
-            .schema
-            .ladders
+            .ladder_names
             .get(ladder as usize)
-            .map_or_else(String::new, |l| l.name.clone()),
-        subject,
+            .cloned()
+            .unwrap_or_else(|| Arc::from("?")),
+        subject: Arc::from(subject),
         status,
         top: top.map(|t| rung_name(program, ladder, t as u32)),
-        recommended: rec
-            .iter()
-            .map(|&r| rung_name(program, ladder, r as u32))
-            .collect(),
-        forbidden: (0..n)
-            .filter(|&r| forbidden.get(r) == Some(&true))
-            .map(|r| rung_name(program, ladder, r as u32))
-            .collect(),
+        recommended: named(program, ladder, &marks, |m| m == REC),
+        forbidden: named(program, ladder, &marks, |m| m & FORBID != 0),
         reasons: reasons.into_iter().map(|(_, _, _, r)| r).collect(),
         errors,
     }
+}
+
+/// Names of the rungs whose mark satisfies `keep`, in ladder order.
+fn named(program: &Program, ladder: u32, marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Arc<str>> {
+    let mut out = Vec::with_capacity(marks.iter().filter(|m| keep(**m)).count());
+    for (r, m) in marks.iter().enumerate() {
+        if keep(*m) {
+            out.push(rung_name(program, ladder, r as u32));
+        }
+    }
+    out
 }
 
 /// Items matched by `warn` declarations.

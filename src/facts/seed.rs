@@ -275,7 +275,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
         if let Type::Record(r) = elem {
             check_unique(self.ctx, *r, &items);
         }
-        Ok(Value::List(Rc::from(items)))
+        Ok(Value::List(Rc::new(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {

@@ -3,6 +3,7 @@
 //! `--explain`) every rule's condition part by part.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use super::Paint;
 use crate::decision::{Decision, Evaluation, Status};
@@ -56,7 +57,7 @@ pub fn human(
         }
         let explanation = explanations
             .iter()
-            .find(|s| s.ladder == d.ladder && s.subject == d.subject);
+            .find(|s| *s.ladder == *d.ladder && *s.subject == *d.subject);
         decision(&mut out, program, d, explanation, opts);
     }
     out
@@ -70,7 +71,7 @@ fn decision(
     opts: Options,
 ) {
     let p = opts.paint;
-    let ladder = program.schema.ladders.iter().find(|l| l.name == d.ladder);
+    let ladder = program.schema.ladders.iter().find(|l| *l.name == *d.ladder);
     let describe = |rung: &str| {
         ladder
             .and_then(|l| l.rungs.iter().find(|r| r.name == rung))
@@ -94,7 +95,7 @@ fn decision(
     );
     let _ = writeln!(out, "  top:         {top}");
     let none = p.dim("none");
-    let list = |v: &[String]| {
+    let list = |v: &[Arc<str>]| {
         if v.is_empty() {
             none.clone()
         } else {
@@ -172,19 +173,19 @@ fn next_rung(
         Some(t) => ladder
             .rungs
             .iter()
-            .position(|r| r.name == *t)
+            .position(|r| *r.name == **t)
             .map_or(usize::MAX, |i| i + 1),
     };
     let Some(rung) = ladder.rungs.get(next) else {
         return;
     };
     let _ = write!(out, "  next rung:   {} — ", p.bold(&rung.name));
-    if d.forbidden.contains(&rung.name) {
+    if d.forbidden.iter().any(|f| **f == *rung.name) {
         let by: Vec<&str> = d
             .reasons
             .iter()
-            .filter(|r| r.rung == rung.name && r.effect == "forbid")
-            .map(|r| r.rule.as_str())
+            .filter(|r| *r.rung == *rung.name && r.effect == "forbid")
+            .map(|r| &*r.rule)
             .collect();
         let _ = writeln!(out, "{} by {}", p.red("forbidden"), by.join(", "));
         return;

@@ -1,0 +1,159 @@
+//! Hoisting: subexpressions of loop bodies that do not depend on the item.
+//!
+//! `incidents where date > now - 365d` would compute `now - 365d` once per
+//! incident. Any subexpression inside a `where` or quantifier condition that
+//! reads only constants and facts is the same for every item, so it becomes
+//! a hidden global definition, evaluated once per evaluation, placed before
+//! every other definition. Semantics are unchanged: a definition's value (or
+//! error) is only observed where the expression stood.
+
+use crate::program::{Expr, ExprKind, LetDef, Program};
+
+/// Hoists invariant subexpressions of loop bodies into leading definitions.
+pub fn hoist(program: &mut Program) {
+    let mut hoisted: Vec<LetDef> = Vec::new();
+    for def in &mut program.lets {
+        walk(&mut def.value, false, &mut hoisted);
+    }
+    for block in &mut program.blocks {
+        walk(&mut block.source, false, &mut hoisted);
+        walk(&mut block.key, false, &mut hoisted);
+        for def in &mut block.lets {
+            walk(&mut def.value, false, &mut hoisted);
+        }
+        for rule in &mut block.rules {
+            if let Some(w) = &mut rule.when {
+                walk(w, false, &mut hoisted);
+            }
+        }
+    }
+    for w in &mut program.warns {
+        walk(&mut w.items, false, &mut hoisted);
+    }
+    let n = hoisted.len() as u32;
+    if n == 0 {
+        return;
+    }
+    // Hoisted definitions come first: renumber references to the others.
+    let shift = |e: &mut Expr| renumber(e, n);
+    for def in &mut program.lets {
+        shift(&mut def.value);
+    }
+    for block in &mut program.blocks {
+        shift(&mut block.source);
+        shift(&mut block.key);
+        for def in &mut block.lets {
+            shift(&mut def.value);
+        }
+        for rule in &mut block.rules {
+            if let Some(w) = &mut rule.when {
+                shift(w);
+            }
+        }
+    }
+    for w in &mut program.warns {
+        shift(&mut w.items);
+    }
+    // Hoisted expressions read only facts and constants: no renumbering needed.
+    hoisted.append(&mut program.lets);
+    program.lets = hoisted;
+    program.hoisted = n as usize;
+}
+
+/// Whether `e` reads only constants and facts.
+fn invariant(e: &Expr) -> bool {
+    use ExprKind::*;
+    match &e.kind {
+        Const(_) | Fact(_) => true,
+        Let(_) | BlockLet(_) | Local(_) | Filter(..) | Quantified(..) => false,
+        Field(x, _)
+        | MapField(x, _)
+        | Not(x)
+        | Neg(x)
+        | IsPresent(x, _)
+        | Aggregate(_, x)
+        | Days(x) => invariant(x),
+        List(xs) => xs.iter().all(invariant),
+        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
+            invariant(a) && invariant(b)
+        }
+    }
+}
+
+/// Whether evaluating `e` is already free (a stored value).
+fn trivial(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Const(_) | ExprKind::Fact(_) | ExprKind::Let(_) => true,
+        ExprKind::Field(x, _) => trivial(x),
+        _ => false,
+    }
+}
+
+/// Replaces invariant subtrees inside loop bodies (`in_loop`) by `Let` references.
+fn walk(e: &mut Expr, in_loop: bool, hoisted: &mut Vec<LetDef>) {
+    if in_loop && !trivial(e) && invariant(e) {
+        // A placeholder counted down from `u32::MAX`, resolved by `renumber`.
+        let index = u32::MAX - hoisted.len() as u32;
+        let value = std::mem::replace(
+            e,
+            Expr {
+                kind: ExprKind::Let(index),
+                ty: e.ty.clone(),
+                span: e.span.clone(),
+            },
+        );
+        hoisted.push(LetDef {
+            name: value.span.text().to_string(),
+            span: value.span.clone(),
+            value,
+        });
+        return;
+    }
+    use ExprKind::*;
+    match &mut e.kind {
+        Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => {}
+        Field(x, _)
+        | MapField(x, _)
+        | Not(x)
+        | Neg(x)
+        | IsPresent(x, _)
+        | Aggregate(_, x)
+        | Days(x) => walk(x, in_loop, hoisted),
+        List(xs) => xs.iter_mut().for_each(|x| walk(x, in_loop, hoisted)),
+        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
+            walk(a, in_loop, hoisted);
+            walk(b, in_loop, hoisted);
+        }
+        Filter(list, cond, _) | Quantified(_, list, cond, _) => {
+            walk(list, in_loop, hoisted);
+            walk(cond, true, hoisted);
+        }
+    }
+}
+
+/// Points placeholders at the hoisted definitions and shifts every other
+/// definition reference past them.
+fn renumber(e: &mut Expr, n: u32) {
+    use ExprKind::*;
+    match &mut e.kind {
+        Let(i) if *i > u32::MAX - n => *i = u32::MAX - *i,
+        Let(i) => *i += n,
+        Const(_) | Fact(_) | BlockLet(_) | Local(_) => {}
+        Field(x, _)
+        | MapField(x, _)
+        | Not(x)
+        | Neg(x)
+        | IsPresent(x, _)
+        | Aggregate(_, x)
+        | Days(x) => renumber(x, n),
+        List(xs) => xs.iter_mut().for_each(|x| renumber(x, n)),
+        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
+            renumber(a, n);
+            renumber(b, n);
+        }
+        Filter(a, b, _) | Quantified(_, a, b, _) => {
+            renumber(a, n);
+            renumber(b, n);
+        }
+    }
+}
