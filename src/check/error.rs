@@ -3,8 +3,6 @@
 //! Each variant documents an input that triggers it. Messages are lowercase
 //! with user input in backticks; the fix goes in `help`.
 
-use std::sync::Arc;
-
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
@@ -18,7 +16,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::unknown))]
     UnknownName {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not defined here")]
         span: SourceSpan,
         name: String,
@@ -31,7 +29,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::field))]
     UnknownField {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("no such field")]
         span: SourceSpan,
         field: String,
@@ -45,7 +43,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::name::type"))]
     UnknownType {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a declared type")]
         span: SourceSpan,
         name: String,
@@ -58,7 +56,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::ladder))]
     UnknownLadder {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("no ladder of this name")]
         span: SourceSpan,
         name: String,
@@ -71,7 +69,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::rung))]
     UnknownRung {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a rung of `{ladder}`")]
         span: SourceSpan,
         name: String,
@@ -85,7 +83,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::function))]
     UnknownFunction {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a function")]
         span: SourceSpan,
         name: String,
@@ -98,7 +96,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::duplicate))]
     Duplicate {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("declared again here")]
         span: SourceSpan,
         #[label("first declared here")]
@@ -114,7 +112,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::mismatch"))]
     Mismatch {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("this is {found}")]
         span: SourceSpan,
         #[label("this makes it {expected}")]
@@ -130,7 +128,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::operator"))]
     BadOperands {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("{left} {op} {right}")]
         span: SourceSpan,
         op: String,
@@ -145,7 +143,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::optional"))]
     Optional {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("may be absent")]
         span: SourceSpan,
         text: String,
@@ -159,7 +157,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::list"))]
     NotAList {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("this is {found}")]
         span: SourceSpan,
         found: String,
@@ -175,7 +173,7 @@ pub enum CheckError {
     )]
     LetCycle {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("`{name}` is used here, while it is being defined")]
         span: SourceSpan,
         name: String,
@@ -190,7 +188,7 @@ pub enum CheckError {
     )]
     RungOrder {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("`{from}` is above `{to}` on the ladder")]
         span: SourceSpan,
         from: String,
@@ -202,7 +200,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::schema::invalid))]
     Schema {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("{label}")]
         span: SourceSpan,
         message: String,
@@ -231,7 +229,7 @@ pub enum CheckError {
     )]
     GroupKey {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("this is {ty}")]
         span: SourceSpan,
         ty: String,
@@ -246,7 +244,7 @@ pub enum CheckError {
     )]
     UnusedLet {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("defined here")]
         span: SourceSpan,
         name: String,
@@ -261,7 +259,7 @@ pub enum CheckError {
     )]
     UnreachableRung {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("never recommended")]
         span: SourceSpan,
         rung: String,
@@ -277,7 +275,7 @@ pub enum CheckError {
     )]
     ConstantCondition {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("does not depend on the facts")]
         span: SourceSpan,
         value: bool,
@@ -292,7 +290,7 @@ pub enum CheckError {
     )]
     DeadForbid {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("never changes a decision")]
         span: SourceSpan,
         reason: String,
@@ -307,7 +305,7 @@ pub enum CheckError {
     )]
     Shadowed {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("this `{name}` is {meaning}")]
         span: SourceSpan,
         name: String,
@@ -331,7 +329,7 @@ impl CheckError {
 }
 
 /// Source and span of a [`Span`], for building variants.
-pub(crate) fn at(span: &Span) -> (NamedSource<Arc<str>>, SourceSpan) {
+pub(crate) fn at(span: &Span) -> (NamedSource<crate::source::SourceText>, SourceSpan) {
     (span.named_source(), span.source_span())
 }
 

@@ -112,7 +112,7 @@ pub enum FactsError {
     )]
     Json {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("here")]
         span: SourceSpan,
         message: String,
@@ -123,7 +123,7 @@ pub enum FactsError {
     #[diagnostic(code("rung::facts::type"))]
     Type {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("expected {expected}")]
         span: SourceSpan,
         path: String,
@@ -138,7 +138,7 @@ pub enum FactsError {
     #[diagnostic(code("rung::facts::enum"))]
     Enum {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a `{ty}`")]
         span: SourceSpan,
         path: String,
@@ -153,7 +153,7 @@ pub enum FactsError {
     #[diagnostic(code(rung::facts::range), help("use a value from {lo} to {hi}"))]
     Range {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("outside {lo}..{hi}")]
         span: SourceSpan,
         path: String,
@@ -170,7 +170,7 @@ pub enum FactsError {
     )]
     Missing {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("this object has no `{field}`")]
         span: SourceSpan,
         path: String,
@@ -184,7 +184,7 @@ pub enum FactsError {
     #[diagnostic(code(rung::facts::unknown_field))]
     UnknownField {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a field of `{record}`")]
         span: SourceSpan,
         path: String,
@@ -202,7 +202,7 @@ pub enum FactsError {
     )]
     Duplicate {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("repeated here")]
         span: SourceSpan,
         #[label("first here")]
@@ -221,7 +221,7 @@ pub enum FactsError {
     )]
     Date {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a real day in YYYY-MM-DD form")]
         span: SourceSpan,
         path: String,
@@ -236,7 +236,7 @@ pub enum FactsError {
     )]
     Duration {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a duration")]
         span: SourceSpan,
         path: String,
@@ -331,6 +331,13 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 
 fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
     let (s, e) = locate::locate(&file.text, path);
+    // A whole object or list is labelled at its first character: the label
+    // is about the value, and a long underline would hide the text.
+    let e = if e - s > 80 || file.text.get(s..e).is_some_and(|t| t.contains('\n')) {
+        s + 1
+    } else {
+        e
+    };
     let span = Span::new(file, s..e).source_span();
     let src = file.named_source();
     let path_text = Path(path).to_string();

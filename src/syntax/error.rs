@@ -1,7 +1,5 @@
 //! Syntax errors: what the parser reports, in words a policy author knows.
 
-use std::sync::Arc;
-
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
@@ -16,7 +14,7 @@ pub enum SyntaxError {
     Unexpected {
         /// The file.
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         /// Where reading stopped.
         #[label("expected {expected} here")]
         span: SourceSpan,
@@ -38,7 +36,7 @@ pub enum SyntaxError {
     TooDeep {
         /// The file.
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         /// Where the limit was passed.
         #[label("nesting passes the limit here")]
         span: SourceSpan,
@@ -67,7 +65,7 @@ pub enum SyntaxError {
     BadLiteral {
         /// The file.
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         /// The literal.
         #[label("{reason}")]
         span: SourceSpan,
@@ -88,7 +86,7 @@ pub enum SyntaxError {
     Misplaced {
         /// The file.
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         /// The construct.
         #[label("{label}")]
         span: SourceSpan,
