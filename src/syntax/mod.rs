@@ -264,8 +264,9 @@ fn rule_words(r: Rule) -> &'static str {
         | expect_forbidden
         | expect_status
         | expect_fired
-        | expect_not_fired => {
-            "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`)"
+        | expect_not_fired
+        | expect_no_decision => {
+            "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`, `not fires`, `no decision`)"
         }
         kw_and => "`and`",
         kw_or => "`or`",
