@@ -32,7 +32,11 @@ pub(super) fn check(
     for (test, file) in tests {
         let name = &test.name;
         if let Some(first) = names.get(name.value.as_str()) {
-            errors.push(schema::duplicate("test", &ident(&name.value, &name.span), first));
+            errors.push(schema::duplicate(
+                "test",
+                &ident(&name.value, &name.span),
+                first,
+            ));
         } else {
             names.insert(&name.value, &name.span);
         }
