@@ -518,7 +518,11 @@ impl Lowerer {
             .into_inner()
             .next()
             .ok_or_else(|| self.internal(&what, "empty expectation"))?;
-        let arg = kind.clone().into_inner().next().map(|a| self.ident(&a));
+        let arg = kind
+            .clone()
+            .into_inner()
+            .find(|a| a.as_rule() == Rule::ident)
+            .map(|a| self.ident(&a));
         let need = |a: Option<Ident>| {
             a.ok_or_else(|| self.internal(&kind, "expectation without argument"))
         };

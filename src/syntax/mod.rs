@@ -265,7 +265,14 @@ fn rule_words(r: Rule) -> &'static str {
         | expect_status
         | expect_fired
         | expect_not_fired
-        | expect_no_decision => {
+        | expect_no_decision
+        | kw_top
+        | kw_recommends
+        | kw_forbids
+        | kw_status
+        | kw_fires
+        | kw_no
+        | kw_decision => {
             "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`, `not fires`, `no decision`)"
         }
         kw_and => "`and`",
