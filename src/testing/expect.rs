@@ -248,3 +248,118 @@ pub fn status_name(s: Status) -> &'static str {
         Status::Indeterminate => "indeterminate",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use crate::Policy;
+    use crate::testing::{self, Options, Verdict};
+
+    /// `name` fails at run time (division by zero) for a sponsor with one act;
+    /// `quiet` forbids everything for sponsor `XQ`.
+    const POLICY: &str = r#"
+        record Incident { id: string unique  sponsor: string  severity: int }
+        facts { incidents: list of Incident }
+        ladder response { monitor "Monitor"  name "Name"  sanctions "Sanctions" }
+        rules response for each state, acts in incidents grouped by sponsor {
+          always: recommend monitor because "Always"
+          risky: recommend name when 10 / (count(acts) - 1) > 1 because "Risky"
+          heavy: recommend sanctions when sum(acts.severity) >= 6 because "Heavy"
+          quiet: forbid monitor and above when state == "XQ" because "Quiet"
+        }
+    "#;
+
+    /// Runs `tests` (test declarations) against [`POLICY`]; the failed
+    /// expectations' `expected` → `actual` of each test, in order.
+    fn run(tests: &str) -> Vec<(Verdict, Vec<(String, String)>)> {
+        let policy = Policy::from_text("t.rung", &format!("{POLICY}\n{tests}"))
+            .map_err(|d| format!("{d:?}"))
+            .unwrap();
+        let report = testing::run(&policy, &Options::default());
+        report
+            .tests
+            .iter()
+            .map(|t| {
+                assert!(t.facts_errors.is_empty(), "{:?}", t.facts_errors);
+                let f = t
+                    .failures
+                    .iter()
+                    .map(|m| (m.expected.clone(), m.actual.clone()))
+                    .collect();
+                (t.verdict, f)
+            })
+            .collect()
+    }
+
+    const ONE_ACT: &str = r#"{ "incidents": [ { "id": "a", "sponsor": "XA", "severity": 1 } ] }"#;
+
+    #[test]
+    fn a_rule_that_fails_neither_fires_nor_does_not_fire() {
+        let out = run(&format!(
+            r#"test "failing rule" {{
+                 facts {ONE_ACT}
+                 expect response "XA" fires risky
+                 expect response "XA" not fires risky
+                 expect response "XA" status complete
+                 expect response "XA" status indeterminate
+                 expect response "XA" top monitor
+               }}"#
+        ));
+        let (verdict, failures) = &out[0];
+        assert_eq!(*verdict, Verdict::Failed);
+        assert_eq!(failures.len(), 3, "{failures:?}");
+        assert_eq!(failures[0].0, "rule `risky` fires");
+        assert!(
+            failures[0].1.starts_with("rule `risky` failed: "),
+            "{}",
+            failures[0].1
+        );
+        assert_eq!(failures[1].0, "rule `risky` does not fire");
+        assert_eq!(failures[2].1, "status `indeterminate` (1 rule failed)");
+    }
+
+    #[test]
+    fn top_none_and_forbidden_rungs() {
+        let out = run(r#"test "quiet" {
+                 facts { "incidents": [ { "id": "q", "sponsor": "XQ", "severity": 6 },
+                                        { "id": "r", "sponsor": "XQ", "severity": 1 } ] }
+                 expect response "XQ" top none
+                 expect response "XQ" not recommends sanctions
+                 expect response "XQ" forbids monitor
+                 expect response "XQ" fires heavy
+                 expect response "XQ" recommends sanctions
+                 expect response "XQ" top sanctions
+                 expect response "XQ" no decision
+               }"#);
+        let (verdict, failures) = &out[0];
+        assert_eq!(*verdict, Verdict::Failed);
+        let actual: Vec<&str> = failures.iter().map(|f| f.1.as_str()).collect();
+        assert_eq!(
+            actual,
+            [
+                "`sanctions` forbidden by `quiet` (recommended by `heavy`, overridden)",
+                "no rung recommended",
+                "decided, no rung recommended",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_subject_fails_every_expectation_but_no_decision() {
+        let out = run(&format!(
+            r#"test "typo in the subject" {{
+                 facts {ONE_ACT}
+                 expect response "XB" not recommends sanctions
+                 expect response "XB" not fires heavy
+                 expect response "XB" no decision
+               }}"#
+        ));
+        let (_, failures) = &out[0];
+        assert_eq!(failures.len(), 2);
+        assert_eq!(
+            failures[0].1,
+            "no decision for `XB`; `response` decided `XA`"
+        );
+    }
+}

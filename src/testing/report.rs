@@ -195,9 +195,12 @@ fn snapshot_failure(out: &mut String, s: &snapshot::Outcome, p: Paint) {
 fn coverage(out: &mut String, c: &Coverage, filtered: bool, p: Paint) {
     let _ = write!(
         out,
-        "coverage: {} of {} rules fired in some test ({} of {} forbids)",
-        c.exercised, c.rules, c.forbids_exercised, c.forbids
+        "coverage: {} of {} rules fired in some test",
+        c.exercised, c.rules
     );
+    if c.forbids > 0 {
+        let _ = write!(out, " ({} of {} forbids)", c.forbids_exercised, c.forbids);
+    }
     if filtered {
         let _ = writeln!(out, "; a filtered run, so rules left out are not listed");
         return;
