@@ -35,15 +35,32 @@ const TWO_SERIOUS: &str = r#"{ "incidents": [
 ] }
 "#;
 
-/// A fresh directory holding `policy.rung`, `tests.rung` and `facts/two.json`.
-fn project(name: &str, tests: &str) -> PathBuf {
+/// A temporary directory, removed when the test ends.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh directory holding the policy `p/` (`policy.rung`, `tests.rung`
+/// and `facts/two.json`).
+fn project(name: &str, tests: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("rung-policy-tests-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("p/facts")).unwrap();
     std::fs::write(dir.join("p/policy.rung"), POLICY).unwrap();
     std::fs::write(dir.join("p/tests.rung"), tests).unwrap();
     std::fs::write(dir.join("p/facts/two.json"), TWO_SERIOUS).unwrap();
-    dir
+    TempDir(dir)
 }
 
 struct Run {
@@ -335,7 +352,6 @@ test "pinned" {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["two.json"]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
