@@ -312,6 +312,9 @@ pub enum Expect {
     Fires(Ident),
     /// `not fires RULE`
     NotFires(Ident),
+    /// `no decision`: the subject is not decided on the ladder at all (say,
+    /// its only incident is outside the window).
+    NoDecision,
 }
 
 /// An expression with its span.

@@ -45,6 +45,7 @@ pub mod program;
 pub mod render;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod types;
 pub mod value;
 

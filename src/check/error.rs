@@ -312,6 +312,35 @@ pub enum CheckError {
         meaning: String,
         hidden: String,
     },
+
+    /// `expect response "IR" fires naming_didnt_deter` when the rule is
+    /// `naming_did_not_deter`: a test names a rule the ladder does not have.
+    #[error("unknown rule `{name}` on ladder `{ladder}`")]
+    #[diagnostic(code(rung::test::rule))]
+    UnknownRule {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("no rule of `{ladder}` has this name")]
+        span: SourceSpan,
+        name: String,
+        ladder: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `expect response "IR" status done`: a decision is `complete` or
+    /// `indeterminate`.
+    #[error("unknown status `{name}`")]
+    #[diagnostic(code(rung::test::status))]
+    UnknownStatus {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a status")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
 }
 
 impl CheckError {

@@ -12,6 +12,7 @@ mod hoist;
 mod lint;
 mod schema;
 pub mod suggest;
+pub mod test_decls;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -57,7 +58,8 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
                 _ => None,
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    test_decls::check(&schema, &blocks, &tests, &mut diagnostics);
     let has_errors = diagnostics.iter().any(|d| !d.is_warning());
     let ladder_names = schema
         .ladders

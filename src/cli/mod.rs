@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod test;
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ enum Command {
     Check(check::Args),
     /// Evaluate a policy against facts and print the decision.
     Eval(eval::Args),
+    /// Run the policy's tests; report failures, snapshots and rule coverage.
+    Test(test::Args),
 }
 
 /// Output format of a decision.
@@ -42,6 +45,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test::run(args),
     }
 }
 
@@ -66,7 +70,8 @@ pub fn report(diags: &[Diag]) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
-fn terminal_width() -> usize {
+/// Width for rendered diagnostics: `COLUMNS`, or 100.
+pub fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

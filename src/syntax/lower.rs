@@ -485,6 +485,14 @@ impl Lowerer {
                     });
                 }
                 Rule::expectation => expectations.push(self.expectation(c)?),
+                Rule::snapshot if snapshot.is_some() => {
+                    return Err(vec![SyntaxError::misplaced(
+                        &self.span(&c),
+                        "a test has at most one snapshot",
+                        "second snapshot",
+                        "a snapshot holds the whole decision; keep one `snapshot \"file.json\"` per test",
+                    )]);
+                }
                 Rule::snapshot => snapshot = Some(self.clause_string(c)?),
                 _ => {}
             }
@@ -510,7 +518,11 @@ impl Lowerer {
             .into_inner()
             .next()
             .ok_or_else(|| self.internal(&what, "empty expectation"))?;
-        let arg = kind.clone().into_inner().next().map(|a| self.ident(&a));
+        let arg = kind
+            .clone()
+            .into_inner()
+            .find(|a| a.as_rule() == Rule::ident)
+            .map(|a| self.ident(&a));
         let need = |a: Option<Ident>| {
             a.ok_or_else(|| self.internal(&kind, "expectation without argument"))
         };
@@ -522,6 +534,7 @@ impl Lowerer {
             Rule::expect_status => Expect::Status(need(arg)?),
             Rule::expect_fired => Expect::Fires(need(arg)?),
             Rule::expect_not_fired => Expect::NotFires(need(arg)?),
+            Rule::expect_no_decision => Expect::NoDecision,
             _ => return Err(self.internal(&kind, "unknown expectation")),
         };
         Ok(Expectation {

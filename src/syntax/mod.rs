@@ -264,8 +264,16 @@ fn rule_words(r: Rule) -> &'static str {
         | expect_forbidden
         | expect_status
         | expect_fired
-        | expect_not_fired => {
-            "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`)"
+        | expect_not_fired
+        | expect_no_decision
+        | kw_top
+        | kw_recommends
+        | kw_forbids
+        | kw_status
+        | kw_fires
+        | kw_no
+        | kw_decision => {
+            "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`, `not fires`, `no decision`)"
         }
         kw_and => "`and`",
         kw_or => "`or`",

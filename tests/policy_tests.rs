@@ -1,0 +1,427 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! `rung test` end to end: passing and failing tests, filters, JSON output,
+//! snapshots (create, compare, update, CI), coverage, bad facts, checker
+//! errors in tests, exit codes. Each case works in its own temporary copy.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A small policy: three rungs, a forbid, and rules named so tests can refer to them.
+const POLICY: &str = r#"
+enum Level { low < high }
+record Incident { id: string unique  sponsor: string  level: Level  severity: int in 1..5 }
+facts { incidents: list of Incident }
+ladder response {
+  monitor   "Monitor"
+  name      "Name the state"
+  sanctions "Sanctions"
+}
+rules response for each state, acts in incidents grouped by sponsor {
+  always: recommend monitor because "Always watch"
+  confident: recommend name when any acts has level == high because "Confident attribution"
+  serious: recommend sanctions when sum(acts.severity) >= 6 because "Serious campaign"
+  too_many: forbid sanctions when count(acts) > 3 because "Too many to sanction"
+}
+"#;
+
+const TWO_SERIOUS: &str = r#"{ "incidents": [
+  { "id": "a", "sponsor": "XA", "level": "high", "severity": 3 },
+  { "id": "b", "sponsor": "XA", "level": "low", "severity": 3 }
+] }
+"#;
+
+/// A temporary directory, removed when the test ends.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh directory holding the policy `p/` (`policy.rung`, `tests.rung`
+/// and `facts/two.json`).
+fn project(name: &str, tests: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("rung-policy-tests-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("p/facts")).unwrap();
+    std::fs::write(dir.join("p/policy.rung"), POLICY).unwrap();
+    std::fs::write(dir.join("p/tests.rung"), tests).unwrap();
+    std::fs::write(dir.join("p/facts/two.json"), TWO_SERIOUS).unwrap();
+    TempDir(dir)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `rung` in `dir`, without colour, outside CI unless `ci`.
+fn rung(dir: &Path, args: &[&str], ci: bool) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rung"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("CI");
+    if ci {
+        cmd.env("CI", "true");
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines().last().unwrap_or("")
+}
+
+#[test]
+fn the_nato_suite_passes_and_covers_every_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // CI: a missing snapshot fails rather than being written into the repository.
+    let run = rung(root, &["test", "policies/nato"], true);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let last = last_line(&run.stdout);
+    let passed: usize = last
+        .strip_suffix(" passed, 0 failed")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(passed >= 10, "{last}");
+    assert!(
+        run.stdout
+            .contains("coverage: 14 of 14 rules fired in some test (2 of 2 forbids)\n")
+    );
+    assert!(!run.stdout.contains("never fired"));
+    let deny = rung(root, &["test", "policies/nato", "--deny-uncovered"], true);
+    assert_eq!(deny.code, 0);
+}
+
+#[test]
+fn passing_tests_print_ok_and_the_closing_count() {
+    let dir = project(
+        "pass",
+        r#"
+test "two serious acts" {
+  facts "facts/two.json"
+  expect response "XA" top sanctions
+  expect response "XA" recommends name
+  expect response "XA" fires serious
+  expect response "XA" not fires too_many
+  expect response "XA" status complete
+  expect response "XB" no decision
+}
+"#,
+    );
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    insta::assert_snapshot!(run.stdout, @r"
+    running 1 test
+    test two serious acts ... ok
+
+    coverage: 3 of 4 rules fired in some test (0 of 1 forbids); never fired:
+        forbid    too_many  (response, p/policy.rung:14:3)
+    1 passed, 0 failed
+    ");
+}
+
+#[test]
+fn a_failing_test_shows_expected_actual_and_the_rules_concerned() {
+    let dir = project(
+        "fail",
+        r#"
+test "one high act is enough" {
+  facts { "incidents": [ { "id": "a", "sponsor": "XA", "level": "high", "severity": 2 } ] }
+  expect response "XA" top sanctions
+  expect response "XA" fires confident
+}
+test "two serious acts" {
+  facts "facts/two.json"
+  expect response "XA" not fires serious
+  expect response "XZ" top monitor
+}
+"#,
+    );
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 1);
+    assert_eq!(last_line(&run.stdout), "0 passed, 2 failed");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn the_filter_selects_tests_by_substring() {
+    let dir = project(
+        "filter",
+        r#"
+test "alpha passes" { facts "facts/two.json"  expect response "XA" top sanctions }
+test "beta fails" { facts "facts/two.json"  expect response "XA" top monitor }
+test "gamma passes" { facts "facts/two.json"  expect response "XA" fires always }
+"#,
+    );
+    let run = rung(&dir, &["test", "p", "--filter", "pass"], false);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.starts_with("running 2 tests (1 filtered out)\n"));
+    assert!(run.stdout.contains("test alpha passes ... ok\n"));
+    assert!(!run.stdout.contains("beta"));
+    // A filtered run does not blame rules on the tests it left out.
+    assert!(run.stdout.contains("a filtered run"));
+    assert_eq!(last_line(&run.stdout), "2 passed, 0 failed");
+
+    let two = rung(
+        &dir,
+        &["test", "p", "--filter", "beta", "--filter", "gamma"],
+        false,
+    );
+    assert_eq!(two.code, 1);
+    assert_eq!(last_line(&two.stdout), "1 passed, 1 failed");
+
+    let none = rung(&dir, &["test", "p", "--filter", "nothing matches"], false);
+    assert_eq!(none.code, 0);
+    assert_eq!(last_line(&none.stdout), "0 passed, 0 failed");
+}
+
+#[test]
+fn json_output_is_one_document_with_every_result() {
+    let dir = project(
+        "json",
+        r#"
+test "ok" { facts "facts/two.json"  expect response "XA" top sanctions }
+test "wrong" { facts "facts/two.json"  expect response "XA" forbids sanctions }
+test "bad facts" { facts "facts/missing.json" }
+"#,
+    );
+    let run = rung(&dir, &["test", "p", "--format", "json"], false);
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["passed"], 1);
+    assert_eq!(doc["failed"], 2);
+    assert_eq!(doc["filtered_out"], 0);
+    let tests = doc["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 3);
+    assert_eq!(tests[0]["name"], "ok");
+    assert_eq!(tests[0]["verdict"], "passed");
+    assert_eq!(tests[0]["location"], "p/tests.rung:2:1");
+    let wrong = &tests[1]["failures"][0];
+    assert_eq!(
+        wrong["expectation"],
+        "expect response \"XA\" forbids sanctions"
+    );
+    assert_eq!(wrong["expected"], "`sanctions` forbidden");
+    assert_eq!(wrong["actual"], "`sanctions` recommended by `serious`");
+    let rules: Vec<&str> = wrong["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["serious", "too_many"]);
+    assert_eq!(tests[2]["facts_errors"][0]["code"], "rung::io::read");
+    assert_eq!(doc["coverage"]["rules"], 4);
+    assert_eq!(doc["coverage"]["unexercised"][0]["rule"], "too_many");
+}
+
+#[test]
+fn bad_facts_fail_their_test_and_the_others_still_run() {
+    let dir = project(
+        "bad-facts",
+        r#"
+test "severity out of range" {
+  facts { "incidents": [ { "id": "a", "sponsor": "XA", "level": "high", "severity": 9 } ] }
+  expect response "XA" top name
+}
+test "still runs" { facts "facts/two.json"  expect response "XA" top sanctions }
+"#,
+    );
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("test severity out of range ... FAILED\n")
+    );
+    assert!(run.stdout.contains("test still runs ... ok\n"));
+    assert_eq!(last_line(&run.stdout), "1 passed, 1 failed");
+    // The facts report points into the test's own file, at the inline JSON.
+    assert!(
+        run.stdout
+            .contains("$.incidents[0].severity: 9 is outside the allowed range 1..5"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("╭─[p/tests.rung:3:"), "{}", run.stdout);
+}
+
+#[test]
+fn snapshots_are_created_compared_and_updated() {
+    let tests = r#"
+test "pinned" {
+  facts "facts/two.json"
+  snapshot "snapshots/two.json"
+}
+"#;
+    let dir = project("snapshots", tests);
+    let snap = dir.join("p/snapshots/two.json");
+
+    // In CI a missing snapshot fails and nothing is written.
+    let ci = rung(&dir, &["test", "p"], true);
+    assert_eq!(ci.code, 1, "{}", ci.stdout);
+    assert!(
+        ci.stdout
+            .contains("snapshot p/snapshots/two.json is missing")
+    );
+    assert!(!snap.exists());
+
+    // Outside CI it is written, and the test passes.
+    let created = rung(&dir, &["test", "p"], false);
+    assert_eq!(created.code, 0, "{}", created.stdout);
+    assert!(
+        created
+            .stdout
+            .contains("test pinned ... ok (snapshot written: p/snapshots/two.json)\n")
+    );
+    let stored = std::fs::read_to_string(&snap).unwrap();
+    // The snapshot is exactly what `rung eval --format json` prints.
+    let eval = rung(
+        &dir,
+        &[
+            "eval",
+            "p",
+            "--facts",
+            "p/facts/two.json",
+            "--format",
+            "json",
+        ],
+        false,
+    );
+    assert_eq!(stored, eval.stdout);
+
+    // Unchanged: it matches, in CI too.
+    let same = rung(&dir, &["test", "p"], true);
+    assert_eq!(same.code, 0, "{}", same.stdout);
+    assert!(same.stdout.contains("test pinned ... ok\n"));
+
+    // A doctrine change shifts the decision: the test fails with a diff and
+    // the stored snapshot is left alone.
+    let policy = dir.join("p/policy.rung");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        text.replace("sum(acts.severity) >= 6", "sum(acts.severity) >= 7"),
+    )
+    .unwrap();
+    let changed = rung(&dir, &["test", "p"], false);
+    assert_eq!(changed.code, 1);
+    assert_eq!(std::fs::read_to_string(&snap).unwrap(), stored);
+    let failure = changed
+        .stdout
+        .split_once("failures:\n")
+        .map(|(_, f)| f)
+        .unwrap();
+    insta::assert_snapshot!(failure);
+
+    // `--update` accepts the change; the next run passes.
+    let updated = rung(&dir, &["test", "p", "--update"], true);
+    assert_eq!(updated.code, 0, "{}", updated.stdout);
+    assert!(
+        updated
+            .stdout
+            .contains("(snapshot updated: p/snapshots/two.json)")
+    );
+    assert_ne!(std::fs::read_to_string(&snap).unwrap(), stored);
+    let again = rung(&dir, &["test", "p"], true);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    // No temporary file is left beside the snapshot.
+    let names: Vec<_> = std::fs::read_dir(dir.join("p/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["two.json"]);
+}
+
+#[test]
+fn coverage_lists_rules_no_test_fired_and_can_fail_the_run() {
+    let dir = project(
+        "coverage",
+        r#"
+test "only monitoring" {
+  facts { "incidents": [ { "id": "a", "sponsor": "XA", "level": "low", "severity": 1 } ] }
+  expect response "XA" top monitor
+}
+"#,
+    );
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 0);
+    let coverage = run
+        .stdout
+        .split_once("\ncoverage: ")
+        .map(|(_, c)| c)
+        .unwrap();
+    insta::assert_snapshot!(coverage, @r"
+    1 of 4 rules fired in some test (0 of 1 forbids); never fired:
+        recommend confident  (response, p/policy.rung:12:3)
+        recommend serious    (response, p/policy.rung:13:3)
+        forbid    too_many   (response, p/policy.rung:14:3)
+    1 passed, 0 failed
+    ");
+    let deny = rung(&dir, &["test", "p", "--deny-uncovered"], false);
+    assert_eq!(deny.code, 1);
+}
+
+#[test]
+fn unknown_names_in_tests_are_check_errors_with_suggestions() {
+    let dir = project(
+        "check",
+        r#"
+test "typos" {
+  facts "facts/two.json"
+  expect respnse "XA" top monitor
+  expect response "XA" top sanction
+  expect response "XA" fires seriuos
+  expect response "XA" status done
+}
+test "typos" { facts "facts/two.json" }
+"#,
+    );
+    let check = rung(&dir, &["check", "p"], false);
+    assert_eq!(check.code, 1);
+    insta::assert_snapshot!(check.stderr);
+    // `rung test` refuses to run a policy that does not check.
+    let test = rung(&dir, &["test", "p"], false);
+    assert_eq!(test.code, 1);
+    assert!(test.stdout.is_empty());
+    assert!(
+        test.stderr
+            .contains("unknown rule `seriuos` on ladder `response`")
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = project("usage", "");
+    assert_eq!(rung(&dir, &["test"], false).code, 2);
+    assert_eq!(
+        rung(&dir, &["test", "p", "--format", "yaml"], false).code,
+        2
+    );
+    assert_eq!(rung(&dir, &["test", "does-not-exist"], false).code, 2);
+    // A policy without tests runs none, successfully.
+    let empty = rung(&dir, &["test", "p"], false);
+    assert_eq!(empty.code, 0);
+    assert_eq!(last_line(&empty.stdout), "0 passed, 0 failed");
+}
