@@ -319,7 +319,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::test::rule))]
     UnknownRule {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("no rule of `{ladder}` has this name")]
         span: SourceSpan,
         name: String,
@@ -334,7 +334,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::test::status))]
     UnknownStatus {
         #[source_code]
-        src: NamedSource<Arc<str>>,
+        src: NamedSource<crate::source::SourceText>,
         #[label("not a status")]
         span: SourceSpan,
         name: String,

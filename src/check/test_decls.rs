@@ -90,7 +90,7 @@ impl<'a> RuleNames<'a> {
         let mut by_ladder = vec![Vec::new(); schema.ladders.len()];
         for b in blocks {
             if let Some(names) = by_ladder.get_mut(b.ladder as usize) {
-                names.extend(b.rules.iter().map(|r| r.name.as_str()));
+                names.extend(b.rules.iter().map(|r| &*r.name));
             }
         }
         RuleNames {

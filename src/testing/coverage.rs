@@ -41,7 +41,9 @@ impl Tracker {
                 .map_or_else(String::new, |l| l.name.clone());
             for rule in &block.rules {
                 let forbid = rule.effect == Effect::Forbid;
-                let hit = self.fired.contains(&(ladder.clone(), rule.name.clone()));
+                let hit = self
+                    .fired
+                    .contains(&(ladder.clone(), rule.name.to_string()));
                 c.rules += 1;
                 c.exercised += usize::from(hit);
                 c.forbids += usize::from(forbid);
@@ -49,7 +51,7 @@ impl Tracker {
                 if !hit {
                     c.unexercised.push(RuleRef {
                         ladder: ladder.clone(),
-                        rule: rule.name.clone(),
+                        rule: rule.name.to_string(),
                         effect: rule.effect.as_str().to_string(),
                         location: rule.span.location(),
                     });

@@ -57,7 +57,7 @@ pub fn check(
     let decision = evaluation
         .decisions
         .iter()
-        .find(|d| d.ladder == ladder && d.subject == subject);
+        .find(|d| &*d.ladder == ladder && &*d.subject == subject);
     let (holds, actual, about) = match decision {
         None if matches!(e.what, Expect::NoDecision) => return None,
         None => (
@@ -111,12 +111,20 @@ fn judge(what: &Expect, d: &Decision, rules: &[RuleExplanation]) -> (bool, Strin
     match what {
         Expect::Top(want) => {
             let want = want.as_ref().map(|r| r.name.clone());
-            let mut rungs: Vec<String> = want.iter().chain(&d.top).cloned().collect();
+            let mut rungs: Vec<String> = want
+                .iter()
+                .cloned()
+                .chain(d.top.as_deref().map(str::to_string))
+                .collect();
             rungs.dedup();
-            (d.top == want, top(d), About::Rungs(rungs))
+            (
+                d.top.as_deref() == want.as_deref(),
+                top(d),
+                About::Rungs(rungs),
+            )
         }
         Expect::Recommends(r) => {
-            let holds = d.recommended.contains(&r.name);
+            let holds = d.recommended.iter().any(|x| **x == *r.name);
             (
                 holds,
                 rung_state(d, &r.name),
@@ -124,7 +132,7 @@ fn judge(what: &Expect, d: &Decision, rules: &[RuleExplanation]) -> (bool, Strin
             )
         }
         Expect::NotRecommends(r) => {
-            let holds = !d.recommended.contains(&r.name);
+            let holds = !d.recommended.iter().any(|x| **x == *r.name);
             (
                 holds,
                 rung_state(d, &r.name),
@@ -132,7 +140,7 @@ fn judge(what: &Expect, d: &Decision, rules: &[RuleExplanation]) -> (bool, Strin
             )
         }
         Expect::Forbids(r) => {
-            let holds = d.forbidden.contains(&r.name);
+            let holds = d.forbidden.iter().any(|x| **x == *r.name);
             (
                 holds,
                 rung_state(d, &r.name),
@@ -191,19 +199,19 @@ fn rung_state(d: &Decision, rung: &str) -> String {
         let names: Vec<String> = d
             .reasons
             .iter()
-            .filter(|r| r.rung == rung && r.effect == effect)
+            .filter(|r| &*r.rung == rung && r.effect == effect)
             .map(|r| format!("`{}`", r.rule))
             .collect();
         names.join(", ")
     };
-    if d.forbidden.iter().any(|r| r == rung) {
+    if d.forbidden.iter().any(|r| &**r == rung) {
         let recommended = by("recommend");
         let mut s = format!("`{rung}` forbidden by {}", by("forbid"));
         if !recommended.is_empty() {
             s.push_str(&format!(" (recommended by {recommended}, overridden)"));
         }
         s
-    } else if d.recommended.iter().any(|r| r == rung) {
+    } else if d.recommended.iter().any(|r| &**r == rung) {
         format!("`{rung}` recommended by {}", by("recommend"))
     } else {
         let list = if d.recommended.is_empty() {
@@ -220,7 +228,7 @@ fn undecided(evaluation: &Evaluation, ladder: &str, subject: &str) -> String {
     let subjects: Vec<String> = evaluation
         .decisions
         .iter()
-        .filter(|d| d.ladder == ladder)
+        .filter(|d| &*d.ladder == ladder)
         .map(|d| format!("`{}`", d.subject))
         .collect();
     let mut s = if subjects.is_empty() {
