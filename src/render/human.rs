@@ -270,6 +270,26 @@ fn rule_lines(out: &mut String, r: &RuleExplanation, p: Paint, indent: &str) {
     }
 }
 
+/// Lines of a part nested under `one of:` or `not:`; a conjunction there
+/// gets its own `all of:` heading so the grouping stays visible.
+fn nested_lines(t: &Trace, p: Paint) -> Vec<String> {
+    match t {
+        Trace::All { holds, parts } if parts.len() > 1 => {
+            let mark = match holds {
+                Some(true) => p.green("✓"),
+                Some(false) => p.red("✗"),
+                None => p.red("!"),
+            };
+            let mut v = vec![format!("{mark} all of:")];
+            for part in parts {
+                v.extend(nested_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            }
+            v
+        }
+        _ => trace_lines(t, p),
+    }
+}
+
 /// A condition trace as indented lines: `✓ count(high_acts) = 2, needs >= 2`.
 pub fn trace_lines(t: &Trace, p: Paint) -> Vec<String> {
     let mark = |h: Option<bool>| match h {
@@ -283,13 +303,13 @@ pub fn trace_lines(t: &Trace, p: Paint) -> Vec<String> {
         Trace::Any { holds, parts } => {
             let mut v = vec![format!("{} one of:", mark(*holds))];
             for part in parts {
-                v.extend(trace_lines(part, p).into_iter().map(|l| format!("    {l}")));
+                v.extend(nested_lines(part, p).into_iter().map(|l| format!("    {l}")));
             }
             v
         }
         Trace::Not { holds, part } => {
             let mut v = vec![format!("{} not:", mark(*holds))];
-            v.extend(trace_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            v.extend(nested_lines(part, p).into_iter().map(|l| format!("    {l}")));
             v
         }
     }
