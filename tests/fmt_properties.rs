@@ -27,14 +27,23 @@ fn check_promises(name: &str, text: &str) -> String {
     let once_src = SourceFile::new(name, once.as_str());
     let again = parse_file(&once_src)
         .unwrap_or_else(|e| panic!("{name}: output does not parse: {e:?}\n{once}"));
-    assert_eq!(again, ast, "{name}: meaning changed\n--- input\n{text}\n--- output\n{once}");
+    assert_eq!(
+        again, ast,
+        "{name}: meaning changed\n--- input\n{text}\n--- output\n{once}"
+    );
     let twice = format_source(&once_src).unwrap();
-    assert_eq!(twice, once, "{name}: not idempotent\n--- input\n{text}\n--- once\n{once}");
+    assert_eq!(
+        twice, once,
+        "{name}: not idempotent\n--- input\n{text}\n--- once\n{once}"
+    );
     let mut before = comment_texts(&src).unwrap();
     let mut after = comment_texts(&once_src).unwrap();
     before.sort();
     after.sort();
-    assert_eq!(before, after, "{name}: comments changed\n--- output\n{once}");
+    assert_eq!(
+        before, after,
+        "{name}: comments changed\n--- output\n{once}"
+    );
     for line in once.lines() {
         assert_eq!(line, line.trim_end(), "{name}: trailing whitespace\n{once}");
     }
@@ -92,7 +101,10 @@ fn generated_policies() {
 
 /// Removes every line's indentation.
 fn dedent(text: &str) -> String {
-    text.lines().map(str::trim_start).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(str::trim_start)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn nato_sources(transform: impl Fn(&str) -> String) -> Vec<Arc<SourceFile>> {
@@ -175,7 +187,10 @@ fn shipped_policies_are_formatted() {
 #[test]
 #[ignore = "a longer search; run by hand"]
 fn many_generated_policies() {
-    let n: u64 = std::env::var("RUNG_FMT_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
+    let n: u64 = std::env::var("RUNG_FMT_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000);
     for seed in 0..n {
         let text = policy_gen::Gen::new(seed).policy(seed % 4 == 3);
         check_promises(&format!("gen-{seed}.rung"), &text);
@@ -185,7 +200,10 @@ fn many_generated_policies() {
 #[test]
 #[ignore = "prints a generated case; run by hand"]
 fn show_generated() {
-    let seed: u64 = std::env::var("SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let seed: u64 = std::env::var("SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let text = policy_gen::Gen::new(seed).policy(false);
     println!("{text}\n=====\n{}", check_promises("show.rung", &text));
 }

@@ -105,3 +105,37 @@ fn verify(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(text: &str) -> Option<String> {
+        format_source(&SourceFile::new("t.rung", text)).ok()
+    }
+
+    #[test]
+    fn empty_files_stay_empty() {
+        assert_eq!(fmt("").as_deref(), Some(""));
+        assert_eq!(fmt(" \n\n").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_file_of_comments_keeps_them() {
+        assert_eq!(fmt("\n  # a\n\n\n# b  \n").as_deref(), Some("# a\n\n# b\n"));
+    }
+
+    #[test]
+    fn decimals_keep_their_scale() {
+        assert_eq!(
+            fmt("let x = 1.50+0.000").as_deref(),
+            Some("let x = 1.50 + 0.000\n")
+        );
+    }
+
+    #[test]
+    fn files_that_do_not_parse_are_refused() {
+        let err = format_source(&SourceFile::new("t.rung", "let = 3"));
+        assert!(matches!(err, Err(FmtError::Syntax { .. })));
+    }
+}

@@ -42,22 +42,81 @@ impl Rng {
 }
 
 const NAMES: &[&str] = &[
-    "a", "b", "acts", "items", "severity", "victim", "now", "window", "high", "low", "x1",
-    "state_sponsor", "date", "effect", "_tmp", "incidents",
+    "a",
+    "b",
+    "acts",
+    "items",
+    "severity",
+    "victim",
+    "now",
+    "window",
+    "high",
+    "low",
+    "x1",
+    "state_sponsor",
+    "date",
+    "effect",
+    "_tmp",
+    "incidents",
 ];
 const CALLS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
 const INFIX: &[&str] = &[
-    "or", "and", "==", "!=", "<", "<=", ">", ">=", "in", "not in", "otherwise", "+", "-", "*",
+    "or",
+    "and",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "otherwise",
+    "+",
+    "-",
+    "*",
     "/",
 ];
 const BODY_INFIX: &[&str] = &[
-    "==", "!=", "<", "<=", ">", ">=", "in", "not in", "otherwise", "+", "-", "*", "/",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "otherwise",
+    "+",
+    "-",
+    "*",
+    "/",
 ];
 const COMMENT_WORDS: &[&str] = &[
-    "note", "why", "\"quoted\"", "#", "##", "démarche", "TODO:", "(see", "art. 5)", "x == y",
+    "note",
+    "why",
+    "\"quoted\"",
+    "#",
+    "##",
+    "démarche",
+    "TODO:",
+    "(see",
+    "art. 5)",
+    "x == y",
 ];
 const STRING_PARTS: &[&str] = &[
-    "text", " ", "#", "\\\"", "\\\\", "\\n", "\\t", "é", "Article 5", "{", "}", "'",
+    "text",
+    " ",
+    "#",
+    "\\\"",
+    "\\\\",
+    "\\n",
+    "\\t",
+    "é",
+    "Article 5",
+    "{",
+    "}",
+    "'",
 ];
 
 /// Builds the token list of one policy.
@@ -221,7 +280,9 @@ impl Gen {
     fn ty(&mut self, depth: usize) {
         match self.rng.below(if depth == 0 { 1 } else { 5 }) {
             0 => {
-                let n = self.rng.pick(&["int", "string", "date", "bool", "Incident", "Level"]);
+                let n = self
+                    .rng
+                    .pick(&["int", "string", "date", "bool", "Incident", "Level"]);
                 self.t(n);
             }
             1 => {
@@ -450,7 +511,9 @@ impl Gen {
                     self.string();
                 }
                 self.block(4, |g| {
-                    let n = g.rng.pick(&["monitor", "sanctions", "article_5_consideration", "x"]);
+                    let n = g
+                        .rng
+                        .pick(&["monitor", "sanctions", "article_5_consideration", "x"]);
                     g.t(n);
                     g.string();
                 });
@@ -512,7 +575,8 @@ impl Gen {
     /// What separates two tokens: at least one space unless both sides are
     /// symbols; often a line break, blank lines or a comment.
     fn gap(&mut self, prev: &str, next: &str, nl: &str) -> String {
-        let wordy = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"');
+        let wordy =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"');
         let may_touch = !wordy(prev.chars().last()) && !wordy(next.chars().next());
         match self.rng.below(20) {
             0..=7 => " ".to_string(),
@@ -522,7 +586,10 @@ impl Gen {
             13 | 14 => format!("{nl}{nl}{}", self.indent()),
             15 => format!("{nl}{nl}{nl}{}", self.indent()),
             _ => {
-                let before = self.rng.pick(&["", " ", "   ", "\n", "\n\n"]).replace('\n', nl);
+                let before = self
+                    .rng
+                    .pick(&["", " ", "   ", "\n", "\n\n"])
+                    .replace('\n', nl);
                 let ind = self.indent();
                 let c = self.comment();
                 let after = self.indent();
