@@ -12,6 +12,7 @@ use thiserror::Error;
 use crate::check::CheckError;
 use crate::eval::EvalReport;
 use crate::facts::FactsError;
+use crate::fmt::FmtError;
 use crate::syntax::SyntaxError;
 
 /// A diagnostic from any stage.
@@ -37,6 +38,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Eval(#[from] EvalReport),
+    /// A file `rung fmt` could not format.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Fmt(#[from] FmtError),
 }
 
 impl Diag {

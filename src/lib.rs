@@ -40,6 +40,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod eval;
 pub mod facts;
+pub mod fmt;
 pub mod policy;
 pub mod program;
 pub mod render;

@@ -136,7 +136,7 @@ pub fn read_text(path: &Path) -> Result<String, IoError> {
 }
 
 /// The `.rung` files at `path`: itself, or those below it, sorted.
-fn collect(path: &Path) -> Result<Vec<PathBuf>, IoError> {
+pub fn collect(path: &Path) -> Result<Vec<PathBuf>, IoError> {
     let err = |e: std::io::Error| IoError::Read {
         path: path.display().to_string(),
         message: e.to_string(),

@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod fmt;
 mod test;
 
 use std::io::{IsTerminal, Write as _};
@@ -29,6 +30,8 @@ enum Command {
     Eval(eval::Args),
     /// Run the policy's tests; report failures, snapshots and rule coverage.
     Test(test::Args),
+    /// Rewrite policy files in the canonical layout, keeping every comment.
+    Fmt(fmt::Args),
 }
 
 /// Output format of a decision.
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }
 

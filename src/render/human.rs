@@ -282,7 +282,11 @@ fn nested_lines(t: &Trace, p: Paint) -> Vec<String> {
             };
             let mut v = vec![format!("{mark} all of:")];
             for part in parts {
-                v.extend(nested_lines(part, p).into_iter().map(|l| format!("    {l}")));
+                v.extend(
+                    nested_lines(part, p)
+                        .into_iter()
+                        .map(|l| format!("    {l}")),
+                );
             }
             v
         }
@@ -303,13 +307,21 @@ pub fn trace_lines(t: &Trace, p: Paint) -> Vec<String> {
         Trace::Any { holds, parts } => {
             let mut v = vec![format!("{} one of:", mark(*holds))];
             for part in parts {
-                v.extend(nested_lines(part, p).into_iter().map(|l| format!("    {l}")));
+                v.extend(
+                    nested_lines(part, p)
+                        .into_iter()
+                        .map(|l| format!("    {l}")),
+                );
             }
             v
         }
         Trace::Not { holds, part } => {
             let mut v = vec![format!("{} not:", mark(*holds))];
-            v.extend(nested_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            v.extend(
+                nested_lines(part, p)
+                    .into_iter()
+                    .map(|l| format!("    {l}")),
+            );
             v
         }
     }
