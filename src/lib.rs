@@ -43,6 +43,7 @@ pub mod facts;
 pub mod policy;
 pub mod program;
 pub mod render;
+pub mod repl;
 pub mod source;
 pub mod syntax;
 pub mod types;

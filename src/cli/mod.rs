@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod repl;
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ enum Command {
     Check(check::Args),
     /// Evaluate a policy against facts and print the decision.
     Eval(eval::Args),
+    /// Explore a policy interactively and ask "what if" of the facts.
+    Repl(repl::Args),
 }
 
 /// Output format of a decision.
@@ -42,6 +45,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Repl(args) => repl::run(args),
     }
 }
 
