@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use rung::render::Paint;
-use rung::repl::helper::{ReplHelper, is_unfinished};
+use rung::repl::helper::{ReplHelper, is_blank, is_unfinished};
 use rung::repl::{Out, Reply, Session, history, render_reply};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
@@ -100,6 +100,12 @@ fn piped(mut session: Session, echo: bool, mut failed: bool) -> ExitCode {
             buffer.clear();
         }
         match line {
+            // Blank lines and comments between inputs are echoed as they are.
+            Some(l) if buffer.is_empty() && is_blank(&l) => {
+                if echo {
+                    let _ = writeln!(std::io::stdout(), "{l}");
+                }
+            }
             Some(l) => {
                 buffer.push_str(&l);
                 buffer.push('\n');

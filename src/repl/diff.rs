@@ -66,11 +66,35 @@ fn differs(a: &Decision, b: &Decision) -> bool {
         || a.errors != b.errors
 }
 
-fn status(s: Status) -> &'static str {
+/// A status in words.
+pub fn status(s: Status) -> &'static str {
     match s {
         Status::Complete => "complete",
         Status::Indeterminate => "indeterminate",
     }
+}
+
+/// `recommended + sanctions`, `recommended - monitor`: one entry per list
+/// that changed (rung names joined), without colour.
+pub fn moves(what: &str, before: &[String], after: &[String]) -> Vec<String> {
+    let added: Vec<&str> = after
+        .iter()
+        .filter(|x| !before.contains(x))
+        .map(String::as_str)
+        .collect();
+    let removed: Vec<&str> = before
+        .iter()
+        .filter(|x| !after.contains(x))
+        .map(String::as_str)
+        .collect();
+    let mut out = Vec::new();
+    if !added.is_empty() {
+        out.push(format!("{what} + {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        out.push(format!("{what} - {}", removed.join(", ")));
+    }
+    out
 }
 
 fn top(d: &Decision) -> &str {

@@ -82,6 +82,22 @@ pub enum ReplError {
         span: SourceSpan,
     },
 
+    /// `9223372036854775807 + 1`
+    #[error("{message}")]
+    #[diagnostic(
+        code(rung::repl::eval),
+        help(
+            "arithmetic is checked: ints overflow past ±9223372036854775807, and division by zero fails"
+        )
+    )]
+    Eval {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("fails here")]
+        span: SourceSpan,
+        message: String,
+    },
+
     /// `:why sanctions XX` when `XX` is not a subject.
     #[error("{message}")]
     #[diagnostic(code(rung::repl::lookup))]

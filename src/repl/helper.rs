@@ -139,7 +139,15 @@ impl Validator for ReplHelper {
 /// declaration that stops in the middle (commands are one line).
 pub fn is_unfinished(input: &str) -> bool {
     let t = input.trim_start();
-    !t.trim().is_empty() && !t.starts_with(':') && syntax::is_incomplete(input)
+    !is_blank(input) && !t.starts_with(':') && syntax::is_incomplete(input)
+}
+
+/// Whether an input holds nothing but blank lines and `#` comments.
+pub fn is_blank(input: &str) -> bool {
+    input.lines().all(|l| {
+        let l = l.trim_start();
+        l.is_empty() || l.starts_with('#')
+    })
 }
 
 #[cfg(test)]
@@ -163,6 +171,7 @@ mod tests {
         ));
         assert!(!is_unfinished("count(window)"));
         assert!(!is_unfinished(""));
+        assert!(!is_unfinished("# a comment"));
         assert!(!is_unfinished(":set now = {"));
     }
 }

@@ -20,7 +20,9 @@ use crate::source::SourceFile;
 use crate::types::Type;
 use crate::value::{Display, Value};
 
+use super::error::ReplError;
 use super::policy::{Parsed, SessionPolicy, check_sources};
+use miette::Report;
 
 /// The name the probed expression is defined under.
 pub const PROBE: &str = "(repl)";
@@ -122,7 +124,7 @@ fn count_rules(sources: &[Parsed]) -> usize {
 }
 
 /// Evaluates a checked expression; `subject` names the group in a subject's scope.
-pub fn evaluate(probe: &Probe, facts: &Facts, subject: Option<&str>) -> Result<Value, Diag> {
+pub fn evaluate(probe: &Probe, facts: &Facts, subject: Option<&str>) -> Result<Value, Report> {
     let program = &probe.program;
     let lets = eval::global_lets(program, facts);
     let result = match probe.block {
@@ -147,7 +149,15 @@ pub fn evaluate(probe: &Probe, facts: &Facts, subject: Option<&str>) -> Result<V
     };
     match result {
         Some(Ok(v)) => Ok(v),
-        Some(Err(e)) => Err(Diag::from(EvalReport::from(&e))),
+        Some(Err(e)) if e.span.file.name.starts_with("<repl") => {
+            let (src, span) = super::error::at(&e.span);
+            Err(Report::new(ReplError::Eval {
+                src,
+                span,
+                message: e.to_string(),
+            }))
+        }
+        Some(Err(e)) => Err(Report::new(Diag::from(EvalReport::from(&e)))),
         None => Ok(Value::Absent),
     }
 }

@@ -151,7 +151,7 @@ impl Session {
     /// and never ends the session except on `:quit`.
     pub fn execute(&mut self, input: &str) -> Reply {
         let mut reply = Reply::default();
-        if input.trim().is_empty() {
+        if super::helper::is_blank(input) {
             return reply;
         }
         let file = self.source(input);
@@ -242,7 +242,7 @@ impl Session {
         let subject = self.scope.as_ref().map(|s| s.subject.as_str());
         match probe::evaluate(&probe, facts, subject) {
             Ok(v) => reply.text(probe::show(&probe.program, &ty, &v)),
-            Err(d) => reply.report(d),
+            Err(r) => reply.items.push(Out::Report(r)),
         }
     }
 
@@ -382,21 +382,34 @@ impl Session {
             }
         };
         let files = next.disk.len();
-        let warnings = next.policy.warnings.len();
+        let warnings = next
+            .policy
+            .warnings
+            .iter()
+            .filter(|w| !policy::source_name(*w).is_some_and(|n| n.starts_with("<repl")))
+            .count();
+        let kept = next.entries.len();
         self.policy = next;
+        let mut notes = vec![format!("{files} file{}", if files == 1 { "" } else { "s" })];
+        match warnings {
+            0 => {}
+            1 => notes.push("1 warning: see `rung check`".into()),
+            n => notes.push(format!("{n} warnings: see `rung check`")),
+        }
+        match kept {
+            0 => {}
+            1 => notes.push("kept your declaration".into()),
+            n => notes.push(format!("kept your {n} declarations")),
+        }
         reply.text(format!(
-            "loaded {} ({files} file{}{})",
+            "{} {} ({})",
+            if rebase { "loaded" } else { "reloaded" },
             paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" "),
-            if files == 1 { "" } else { "s" },
-            match warnings {
-                0 => String::new(),
-                1 => ", 1 warning: see `rung check`".into(),
-                n => format!(", {n} warnings: see `rung check`"),
-            }
+            notes.join(", ")
         ));
         self.refresh_facts(reply);
         if rebase {

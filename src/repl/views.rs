@@ -86,7 +86,7 @@ pub fn rules(program: &Program, only: Option<&str>) -> String {
             b.span.location()
         );
         for l in &b.lets {
-            let _ = writeln!(out, "  let {} = {}", l.name, l.value.span.text());
+            let _ = writeln!(out, "  let {} = {}", l.name, one_line(l.value.span.text()));
         }
         for r in &b.rules {
             let rungs = if r.lo == r.hi {
@@ -101,13 +101,7 @@ pub fn rules(program: &Program, only: Option<&str>) -> String {
             let _ = writeln!(out, "  {}: {} {rungs}", r.name, r.effect.as_str());
             match &r.when {
                 Some(w) => {
-                    let text = w
-                        .span
-                        .text()
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let _ = writeln!(out, "      when {text}");
+                    let _ = writeln!(out, "      when {}", one_line(w.span.text()));
                 }
                 None => {
                     let _ = writeln!(out, "      (always)");
@@ -117,6 +111,32 @@ pub fn rules(program: &Program, only: Option<&str>) -> String {
     }
     if out.is_empty() {
         out.push_str("no rules\n");
+    }
+    out
+}
+
+/// Source text on one line: comments dropped, runs of white space squeezed.
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut code = String::new();
+        for c in line.chars() {
+            match c {
+                '#' if !in_string => break,
+                '"' if !escaped => in_string = !in_string,
+                _ => {}
+            }
+            escaped = c == '\\' && !escaped;
+            code.push(c);
+        }
+        for word in code.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
     }
     out
 }

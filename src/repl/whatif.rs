@@ -68,8 +68,8 @@ impl Session {
         if self.facts.is_some() {
             return true;
         }
-        let (src, span) = at(&typed(file, 0, file.text.len()));
-        reply.report(ReplError::NoFacts { src, span });
+        let _ = file;
+        reply.report(no_facts());
         false
     }
 
@@ -93,7 +93,7 @@ impl Session {
         };
         let Some(f) = &self.facts else { return };
         let mut next = f.current.clone();
-        let shown = v.to_string();
+        let shown = brief(&v);
         let old = match edit::set(&mut next, &p.segs, v) {
             Ok(old) => old,
             Err(miss) => {
@@ -102,7 +102,7 @@ impl Session {
             }
         };
         let what = match old {
-            Some(o) => format!("{}: {o} → {shown}", p.show()),
+            Some(o) => format!("{}: {} → {shown}", p.show(), brief(&o)),
             None => format!("{}: added {shown}", p.show()),
         };
         self.commit(next, format!("{} = {shown}", p.show()), what, reply);
@@ -417,7 +417,14 @@ fn summary(json: &Json) -> String {
         return brief(json);
     };
     m.iter()
-        .map(|(k, v)| format!("{k} {}", brief(v)))
+        .map(|(k, v)| match v {
+            Json::Array(a) => format!(
+                "{k} ({} item{})",
+                a.len(),
+                if a.len() == 1 { "" } else { "s" }
+            ),
+            _ => format!("{k} {}", brief(v)),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -425,8 +432,14 @@ fn summary(json: &Json) -> String {
 /// A value in a few words: scalars as JSON, containers by size.
 fn brief(v: &Json) -> String {
     match v {
-        Json::Array(a) => format!("({} item{})", a.len(), if a.len() == 1 { "" } else { "s" }),
-        Json::Object(o) => format!("({{…}} with {} fields)", o.len()),
+        Json::Array(a) => format!("[…{} item{}]", a.len(), if a.len() == 1 { "" } else { "s" }),
+        Json::Object(o) => {
+            let id = ["id", "name"]
+                .iter()
+                .find_map(|k| o.get(*k).filter(|v| v.is_string()))
+                .map_or(String::new(), |v| format!("{v}, "));
+            format!("{{{id}…{} fields}}", o.len())
+        }
         other => other.to_string(),
     }
 }
@@ -449,19 +462,23 @@ fn effect(before: &Evaluation, after: &Evaluation) -> String {
             diff::Change::Removed(d) => {
                 format!("  {} · {}: no longer a subject", d.ladder, d.subject)
             }
-            diff::Change::Changed(b, a) if b.top != a.top => format!(
-                "  {} · {}: top {} → {}",
-                a.ladder,
-                a.subject,
-                b.top.as_deref().unwrap_or("none"),
-                a.top.as_deref().unwrap_or("none")
-            ),
-            diff::Change::Changed(_, a) => format!(
-                "  {} · {}: changed, top still {}",
-                a.ladder,
-                a.subject,
-                a.top.as_deref().unwrap_or("none")
-            ),
+            diff::Change::Changed(b, a) => {
+                let mut parts = vec![if b.top == a.top {
+                    format!("top still {}", a.top.as_deref().unwrap_or("none"))
+                } else {
+                    format!(
+                        "top {} → {}",
+                        b.top.as_deref().unwrap_or("none"),
+                        a.top.as_deref().unwrap_or("none")
+                    )
+                }];
+                parts.extend(diff::moves("recommended", &b.recommended, &a.recommended));
+                parts.extend(diff::moves("forbidden", &b.forbidden, &a.forbidden));
+                if b.status != a.status {
+                    parts.push(format!("status {}", diff::status(a.status)));
+                }
+                format!("  {} · {}: {}", a.ladder, a.subject, parts.join("; "))
+            }
         };
         let _ = writeln!(out, "{line}");
     }
