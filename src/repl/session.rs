@@ -307,7 +307,25 @@ impl Session {
         let candidate = match self.policy.with_entry((Arc::clone(file), entry)) {
             Ok(p) => p,
             Err(ds) => {
-                reply.diags(ds);
+                // Errors in the files are usually knock-on effects of the
+                // typed declaration (a `let` replaced by one of another type):
+                // show the declaration's own errors first, and only those.
+                let (own, elsewhere): (Vec<Diag>, Vec<Diag>) = ds
+                    .into_iter()
+                    .partition(|d| policy::source_name(d).is_some_and(|n| n == file.name));
+                if own.is_empty() {
+                    reply.diags(elsewhere);
+                    reply.text("not added: the policy does not check with it");
+                    return;
+                }
+                let more = elsewhere.len();
+                reply.diags(own);
+                if more > 0 {
+                    reply.text(format!(
+                        "({more} more error{} in the policy follow from it)",
+                        if more == 1 { "" } else { "s" }
+                    ));
+                }
                 reply.text("not added: the declaration does not check");
                 return;
             }
