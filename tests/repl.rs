@@ -35,3 +35,27 @@ fn scripted_sessions() {
         insta::assert_snapshot!(transcript(path));
     });
 }
+
+#[test]
+fn failed_inputs_exit_1_only_when_asked() {
+    use std::io::Write as _;
+    let run = |flag: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rung"));
+        cmd.arg("repl")
+            .args(flag)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b":sett now = 1\n1 + 1\n")
+            .unwrap();
+        child.wait().unwrap().code()
+    };
+    assert_eq!(run(None), Some(0));
+    assert_eq!(run(Some("--fail-on-error")), Some(1));
+}

@@ -3,7 +3,7 @@
 //! On a terminal: rustyline with completion, highlighting, hints, history and
 //! multi-line input. With piped standard input: the same inputs, read line by
 //! line (an unfinished input continues on the next line), without prompts, so
-//! sessions can be scripted; the exit code is 1 if any input failed.
+//! sessions can be scripted (`--fail-on-error` makes a failed input exit 1).
 
 use std::cell::RefCell;
 use std::io::{BufRead as _, IsTerminal, Write as _};
@@ -29,6 +29,9 @@ pub struct Args {
     /// Print each input before its output (transcripts of piped sessions).
     #[arg(long)]
     echo: bool,
+    /// With piped input: exit 1 if any input failed (the session still runs to the end).
+    #[arg(long)]
+    fail_on_error: bool,
 }
 
 /// Runs `rung repl`.
@@ -49,7 +52,12 @@ pub fn run(args: Args) -> ExitCode {
     if interactive {
         interactive_loop(session, paint)
     } else {
-        piped(session, args.echo, failed)
+        let failed = piped(session, args.echo, failed);
+        if failed && args.fail_on_error {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -77,8 +85,9 @@ fn print(reply: &Reply) {
     }
 }
 
-/// Inputs from a pipe or file: no prompts, same commands.
-fn piped(mut session: Session, echo: bool, mut failed: bool) -> ExitCode {
+/// Inputs from a pipe or file: no prompts, same commands. Returns whether
+/// any input failed.
+fn piped(mut session: Session, echo: bool, mut failed: bool) -> bool {
     let mut buffer = String::new();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
@@ -87,7 +96,7 @@ fn piped(mut session: Session, echo: bool, mut failed: bool) -> ExitCode {
             Some(Ok(l)) => Some(l),
             Some(Err(e)) => {
                 let _ = writeln!(std::io::stderr(), "error: cannot read the input: {e}");
-                return ExitCode::from(1);
+                return true;
             }
             None => None,
         };
@@ -126,11 +135,7 @@ fn piped(mut session: Session, echo: bool, mut failed: bool) -> ExitCode {
             }
         }
     }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    failed
 }
 
 fn run_input(session: &mut Session, input: &str, echo: bool, failed: &mut bool) -> bool {

@@ -103,7 +103,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo {
         name: "subject",
         aliases: &["s"],
-        args: "[LADDER SUBJECT]",
+        args: "[[LADDER] SUBJECT]",
         summary: "evaluate in a subject's scope (its block's lets, subject and items); no argument leaves it",
     },
     CommandInfo {
@@ -167,7 +167,7 @@ pub enum Command {
     Ladders,
     /// `:rules [LADDER]`
     Rules(Option<Arg>),
-    /// `:subject [LADDER SUBJECT]`
+    /// `:subject [[LADDER] SUBJECT]`
     Subject(Vec<Arg>),
     /// `:type EXPR`
     Type(Arg),
@@ -300,8 +300,8 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Command, ReplError> {
             "incomplete",
         )),
         "why" => Ok(Command::Why(args)),
-        "subject" if args.len() == 1 || args.len() > 2 => Err(usage(
-            "`:subject` needs a ladder and a subject (or nothing, to leave the subject)",
+        "subject" if args.len() > 2 => Err(usage(
+            "`:subject` takes a ladder and a subject (or nothing, to leave the subject)",
             "incomplete",
         )),
         "subject" => Ok(Command::Subject(args)),

@@ -180,14 +180,30 @@ fn in_block(
     env.block_lets.get(i).cloned()
 }
 
-/// `value : type`
+/// Items of a long list shown one per line.
+const MAX_LINES: usize = 50;
+
+/// `value : type`; a list too long for one line gets one item per line.
 pub fn show(program: &Program, ty: &Type, v: &Value) -> String {
-    let shown = Display {
-        value: v,
-        ty,
-        schema: &program.schema,
+    let schema = &program.schema;
+    let one = |value: &Value, ty: &Type| Display { value, ty, schema }.to_string();
+    let line = one(v, ty);
+    let (Value::List(items), Some(elem)) = (v, ty.element()) else {
+        return format!("{line} : {}", schema.show(ty));
     };
-    format!("{shown} : {}", program.schema.show(ty))
+    if line.chars().count() <= 100 {
+        return format!("{line} : {}", schema.show(ty));
+    }
+    let mut out = String::from("[\n");
+    for item in items.iter().take(MAX_LINES) {
+        out.push_str("  ");
+        out.push_str(&one(item, elem));
+        out.push_str(",\n");
+    }
+    if items.len() > MAX_LINES {
+        out.push_str(&format!("  … {} more\n", items.len() - MAX_LINES));
+    }
+    format!("{out}] : {} ({} items)", schema.show(ty), items.len())
 }
 
 /// Whether `e` reads the facts, directly or through definitions.

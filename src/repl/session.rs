@@ -509,13 +509,24 @@ impl Session {
     }
 
     fn subject(&mut self, file: &Arc<SourceFile>, args: &[command::Arg], reply: &mut Reply) {
-        let [ladder, subject] = args else {
-            match self.scope.take() {
-                Some(s) => reply.text(format!("left the scope of {} {}", s.ladder, s.subject)),
-                None => reply.text("not in a subject's scope"),
+        let (ladder, subject) = match args {
+            [ladder, subject] => (ladder.clone(), subject),
+            [subject] => match self.ladder_of(file, subject) {
+                Ok(ladder) => (ladder, subject),
+                Err(e) => {
+                    reply.report(e);
+                    return;
+                }
+            },
+            _ => {
+                match self.scope.take() {
+                    Some(s) => reply.text(format!("left the scope of {} {}", s.ladder, s.subject)),
+                    None => reply.text("not in a subject's scope"),
+                }
+                return;
             }
-            return;
         };
+        let ladder = &ladder;
         if let Err(e) = self.check_ladder(file, ladder) {
             reply.report(e);
             return;
@@ -548,6 +559,57 @@ impl Session {
                 });
             }
             None => reply.report(self.unknown_subject(file, &ladder.text, subject)),
+        }
+    }
+
+    /// The one ladder that has `subject` (`:subject IR`), as an argument
+    /// spanning the subject.
+    fn ladder_of(
+        &self,
+        file: &Arc<SourceFile>,
+        subject: &command::Arg,
+    ) -> Result<command::Arg, ReplError> {
+        let ladders: Vec<String> = self
+            .policy
+            .policy
+            .program
+            .schema
+            .ladders
+            .iter()
+            .map(|l| l.name.clone())
+            .filter(|l| self.subjects_of(l).contains(&subject.text))
+            .collect();
+        let (src, span) = at(&typed(file, subject.start, subject.end));
+        match ladders.as_slice() {
+            [one] => Ok(command::Arg {
+                text: one.clone(),
+                ..subject.clone()
+            }),
+            [] => Err(ReplError::Lookup {
+                src,
+                span,
+                message: format!("`{}` is not a subject of any ladder", subject.text),
+                label: "not a subject".into(),
+                help: Some(if self.facts.is_none() {
+                    "subjects come from the facts: load them with `:facts FILE`".into()
+                } else {
+                    "`:decide` lists the subjects of every ladder".into()
+                }),
+            }),
+            several => Err(ReplError::Lookup {
+                src,
+                span,
+                message: format!("`{}` is a subject of several ladders", subject.text),
+                label: "which ladder?".into(),
+                help: Some(format!(
+                    "name the ladder: {}",
+                    several
+                        .iter()
+                        .map(|l| format!("`:subject {l} {}`", subject.text))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
+            }),
         }
     }
 

@@ -27,7 +27,7 @@ pub fn help() -> String {
         } else {
             format!(":{} {}", c.name, c.args)
         };
-        let _ = writeln!(out, "  {usage:<26} {}", c.summary);
+        let _ = writeln!(out, "  {usage:<28} {}", c.summary);
     }
     out
 }

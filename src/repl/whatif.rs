@@ -271,6 +271,19 @@ impl Session {
                 .iter()
                 .any(|l| l.rungs.iter().any(|r| r.name == a.text))
         };
+        // `:why response.sanctions IR` names the ladder too.
+        let mut only: Option<String> = None;
+        let split: Vec<Arg> = args
+            .iter()
+            .map(|a| match qualified(program, a) {
+                Some((ladder, rung)) => {
+                    only = Some(ladder);
+                    rung
+                }
+                None => a.clone(),
+            })
+            .collect();
+        let args = split.as_slice();
         // `:why IR sanctions` reads as well as `:why sanctions IR`.
         let (rung, subject) = match args {
             [a, b] if !has_rung(a) && has_rung(b) => (b, Some(a)),
@@ -287,6 +300,7 @@ impl Session {
             .ladders
             .iter()
             .filter(|l| l.rungs.iter().any(|r| r.name == rung.text))
+            .filter(|l| only.as_ref().is_none_or(|o| *o == l.name))
             .map(|l| l.name.clone())
             .collect();
         let explanations = self.policy.policy.explain(&f.facts);
@@ -370,6 +384,22 @@ impl Session {
             ladder.map(|a| a.text.as_str()),
         ));
     }
+}
+
+/// `response.sanctions` → (`response`, `sanctions` with its own span).
+fn qualified(program: &crate::program::Program, a: &Arg) -> Option<(String, Arg)> {
+    let (ladder, rung) = a.text.split_once('.')?;
+    let l = program.schema.ladders.iter().find(|l| l.name == ladder)?;
+    l.rungs.iter().any(|r| r.name == rung).then(|| {
+        (
+            ladder.to_string(),
+            Arg {
+                text: rung.to_string(),
+                start: a.start + ladder.len() + 1,
+                end: a.end,
+            },
+        )
+    })
 }
 
 fn no_facts() -> ReplError {
