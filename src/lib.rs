@@ -44,6 +44,7 @@ pub mod fmt;
 pub mod policy;
 pub mod program;
 pub mod render;
+pub mod repl;
 pub mod source;
 pub mod syntax;
 pub mod testing;

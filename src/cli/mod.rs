@@ -4,6 +4,7 @@
 mod check;
 mod eval;
 mod fmt;
+mod repl;
 mod test;
 
 use std::io::{IsTerminal, Write as _};
@@ -32,6 +33,8 @@ enum Command {
     Test(test::Args),
     /// Rewrite policy files in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
+    /// Explore a policy interactively and ask "what if" of the facts.
+    Repl(repl::Args),
 }
 
 /// Output format of a decision.
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Repl(args) => repl::run(args),
     }
 }
 

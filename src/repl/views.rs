@@ -1,0 +1,247 @@
+//! Text views of the policy for the REPL: `:help`, `:ladders`, `:rules`
+//! and `:why`.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use super::command::{Arg, COMMANDS};
+use super::error::{ReplError, at, typed};
+use crate::ast::Effect;
+use crate::decision::Decision;
+use crate::eval::explain::{Outcome, SubjectExplanation};
+use crate::program::Program;
+use crate::render::{Paint, trace_lines};
+use crate::source::SourceFile;
+
+/// `:help`
+pub fn help() -> String {
+    let mut out = String::from(
+        "Type an expression to evaluate it (`sum(window.severity)`), or a declaration\n\
+         (`let`, `rules`, `ladder`, ...) to add it to the session's policy; a `let`\n\
+         replaces a definition of the same name. Unfinished input continues on the\n\
+         next line.\n\nCommands:\n",
+    );
+    for c in COMMANDS {
+        let usage = if c.args.is_empty() {
+            format!(":{}", c.name)
+        } else {
+            format!(":{} {}", c.name, c.args)
+        };
+        let _ = writeln!(out, "  {usage:<28} {}", c.summary);
+    }
+    out
+}
+
+/// `:ladders`
+pub fn ladders(program: &Program) -> String {
+    let mut out = String::new();
+    if program.schema.ladders.is_empty() {
+        out.push_str("no ladders: load a policy with `:load PATH`\n");
+    }
+    for l in &program.schema.ladders {
+        match &l.title {
+            Some(t) => {
+                let _ = writeln!(out, "{} — {t}", l.name);
+            }
+            None => {
+                let _ = writeln!(out, "{}", l.name);
+            }
+        }
+        let width = l.rungs.iter().map(|r| r.name.len()).max().unwrap_or(0);
+        for (i, r) in l.rungs.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {:<width$}  {}", i + 1, r.name, r.description);
+        }
+    }
+    out
+}
+
+fn rung_name(program: &Program, ladder: u32, rung: u32) -> &str {
+    program
+        .schema
+        .ladders
+        .get(ladder as usize)
+        .and_then(|l| l.rungs.get(rung as usize))
+        .map_or("?", |r| r.name.as_str())
+}
+
+/// `:rules [LADDER]`
+pub fn rules(program: &Program, only: Option<&str>) -> String {
+    let mut out = String::new();
+    for b in &program.blocks {
+        let ladder = program
+            .schema
+            .ladders
+            .get(b.ladder as usize)
+            .map_or("?", |l| l.name.as_str());
+        if only.is_some_and(|o| o != ladder) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "rules {ladder} for each {}, {} in {} grouped by {}  ({})",
+            b.subject,
+            b.items,
+            b.source.span.text(),
+            b.key.span.text(),
+            b.span.location()
+        );
+        for l in &b.lets {
+            let _ = writeln!(out, "  let {} = {}", l.name, one_line(l.value.span.text()));
+        }
+        for r in &b.rules {
+            let rungs = if r.lo == r.hi {
+                rung_name(program, b.ladder, r.lo).to_string()
+            } else {
+                format!(
+                    "{} to {}",
+                    rung_name(program, b.ladder, r.lo),
+                    rung_name(program, b.ladder, r.hi)
+                )
+            };
+            let _ = writeln!(out, "  {}: {} {rungs}", r.name, r.effect.as_str());
+            match &r.when {
+                Some(w) => {
+                    let _ = writeln!(out, "      when {}", one_line(w.span.text()));
+                }
+                None => {
+                    let _ = writeln!(out, "      (always)");
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push_str("no rules\n");
+    }
+    out
+}
+
+/// Source text on one line: comments dropped, runs of white space squeezed.
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut code = String::new();
+        for c in line.chars() {
+            match c {
+                '#' if !in_string => break,
+                '"' if !escaped => in_string = !in_string,
+                _ => {}
+            }
+            escaped = c == '\\' && !escaped;
+            code.push(c);
+        }
+        for word in code.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// `:why RUNG SUBJECT`: the rung's standing, then every rule that concerns
+/// it with its condition part by part.
+pub fn why(
+    program: &Program,
+    d: &Decision,
+    ex: &SubjectExplanation,
+    rung: &str,
+    p: Paint,
+) -> String {
+    let mut out = String::new();
+    let recommended = d.recommended.iter().any(|r| &**r == rung);
+    let forbidden = d.forbidden.iter().any(|r| &**r == rung);
+    let standing = match (recommended, forbidden) {
+        (true, _) => p.green("recommended"),
+        (false, true) => p.red("forbidden"),
+        (false, false) => p.dim("not recommended"),
+    };
+    let top = d.top.as_deref().unwrap_or("none");
+    let _ = writeln!(
+        out,
+        "{} {} {} — {}: {standing} (top: {top})",
+        p.cyan(&d.ladder),
+        p.dim("·"),
+        p.bold(&d.subject),
+        p.bold(rung)
+    );
+    let index = program
+        .schema
+        .ladders
+        .iter()
+        .find(|l| *l.name == *d.ladder)
+        .and_then(|l| l.rungs.iter().position(|r| r.name == rung))
+        .unwrap_or(usize::MAX);
+    let concerned: Vec<_> = ex
+        .rules
+        .iter()
+        .filter(|r| r.range.0 as usize <= index && index <= r.range.1 as usize)
+        .collect();
+    if concerned.is_empty() {
+        let _ = writeln!(out, "  no rule concerns `{rung}`");
+    }
+    for r in concerned {
+        let mark = match r.outcome {
+            Outcome::Fired => p.green("✓ fired  "),
+            Outcome::NotMet => p.dim("✗ not met"),
+            Outcome::Failed => p.red("! failed "),
+        };
+        let rungs = match r.rungs.as_slice() {
+            [one] => one.clone(),
+            [first, .., last] => format!("{first} to {last}"),
+            [] => String::new(),
+        };
+        let _ = writeln!(out, "  {mark} {} — {} {rungs}", p.bold(&r.rule), r.effect);
+        if let Some(e) = &r.error {
+            let _ = writeln!(out, "      {}", p.red(e));
+        }
+        match &r.condition {
+            Some(t) => {
+                for line in trace_lines(t, p) {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+            None => {
+                let _ = writeln!(out, "      {}", p.dim("(no condition: always applies)"));
+            }
+        }
+    }
+    if recommended || forbidden {
+        let because: Vec<_> = d.reasons.iter().filter(|r| &*r.rung == rung).collect();
+        for r in because {
+            let verb = if r.effect == Effect::Forbid.as_str() {
+                "forbidden"
+            } else {
+                "recommended"
+            };
+            let _ = writeln!(out, "  {verb} because {:?} ({})", r.because, r.rule);
+        }
+    }
+    out
+}
+
+/// An error for a rung that no ladder has.
+pub fn unknown_rung(file: &Arc<SourceFile>, program: &Program, arg: &Arg) -> ReplError {
+    let rungs: Vec<&str> = program
+        .schema
+        .ladders
+        .iter()
+        .flat_map(|l| l.rungs.iter().map(|r| r.name.as_str()))
+        .collect();
+    let (src, span) = at(&typed(file, arg.start, arg.end));
+    ReplError::Lookup {
+        src,
+        span,
+        message: format!("unknown rung `{}`", arg.text),
+        label: "not a rung".into(),
+        help: Some(
+            match crate::check::suggest::closest(&arg.text, rungs.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if rungs.is_empty() => "no ladder is loaded".into(),
+                None => "`:ladders` lists the rungs".into(),
+            },
+        ),
+    }
+}
