@@ -234,7 +234,9 @@ fn unmet_lines(t: &Trace, p: Paint) -> Vec<String> {
     }
 }
 
-fn rule_lines(out: &mut String, r: &RuleExplanation, p: Paint, indent: &str) {
+/// One rule's outcome and its condition part by part, as `--explain` shows
+/// it (shared by `rung test` failures and the REPL's `:why`).
+pub fn rule_lines(out: &mut String, r: &RuleExplanation, p: Paint, indent: &str) {
     let mark = match r.outcome {
         Outcome::Fired => p.green("✓ fired  "),
         Outcome::NotMet => p.dim("✗ not met"),

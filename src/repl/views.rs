@@ -8,9 +8,9 @@ use super::command::{Arg, COMMANDS};
 use super::error::{ReplError, at, typed};
 use crate::ast::Effect;
 use crate::decision::Decision;
-use crate::eval::explain::{Outcome, SubjectExplanation};
+use crate::eval::explain::SubjectExplanation;
 use crate::program::Program;
-use crate::render::{Paint, trace_lines};
+use crate::render::Paint;
 use crate::source::SourceFile;
 
 /// `:help`
@@ -183,30 +183,7 @@ pub fn why(
         let _ = writeln!(out, "  no rule concerns `{rung}`");
     }
     for r in concerned {
-        let mark = match r.outcome {
-            Outcome::Fired => p.green("✓ fired  "),
-            Outcome::NotMet => p.dim("✗ not met"),
-            Outcome::Failed => p.red("! failed "),
-        };
-        let rungs = match r.rungs.as_slice() {
-            [one] => one.clone(),
-            [first, .., last] => format!("{first} to {last}"),
-            [] => String::new(),
-        };
-        let _ = writeln!(out, "  {mark} {} — {} {rungs}", p.bold(&r.rule), r.effect);
-        if let Some(e) = &r.error {
-            let _ = writeln!(out, "      {}", p.red(e));
-        }
-        match &r.condition {
-            Some(t) => {
-                for line in trace_lines(t, p) {
-                    let _ = writeln!(out, "      {line}");
-                }
-            }
-            None => {
-                let _ = writeln!(out, "      {}", p.dim("(no condition: always applies)"));
-            }
-        }
+        crate::render::rule_lines(&mut out, r, p, "  ");
     }
     if recommended || forbidden {
         let because: Vec<_> = d.reasons.iter().filter(|r| &*r.rung == rung).collect();

@@ -10,8 +10,8 @@ use super::expect::Mismatch;
 use super::snapshot::{self, Status};
 use super::{Report, TestResult, Verdict};
 use crate::diagnostic::{self, Style};
-use crate::eval::explain::{Outcome, RuleExplanation};
-use crate::render::{Paint, trace_lines};
+use crate::eval::explain::RuleExplanation;
+use crate::render::Paint;
 
 /// The run for people; the last line is exactly `N passed, N failed`.
 pub fn human(report: &Report, paint: Paint, width: usize) -> String {
@@ -121,30 +121,7 @@ fn mismatch(out: &mut String, m: &Mismatch, p: Paint) {
 
 /// One rule and its condition, as `rung eval --explain` shows it.
 fn rule(out: &mut String, r: &RuleExplanation, p: Paint) {
-    let mark = match r.outcome {
-        Outcome::Fired => p.green("✓ fired  "),
-        Outcome::NotMet => p.dim("✗ not met"),
-        Outcome::Failed => p.red("! failed "),
-    };
-    let rungs = match r.rungs.as_slice() {
-        [one] => one.clone(),
-        [first, .., last] => format!("{first} to {last}"),
-        [] => String::new(),
-    };
-    let _ = writeln!(out, "    {mark} {} — {} {rungs}", p.bold(&r.rule), r.effect);
-    if let Some(e) = &r.error {
-        let _ = writeln!(out, "        {}", p.red(e));
-    }
-    match &r.condition {
-        Some(t) => {
-            for line in trace_lines(t, p) {
-                let _ = writeln!(out, "        {line}");
-            }
-        }
-        None => {
-            let _ = writeln!(out, "        {}", p.dim("(no condition: always applies)"));
-        }
-    }
+    crate::render::rule_lines(out, r, p, "    ");
 }
 
 fn snapshot_failure(out: &mut String, s: &snapshot::Outcome, p: Paint) {
