@@ -126,6 +126,56 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The direct subexpressions, in evaluation order: the one place that
+    /// knows the shape of every form, so passes over the tree (lints,
+    /// hoisting) need only say what is special to them.
+    pub fn children(&self) -> Vec<&Expr> {
+        use ExprKind::*;
+        match &self.kind {
+            Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => Vec::new(),
+            Field(x, _)
+            | MapField(x, _)
+            | Not(x)
+            | Neg(x)
+            | IsPresent(x, _)
+            | Aggregate(_, x)
+            | Days(x) => vec![x],
+            List(xs) => xs.iter().collect(),
+            And(a, b)
+            | Or(a, b)
+            | Cmp(_, a, b)
+            | In(a, b, _)
+            | Arith(_, a, b)
+            | Otherwise(a, b) => vec![a, b],
+            Filter(a, b, _) | Quantified(_, a, b, _) => vec![a, b],
+        }
+    }
+
+    /// The direct subexpressions, mutably.
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        use ExprKind::*;
+        match &mut self.kind {
+            Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => Vec::new(),
+            Field(x, _)
+            | MapField(x, _)
+            | Not(x)
+            | Neg(x)
+            | IsPresent(x, _)
+            | Aggregate(_, x)
+            | Days(x) => vec![x],
+            List(xs) => xs.iter_mut().collect(),
+            And(a, b)
+            | Or(a, b)
+            | Cmp(_, a, b)
+            | In(a, b, _)
+            | Arith(_, a, b)
+            | Otherwise(a, b) => vec![a, b],
+            Filter(a, b, _) | Quantified(_, a, b, _) => vec![a, b],
+        }
+    }
+}
+
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {

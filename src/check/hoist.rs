@@ -64,19 +64,8 @@ pub fn hoist(program: &mut Program) {
 fn invariant(e: &Expr) -> bool {
     use ExprKind::*;
     match &e.kind {
-        Const(_) | Fact(_) => true,
         Let(_) | BlockLet(_) | Local(_) | Filter(..) | Quantified(..) => false,
-        Field(x, _)
-        | MapField(x, _)
-        | Not(x)
-        | Neg(x)
-        | IsPresent(x, _)
-        | Aggregate(_, x)
-        | Days(x) => invariant(x),
-        List(xs) => xs.iter().all(invariant),
-        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
-            invariant(a) && invariant(b)
-        }
+        _ => e.children().into_iter().all(invariant),
     }
 }
 
@@ -109,51 +98,24 @@ fn walk(e: &mut Expr, in_loop: bool, hoisted: &mut Vec<LetDef>) {
         });
         return;
     }
-    use ExprKind::*;
     match &mut e.kind {
-        Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => {}
-        Field(x, _)
-        | MapField(x, _)
-        | Not(x)
-        | Neg(x)
-        | IsPresent(x, _)
-        | Aggregate(_, x)
-        | Days(x) => walk(x, in_loop, hoisted),
-        List(xs) => xs.iter_mut().for_each(|x| walk(x, in_loop, hoisted)),
-        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
-            walk(a, in_loop, hoisted);
-            walk(b, in_loop, hoisted);
-        }
-        Filter(list, cond, _) | Quantified(_, list, cond, _) => {
+        ExprKind::Filter(list, cond, _) | ExprKind::Quantified(_, list, cond, _) => {
             walk(list, in_loop, hoisted);
             walk(cond, true, hoisted);
         }
+        _ => e
+            .children_mut()
+            .into_iter()
+            .for_each(|c| walk(c, in_loop, hoisted)),
     }
 }
 
 /// Points placeholders at the hoisted definitions and shifts every other
 /// definition reference past them.
 fn renumber(e: &mut Expr, n: u32) {
-    use ExprKind::*;
     match &mut e.kind {
-        Let(i) if *i > u32::MAX - n => *i = u32::MAX - *i,
-        Let(i) => *i += n,
-        Const(_) | Fact(_) | BlockLet(_) | Local(_) => {}
-        Field(x, _)
-        | MapField(x, _)
-        | Not(x)
-        | Neg(x)
-        | IsPresent(x, _)
-        | Aggregate(_, x)
-        | Days(x) => renumber(x, n),
-        List(xs) => xs.iter_mut().for_each(|x| renumber(x, n)),
-        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
-            renumber(a, n);
-            renumber(b, n);
-        }
-        Filter(a, b, _) | Quantified(_, a, b, _) => {
-            renumber(a, n);
-            renumber(b, n);
-        }
+        ExprKind::Let(i) if *i > u32::MAX - n => *i = u32::MAX - *i,
+        ExprKind::Let(i) => *i += n,
+        _ => e.children_mut().into_iter().for_each(|c| renumber(c, n)),
     }
 }

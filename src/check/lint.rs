@@ -57,22 +57,9 @@ pub fn lint(program: &Program) -> Vec<CheckError> {
 
 /// Whether an expression reads nothing from the facts or the subject.
 fn is_constant(e: &Expr) -> bool {
-    use ExprKind::*;
     match &e.kind {
-        Const(_) => true,
-        Fact(_) | Let(_) | BlockLet(_) | Local(_) => false,
-        Field(x, _)
-        | MapField(x, _)
-        | Not(x)
-        | Neg(x)
-        | IsPresent(x, _)
-        | Aggregate(_, x)
-        | Days(x) => is_constant(x),
-        List(xs) => xs.iter().all(is_constant),
-        And(a, b) | Or(a, b) | Cmp(_, a, b) | In(a, b, _) | Arith(_, a, b) | Otherwise(a, b) => {
-            is_constant(a) && is_constant(b)
-        }
-        Filter(a, b, _) | Quantified(_, a, b, _) => is_constant(a) && is_constant(b),
+        ExprKind::Fact(_) | ExprKind::Let(_) | ExprKind::BlockLet(_) | ExprKind::Local(_) => false,
+        _ => e.children().into_iter().all(is_constant),
     }
 }
 
