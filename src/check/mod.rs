@@ -473,16 +473,15 @@ impl<'a> Checker<'a> {
         let name = match &r.label {
             Some(l) => l.name.clone(),
             None => {
-                let rung = self
-                    .schema
-                    .ladders
-                    .get(ladder as usize)
-                    .and_then(|l| l.rungs.get(lo as usize));
-                let base = format!(
-                    "{} {}",
-                    r.effect.as_str(),
-                    rung.map_or("?", |r| r.name.as_str())
-                );
+                // Named as written: `forbid sanctions and above`, not after
+                // the lowest rung it covers.
+                let spec = match &r.rungs {
+                    RungSpec::One(id) => id.name.clone(),
+                    RungSpec::AndAbove(id) => format!("{} and above", id.name),
+                    RungSpec::AndBelow(id) => format!("{} and below", id.name),
+                    RungSpec::Range(a, b) => format!("{} to {}", a.name, b.name),
+                };
+                let base = format!("{} {spec}", r.effect.as_str());
                 let mut name = base.clone();
                 let mut n = 2;
                 while names.contains_key(&(ladder, name.clone())) {
