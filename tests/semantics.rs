@@ -15,7 +15,12 @@
 //! document; or the rendered diagnostics when the policy or facts are
 //! rejected.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use rung::Policy;
 use rung::diagnostic::{self, Diag, Style};

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use rung::decision::{Decision, RuleError};
 use rung::diagnostic::{Diag, IoError};
+use rung::eval::EvalReport;
 use rung::render::{self, Paint};
 use rung::{SourceFile, Status};
 
@@ -99,12 +101,47 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
-    let indeterminate = evaluation
+    let indeterminate: Vec<&Decision> = evaluation
         .decisions
         .iter()
-        .any(|d| d.status == Status::Indeterminate);
-    if !evaluation.errors.is_empty() || (args.strict && indeterminate) {
-        return ExitCode::from(1);
+        .filter(|d| d.status == Status::Indeterminate)
+        .collect();
+    let strict_failure = args.strict && !indeterminate.is_empty();
+    if evaluation.errors.is_empty() && !strict_failure {
+        return ExitCode::SUCCESS;
     }
-    ExitCode::SUCCESS
+    // Exit 1 is explained on stderr too, whatever the output format.
+    let mut failed: Vec<&RuleError> = evaluation.errors.iter().collect();
+    if strict_failure {
+        failed.extend(indeterminate.iter().flat_map(|d| &d.errors));
+    }
+    super::report(&failure_reports(&failed));
+    if strict_failure {
+        let n = indeterminate.len();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {n} decision{} indeterminate (--strict)",
+            if n == 1 { " is" } else { "s are" }
+        );
+    }
+    ExitCode::from(1)
+}
+
+/// One report per distinct failure (a failing definition fails every rule
+/// and subject that reads it).
+fn failure_reports(errors: &[&RuleError]) -> Vec<Diag> {
+    let mut seen = std::collections::BTreeSet::new();
+    errors
+        .iter()
+        .filter_map(|e| e.cause.as_ref())
+        .filter(|c| {
+            seen.insert((
+                c.span.start,
+                c.span.end,
+                c.span.file.name.clone(),
+                c.to_string(),
+            ))
+        })
+        .map(|c| Diag::from(EvalReport::from(c)))
+        .collect()
 }
