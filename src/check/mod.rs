@@ -141,6 +141,8 @@ pub(crate) struct Checker<'a> {
     next_slot: u32,
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
+    /// Whether the definition-depth limit was already reported.
+    too_deep_reported: bool,
     shadow_warned: HashSet<(String, usize)>,
 }
 
@@ -163,6 +165,7 @@ impl<'a> Checker<'a> {
             items: Vec::new(),
             next_slot: 0,
             in_progress: Vec::new(),
+            too_deep_reported: false,
             shadow_warned: HashSet::new(),
         };
         c.errors = errors;
