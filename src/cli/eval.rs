@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rung::decision::{Decision, RuleError};
 use rung::diagnostic::{Diag, IoError};
 use rung::eval::EvalReport;
+use rung::policy::without_bom;
 use rung::render::{self, Paint};
 use rung::{SourceFile, Status};
 
@@ -46,7 +47,7 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| unreadable(e.to_string()))?;
-        return Ok(SourceFile::new("<stdin>", text));
+        return Ok(SourceFile::new("<stdin>", without_bom(text)));
     }
     let bytes = std::fs::read(arg).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -55,7 +56,7 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(SourceFile::new(arg, text))
+    Ok(SourceFile::new(arg, without_bom(text)))
 }
 
 /// Runs `rung eval`.
