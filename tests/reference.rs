@@ -410,6 +410,31 @@ fn to_json(f: &Facts) -> Value {
 
 // ---------------------------------------------------------------- the comparison
 
+/// The explanations (behind the human output and `--explain`) are computed
+/// apart from the decisions: they must name the same subjects, and the rules
+/// they say fired must be the rules the decision gives as reasons.
+fn explanations_agree(policy: &rung::Policy, json: &Value, ev: &rung::Evaluation) {
+    let facts = policy
+        .facts_from_text("facts.json", &json.to_string())
+        .unwrap();
+    let explanations = policy.explain(&facts);
+    assert_eq!(explanations.len(), ev.decisions.len());
+    for (x, d) in explanations.iter().zip(&ev.decisions) {
+        assert_eq!((&x.ladder, &x.subject), (&d.ladder, &d.subject));
+        let mut fired: Vec<&str> = x
+            .rules
+            .iter()
+            .filter(|r| r.outcome == rung::eval::explain::Outcome::Fired)
+            .map(|r| r.rule.as_str())
+            .collect();
+        let mut reasons: Vec<&str> = d.reasons.iter().map(|r| r.rule.as_str()).collect();
+        fired.sort_unstable();
+        reasons.sort_unstable();
+        reasons.dedup();
+        assert_eq!(fired, reasons, "{} {}", d.ladder, d.subject);
+    }
+}
+
 const CASES: usize = 2000;
 
 #[test]
@@ -458,6 +483,7 @@ fn rung_agrees_with_the_reference() {
                 )
             })
             .collect();
+        explanations_agree(&policy, &json, &ev);
         let want = reference(&facts);
         for ((ladder, _), (_, rec, forb)) in &want {
             for r in rec {
