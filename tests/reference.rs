@@ -305,7 +305,7 @@ fn show_day(days: i64) -> String {
 /// One random fact set. In a "campaign" most acts are confident, severe and
 /// recent, so the upper rungs are reached too.
 fn generate(rng: &mut Rng, n: usize) -> Facts {
-    let now = epoch_day(*rng.pick(NOWS));
+    let now = epoch_day(rng.pick::<&str>(NOWS));
     let campaign = rng.chance(35);
     let count = if campaign {
         3 + rng.below(7) as usize
