@@ -217,6 +217,37 @@ fn hostile_facts() {
     }
 }
 
+/// An error far along one long line (minified JSON) is reported without
+/// the line, at `file:line:col`; miette itself panics past column 65,535.
+#[test]
+fn errors_on_long_lines() {
+    let dir = scratch("robust-long-lines");
+    let pad = " ".repeat(70_000);
+    let path = write(
+        &dir,
+        "f.json",
+        format!(r#"{{"now":"2024-01-01",{pad}"incidents":[],"zzz":1}}"#).as_bytes(),
+    );
+    let run = rung(&["eval", NATO, "--facts", &path]);
+    rejected(&run, 1, "unknown field at column 70,042");
+    assert!(
+        run.stderr.contains("rung::facts::unknown_field"),
+        "{}",
+        head(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains(":1:70042: not a field of `facts`"),
+        "{}",
+        head(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains("(the line is too long to show)"),
+        "{}",
+        head(&run.stderr)
+    );
+    assert!(run.stderr.len() < 2000, "the long line is not printed");
+}
+
 /// xorshift64*: deterministic random inputs.
 struct Rng(u64);
 
