@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::eval::EvalError;
+
 /// Everything an evaluation concludes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Evaluation {
@@ -76,6 +78,9 @@ pub struct RuleError {
     pub message: String,
     /// `file:line:col` of the failing expression.
     pub location: String,
+    /// The failure with its span, for a miette report (not in the JSON).
+    #[serde(skip)]
+    pub cause: Option<EvalError>,
 }
 
 /// A `warn` declaration that matched an item of the facts.

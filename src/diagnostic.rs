@@ -96,7 +96,11 @@ pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
     let mut out = String::new();
     for d in diags {
         let mut s = String::new();
-        if handler.render_report(&mut s, d).is_err() {
+        let rendered = match Unsourced::for_long_lines(d) {
+            Some(plain) => handler.render_report(&mut s, &plain),
+            None => handler.render_report(&mut s, d),
+        };
+        if rendered.is_err() {
             let _ = writeln!(s, "{d}");
         }
         out.push_str(&s);
@@ -105,6 +109,95 @@ pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
         }
     }
     out
+}
+
+/// Longest source line a report shows. miette prints whole lines, and panics
+/// on a label past column 65,535 (a format width over `u16::MAX`), which one
+/// line of minified JSON reaches easily.
+pub const MAX_SHOWN_LINE: usize = 1000;
+
+/// A diagnostic whose labelled lines are too long to show: the same report
+/// without the snippet, its labels given as `file:line:col: label` instead.
+struct Unsourced<'a> {
+    inner: &'a Diag,
+    help: String,
+}
+
+impl<'a> Unsourced<'a> {
+    fn for_long_lines(d: &'a Diag) -> Option<Self> {
+        let src = d.source_code()?;
+        let mut long = false;
+        let mut notes = Vec::new();
+        for label in d.labels()? {
+            // The lines miette would show: the label's, one before, one after.
+            let Ok(lines) = src.read_span(label.inner(), 1, 1) else {
+                continue;
+            };
+            let data = lines.data();
+            long |= data
+                .split(|&b| b == b'\n')
+                .any(|line| line.len() > MAX_SHOWN_LINE);
+            let before = label.offset().saturating_sub(lines.span().offset());
+            let before = data.get(..before).unwrap_or(data);
+            let line = lines.line() + before.iter().filter(|&&b| b == b'\n').count();
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+                .chars()
+                .count();
+            let mut note = format!(
+                "at {}:{}:{}",
+                lines.name().unwrap_or("<input>"),
+                line + 1,
+                column + 1
+            );
+            if let Some(text) = label.label() {
+                let _ = write!(note, ": {text}");
+            }
+            notes.push(note);
+        }
+        if !long {
+            return None;
+        }
+        notes.push("(the line is too long to show)".into());
+        if let Some(help) = d.help() {
+            notes.push(help.to_string());
+        }
+        Some(Unsourced {
+            inner: d,
+            help: notes.join("\n"),
+        })
+    }
+}
+
+impl std::fmt::Display for Unsourced<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::fmt::Debug for Unsourced<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for Unsourced<'_> {}
+
+impl Diagnostic for Unsourced<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.code()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.inner.severity()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(&self.help))
+    }
 }
 
 /// `2 errors, 1 warning` (empty when there are none).

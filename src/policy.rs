@@ -127,12 +127,21 @@ pub fn read_text(path: &Path) -> Result<String, IoError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         err(format!(
             "not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
-    })
+    })?;
+    Ok(without_bom(text))
+}
+
+/// The text without a leading UTF-8 byte order mark (some editors write one).
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }
 
 /// The `.rung` files at `path`: itself, or those below it, sorted.

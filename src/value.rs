@@ -105,11 +105,21 @@ pub fn parse_date(text: &str) -> Option<i32> {
     if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;
     }
+    // Digits only: `str::parse` would also take `+1` and `-01`.
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9];
+    if !digits
+        .iter()
+        .all(|&i| bytes.get(i).is_some_and(u8::is_ascii_digit))
+    {
+        return None;
+    }
     let y: i32 = text.get(0..4)?.parse().ok()?;
     let m: u32 = text.get(5..7)?.parse().ok()?;
     let d: u32 = text.get(8..10)?.parse().ok()?;
     let date = NaiveDate::from_ymd_opt(y, m, d)?;
-    Some(date.num_days_from_ce() - EPOCH_FROM_CE)
+    let days = date.num_days_from_ce() - EPOCH_FROM_CE;
+    // Years 1 to 9999, as everywhere else.
+    date_in_range(i64::from(days)).then_some(days)
 }
 
 /// `num_days_from_ce` of 1970-01-01.

@@ -180,6 +180,23 @@ pub enum CheckError {
         cycle: String,
     },
 
+    /// 100,000 definitions, each using the next: `let a0 = a1`, `let a1 = a2`, ...
+    #[error("definitions depend on each other too deeply (more than {limit} levels)")]
+    #[diagnostic(
+        code("rung::let::too_deep"),
+        help(
+            "a chain of definitions, each using the next, may be at most {limit} long; shorten it"
+        )
+    )]
+    LetTooDeep {
+        #[source_code]
+        src: NamedSource<crate::source::SourceText>,
+        #[label("`{name}` is used here, {limit} definitions deep")]
+        span: SourceSpan,
+        name: String,
+        limit: usize,
+    },
+
     /// `recommend sanctions to monitor`: a range written high to low.
     #[error("rung range `{from} to {to}` runs downwards")]
     #[diagnostic(

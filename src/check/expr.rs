@@ -1,10 +1,11 @@
 //! Type-checking and resolving expressions.
 
-use super::Checker;
 use super::error::{CheckError, at, did_you_mean};
+use super::{Checker, DefState};
 use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
 use crate::source::Span;
+use crate::syntax::MAX_DEFINITION_DEPTH;
 use crate::types::Type;
 use crate::value::Value;
 
@@ -303,8 +304,12 @@ impl Checker<'_> {
                 return make(P::Local(crate::program::local::ITEMS), b.items.1.clone());
             }
             if let Some(&i) = b.defs.index.get(n) {
+                let pending = matches!(b.defs.state.get(i), Some(DefState::Pending));
                 if let Some(u) = self.block.as_mut().and_then(|b| b.defs.used.get_mut(i)) {
                     *u = true;
+                }
+                if let Some(e) = self.too_deep(pending, n, span) {
+                    return e;
                 }
                 return match self.block_let(i) {
                     Some((slot, ty)) => make(P::BlockLet(slot), ty),
@@ -315,6 +320,10 @@ impl Checker<'_> {
         if let Some(&i) = self.globals.index.get(n) {
             if let Some(u) = self.globals.used.get_mut(i) {
                 *u = true;
+            }
+            let pending = matches!(self.globals.state.get(i), Some(DefState::Pending));
+            if let Some(e) = self.too_deep(pending, n, span) {
+                return e;
             }
             return match self.global_let(i) {
                 Some((slot, ty)) => make(P::Let(slot), ty),
@@ -393,6 +402,29 @@ impl Checker<'_> {
         if let Some(hidden) = hidden {
             self.warn_shadow(span, n, "the field of the current item", &hidden);
         }
+    }
+
+    /// An error when checking definition `n` (not checked yet) would go
+    /// deeper than [`MAX_DEFINITION_DEPTH`] definitions; reported once.
+    fn too_deep(&mut self, pending: bool, n: &str, span: &Span) -> Option<Expr> {
+        if !pending || self.in_progress.len() < MAX_DEFINITION_DEPTH {
+            return None;
+        }
+        if !self.too_deep_reported {
+            self.too_deep_reported = true;
+            let (src, s) = at(span);
+            self.errors.push(CheckError::LetTooDeep {
+                src,
+                span: s,
+                name: n.to_string(),
+                limit: MAX_DEFINITION_DEPTH,
+            });
+        }
+        Some(Expr {
+            kind: P::Const(Value::Bool(false)),
+            ty: Type::Error,
+            span: span.clone(),
+        })
     }
 
     fn cycle(&mut self, n: &str, span: &Span) -> Expr {

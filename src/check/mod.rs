@@ -160,6 +160,8 @@ pub(crate) struct Checker<'a> {
     next_slot: u32,
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
+    /// Whether the definition-depth limit was already reported.
+    too_deep_reported: bool,
     shadow_warned: HashSet<(String, usize)>,
 }
 
@@ -182,6 +184,7 @@ impl<'a> Checker<'a> {
             items: Vec::new(),
             next_slot: 0,
             in_progress: Vec::new(),
+            too_deep_reported: false,
             shadow_warned: HashSet::new(),
         };
         c.errors = errors;
@@ -492,16 +495,15 @@ impl<'a> Checker<'a> {
         let name = match &r.label {
             Some(l) => l.name.clone(),
             None => {
-                let rung = self
-                    .schema
-                    .ladders
-                    .get(ladder as usize)
-                    .and_then(|l| l.rungs.get(lo as usize));
-                let base = format!(
-                    "{} {}",
-                    r.effect.as_str(),
-                    rung.map_or("?", |r| r.name.as_str())
-                );
+                // Named as written: `forbid sanctions and above`, not after
+                // the lowest rung it covers.
+                let spec = match &r.rungs {
+                    RungSpec::One(id) => id.name.clone(),
+                    RungSpec::AndAbove(id) => format!("{} and above", id.name),
+                    RungSpec::AndBelow(id) => format!("{} and below", id.name),
+                    RungSpec::Range(a, b) => format!("{} to {}", a.name, b.name),
+                };
+                let base = format!("{} {spec}", r.effect.as_str());
                 let mut name = base.clone();
                 let mut n = 2;
                 while names.contains_key(&(ladder, name.clone())) {

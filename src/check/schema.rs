@@ -18,6 +18,7 @@ pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {
     let mut record_decls = Vec::new();
     let mut ladders = Vec::new();
     let mut facts_decls = Vec::new();
+    let mut ladder_index: HashMap<&str, usize> = HashMap::new();
     for decl in files.iter().flat_map(|f| &f.decls) {
         match decl {
             Decl::Enum(e) => {
@@ -33,9 +34,14 @@ pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {
                 }
             }
             Decl::Ladder(l) => {
-                if let Some(first) = ladders.iter().find(|x: &&Ladder| x.name == l.name.name) {
+                if let Some(first) = ladder_index
+                    .get(l.name.name.as_str())
+                    .and_then(|&i| ladders.get(i))
+                {
+                    let first: &Ladder = first;
                     errors.push(duplicate("ladder", &l.name, &first.span));
                 } else {
+                    ladder_index.insert(&l.name.name, ladders.len());
                     ladders.push(ladder(l, errors));
                 }
             }
@@ -154,15 +160,14 @@ pub fn duplicate(kind: &'static str, id: &ast::Ident, first: &Span) -> CheckErro
 
 fn enum_type(e: &ast::EnumDecl, errors: &mut Vec<CheckError>) -> EnumType {
     let mut variants: Vec<String> = Vec::new();
-    let mut spans: Vec<&Span> = Vec::new();
+    // Each name's first declaration (a map: an enum may be long).
+    let mut firsts: HashMap<&str, &Span> = HashMap::new();
     for v in &e.variants {
-        if let Some(i) = variants.iter().position(|x| *x == v.name) {
-            if let Some(first) = spans.get(i) {
-                errors.push(duplicate("enum variant", v, first));
-            }
+        if let Some(first) = firsts.get(v.name.as_str()) {
+            errors.push(duplicate("enum variant", v, first));
         } else {
+            firsts.insert(&v.name, &v.span);
             variants.push(v.name.clone());
-            spans.push(&v.span);
         }
     }
     EnumType {
@@ -174,10 +179,13 @@ fn enum_type(e: &ast::EnumDecl, errors: &mut Vec<CheckError>) -> EnumType {
 
 fn ladder(l: &ast::LadderDecl, errors: &mut Vec<CheckError>) -> Ladder {
     let mut rungs: Vec<Rung> = Vec::new();
+    // Each name's first declaration (a map: a ladder may be long).
+    let mut firsts: HashMap<&str, &Span> = HashMap::new();
     for r in &l.rungs {
-        if let Some(first) = rungs.iter().find(|x| x.name == r.name.name) {
-            errors.push(duplicate("rung", &r.name, &first.span));
+        if let Some(first) = firsts.get(r.name.name.as_str()) {
+            errors.push(duplicate("rung", &r.name, first));
         } else {
+            firsts.insert(&r.name.name, &r.name.span);
             rungs.push(Rung {
                 name: r.name.name.clone(),
                 description: r.description.value.clone(),
@@ -282,11 +290,14 @@ fn fields(
     errors: &mut Vec<CheckError>,
 ) -> Vec<FieldType> {
     let mut out: Vec<FieldType> = Vec::new();
+    // Each name's first declaration (a map: a record may be long).
+    let mut firsts: HashMap<&str, &Span> = HashMap::new();
     for f in decls {
-        if let Some(first) = out.iter().find(|x| x.name == f.name.name) {
-            errors.push(duplicate("field", &f.name, &first.span));
+        if let Some(first) = firsts.get(f.name.name.as_str()) {
+            errors.push(duplicate("field", &f.name, first));
             continue;
         }
+        firsts.insert(&f.name.name, &f.name.span);
         let ty = resolver.resolve(&f.ty, errors);
         let base = match &ty {
             Type::Optional(t) => t.as_ref(),

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use rung::decision::{Decision, RuleError};
 use rung::diagnostic::{Diag, IoError};
+use rung::eval::EvalReport;
+use rung::policy::without_bom;
 use rung::render::{self, Paint};
 use rung::{SourceFile, Status};
 
@@ -44,7 +47,7 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| unreadable(e.to_string()))?;
-        return Ok(SourceFile::new("<stdin>", text));
+        return Ok(SourceFile::new("<stdin>", without_bom(text)));
     }
     let bytes = std::fs::read(arg).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -53,7 +56,7 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(SourceFile::new(arg, text))
+    Ok(SourceFile::new(arg, without_bom(text)))
 }
 
 /// Runs `rung eval`.
@@ -99,12 +102,47 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
-    let indeterminate = evaluation
+    let indeterminate: Vec<&Decision> = evaluation
         .decisions
         .iter()
-        .any(|d| d.status == Status::Indeterminate);
-    if !evaluation.errors.is_empty() || (args.strict && indeterminate) {
-        return ExitCode::from(1);
+        .filter(|d| d.status == Status::Indeterminate)
+        .collect();
+    let strict_failure = args.strict && !indeterminate.is_empty();
+    if evaluation.errors.is_empty() && !strict_failure {
+        return ExitCode::SUCCESS;
     }
-    ExitCode::SUCCESS
+    // Exit 1 is explained on stderr too, whatever the output format.
+    let mut failed: Vec<&RuleError> = evaluation.errors.iter().collect();
+    if strict_failure {
+        failed.extend(indeterminate.iter().flat_map(|d| &d.errors));
+    }
+    super::report(&failure_reports(&failed));
+    if strict_failure {
+        let n = indeterminate.len();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {n} decision{} indeterminate (--strict)",
+            if n == 1 { " is" } else { "s are" }
+        );
+    }
+    ExitCode::from(1)
+}
+
+/// One report per distinct failure (a failing definition fails every rule
+/// and subject that reads it).
+fn failure_reports(errors: &[&RuleError]) -> Vec<Diag> {
+    let mut seen = std::collections::BTreeSet::new();
+    errors
+        .iter()
+        .filter_map(|e| e.cause.as_ref())
+        .filter(|c| {
+            seen.insert((
+                c.span.start,
+                c.span.end,
+                c.span.file.name.clone(),
+                c.to_string(),
+            ))
+        })
+        .map(|c| Diag::from(EvalReport::from(c)))
+        .collect()
 }

@@ -17,7 +17,7 @@ pub enum EvalErrorKind {
 }
 
 /// A run-time error with the expression that raised it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EvalError {
     /// What went wrong.
     pub kind: EvalErrorKind,

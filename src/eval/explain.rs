@@ -2,6 +2,8 @@
 //! of each part of its condition, so a reader sees which part was not met
 //! and by how much (`sum(high_acts.severity) = 14, needs >= 15`).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::expr::{Env, list_items, truthy};
@@ -108,6 +110,8 @@ impl Trace {
 pub fn explain(program: &Program, facts: &Facts) -> Vec<SubjectExplanation> {
     let lets = global_lets(program, facts);
     let mut out: Vec<SubjectExplanation> = Vec::new();
+    // Where each (ladder, subject) is in `out`: several blocks may add to one.
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
     for block in &program.blocks {
         let mut env = Env {
             facts: &facts.values,
@@ -156,16 +160,19 @@ pub fn explain(program: &Program, facts: &Facts) -> Vec<SubjectExplanation> {
                     }
                 })
                 .collect();
-            match out
-                .iter_mut()
-                .find(|s| s.ladder == ladder && s.subject == subject)
+            match index
+                .get(&(ladder.clone(), subject.clone()))
+                .and_then(|&i| out.get_mut(i))
             {
                 Some(s) => s.rules.extend(rules),
-                None => out.push(SubjectExplanation {
-                    ladder: ladder.clone(),
-                    subject,
-                    rules,
-                }),
+                None => {
+                    index.insert((ladder.clone(), subject.clone()), out.len());
+                    out.push(SubjectExplanation {
+                        ladder: ladder.clone(),
+                        subject,
+                        rules,
+                    });
+                }
             }
         }
     }

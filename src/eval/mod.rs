@@ -197,6 +197,7 @@ fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
         rungs: Vec::new(),
         message: e.to_string(),
         location: e.span.location(),
+        cause: Some(e.clone()),
     }
 }
 
@@ -252,6 +253,7 @@ fn decide(
                 .collect(),
             message: e.to_string(),
             location: e.span.location(),
+            cause: Some(e.clone()),
         });
     }
     let mut reasons: Vec<(u32, Effect, usize, Reason)> = Vec::with_capacity(fired);

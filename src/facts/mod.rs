@@ -99,6 +99,8 @@ pub enum Problem {
     Date { value: String },
     /// A string that is not a duration.
     Duration { value: String },
+    /// A key given twice in one object.
+    RepeatedKey { field: String },
 }
 
 /// A facts file that cannot be used, as a miette report.
@@ -241,6 +243,21 @@ pub enum FactsError {
         span: SourceSpan,
         path: String,
         value: String,
+    },
+
+    /// `{ "now": "2024-01-01", "now": "2024-02-01" }`: which one was meant?
+    #[error("{path}: `{field}` is given more than once in this object")]
+    #[diagnostic(
+        code(rung::facts::repeated_key),
+        help("keep one `\"{field}\"`; rung does not guess which value was meant")
+    )]
+    RepeatedKey {
+        #[source_code]
+        src: NamedSource<crate::source::SourceText>,
+        #[label("first given here")]
+        span: SourceSpan,
+        path: String,
+        field: String,
     },
 
     /// A facts file over [`MAX_FACTS_BYTES`].
@@ -448,6 +465,12 @@ fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
             span,
             path: path_text,
             value,
+        },
+        Problem::RepeatedKey { field } => FactsError::RepeatedKey {
+            src,
+            span,
+            path: path_text,
+            field,
         },
     }
 }

@@ -182,7 +182,15 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                 Err(_) => self.wrong(&format!("the number {f}, which does not fit a decimal")),
             },
             Type::Int if self.record.is_none() => {
-                self.wrong(&format!("the number {f}, which is not a whole number"))
+                // serde_json reads `3.0`, `1e2` and integers beyond 64 bits as doubles.
+                let why = if f.fract() != 0.0 || !f.is_finite() {
+                    "which is not a whole number"
+                } else if f.abs() >= 9.2e18 {
+                    "which is outside the range of an `int` (64 bits)"
+                } else {
+                    "written with a decimal point or an exponent"
+                };
+                self.wrong(&format!("the number {f}, {why}"))
             }
             _ => self.wrong(&format!("the number {f}")),
         })
@@ -304,6 +312,15 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                     }
                     self.ctx.path.pop();
                     if let Some(slot) = values.get_mut(i) {
+                        if slot.is_some() {
+                            // Never guess which of two values was meant.
+                            self.ctx.problem_at(
+                                Some(Seg::Key(field.name.clone())),
+                                Problem::RepeatedKey {
+                                    field: field.name.clone(),
+                                },
+                            );
+                        }
                         *slot = Some(v);
                     }
                 }

@@ -2,6 +2,7 @@
 //! recommended and forbidden and why, how far the next rung is, and (with
 //! `--explain`) every rule's condition part by part.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -51,13 +52,15 @@ pub fn human(
             "no decisions: no subject in the facts matches any rules block"
         );
     }
+    let by_subject: HashMap<(&str, &str), &SubjectExplanation> = explanations
+        .iter()
+        .map(|s| ((s.ladder.as_str(), s.subject.as_str()), s))
+        .collect();
     for (i, d) in evaluation.decisions.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let explanation = explanations
-            .iter()
-            .find(|s| *s.ladder == *d.ladder && *s.subject == *d.subject);
+        let explanation = by_subject.get(&(&*d.ladder, &*d.subject)).copied();
         decision(&mut out, program, d, explanation, opts);
     }
     out

@@ -19,6 +19,10 @@ pub const MAX_NESTING: usize = 64;
 /// Deepest expression tree the parser builds (long operator chains).
 pub const MAX_EXPR_DEPTH: usize = 200;
 
+/// Longest chain of definitions, each using the next, that the checker
+/// follows (it checks a definition where it is first used, recursively).
+pub const MAX_DEFINITION_DEPTH: usize = 1000;
+
 /// Words after which the nesting estimate drops back to the bracket depth:
 /// they start a new clause or declaration.
 const CLAUSE_WORDS: &[&str] = &[

@@ -16,7 +16,7 @@ use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};
 
 pub use error::SyntaxError;
-pub use limits::{MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_BYTES};
+pub use limits::{MAX_DEFINITION_DEPTH, MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_BYTES};
 
 use crate::ast;
 use crate::source::{SourceFile, Span};
