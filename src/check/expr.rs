@@ -367,7 +367,7 @@ impl Checker<'_> {
             ))
         } else {
             let scope = self.names_in_scope();
-            did_you_mean(n, scope.iter().map(String::as_str))
+            did_you_mean(n, scope.iter().map(String::as_str)).or_else(|| self.field_elsewhere(n))
         };
         self.errors.push(CheckError::UnknownName {
             src,
@@ -376,6 +376,18 @@ impl Checker<'_> {
             help,
         });
         make(P::Const(Value::Bool(false)), Type::Error)
+    }
+
+    /// Help for a name that is a field of some record but not of any item in
+    /// scope: usually a condition that slipped out of `any … has` or `where`.
+    fn field_elsewhere(&self, n: &str) -> Option<String> {
+        let record = self.schema.records.iter().find(|r| r.field(n).is_some())?;
+        Some(format!(
+            "`{n}` is a field of `{}`, but no `{}` is in scope here; if it belongs to a quantifier's condition, \
+             put the whole condition in parentheses: `any acts has (... and {n})` (the condition after `has` \
+             stops before `and` and `or`)",
+            record.name, record.name
+        ))
     }
 
     /// Whether `n` names something outside item scopes (without resolving it).

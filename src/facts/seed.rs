@@ -11,6 +11,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
+use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Problem, Seg};
@@ -108,7 +109,49 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        if self.record.is_none() && *self.want() == Type::Decimal {
+            // Decimals are read from their JSON text, never through a double:
+            // `0.12345678901234567891` keeps every digit.
+            let raw = <&serde_json::value::RawValue>::deserialize(d)?;
+            return Ok(self.decimal(raw.get()));
+        }
         d.deserialize_any(self)
+    }
+}
+
+impl ValueSeed<'_, '_> {
+    /// A decimal from its JSON text: a number, or a string holding one.
+    fn decimal(self, raw: &str) -> Value {
+        let raw = raw.trim();
+        if raw == "null" {
+            return self
+                .visit_unit::<serde_json::Error>()
+                .unwrap_or(Value::Absent);
+        }
+        let text = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner) => inner,
+            None if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => raw,
+            None => {
+                let found = match raw.chars().next() {
+                    Some('t' | 'f') => format!("`{raw}`"),
+                    Some('[') => "a list".to_string(),
+                    Some('{') => "an object".to_string(),
+                    _ => format!("`{raw}`"),
+                };
+                return self.wrong(&found);
+            }
+        };
+        let parsed = if text.contains(['e', 'E']) {
+            Decimal::from_scientific(text)
+        } else {
+            text.parse::<Decimal>()
+        };
+        match parsed {
+            Ok(d) => Value::Decimal(d),
+            Err(_) => self.wrong(&format!(
+                "`{text}`, which is not a decimal number that fits 28 digits"
+            )),
+        }
     }
 }
 
