@@ -51,41 +51,47 @@ impl Env<'_> {
                 .block_lets
                 .get(*i as usize)
                 .and_then(|r| r.as_ref().ok()),
-            ExprKind::Field(base, i) => match self.peek(base)? {
-                Value::Record(fields) => fields.get(*i as usize),
-                _ => None,
-            },
+            ExprKind::Field(base, i) => {
+                // The common case, an item's field, without a second call.
+                let record = match &base.kind {
+                    ExprKind::Local(l) => self.locals.get(*l as usize)?,
+                    _ => self.peek(base)?,
+                };
+                match record {
+                    Value::Record(fields) => fields.get(*i as usize),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
 
     /// Whether condition `e` holds.
     pub fn holds(&mut self, e: &Expr) -> Result<bool, EvalError> {
-        if let Some(v) = self.peek(e) {
-            return Ok(truthy(v));
-        }
         match &e.kind {
             ExprKind::Cmp(op, a, b) => {
-                if let (Some(x), Some(y)) = (self.peek(a), self.peek(b)) {
-                    return Ok(compare(*op, x, y));
-                }
-                if self.peek(a).is_some() {
+                if let Some(x) = self.peek(a) {
+                    if let Some(y) = self.peek(b) {
+                        return Ok(compare(*op, x, y));
+                    }
+                    let x = x.clone();
                     let y = self.eval(b)?;
-                    return Ok(self.peek(a).is_some_and(|x| compare(*op, x, &y)));
+                    return Ok(compare(*op, &x, &y));
                 }
                 let x = self.eval(a)?;
-                match self.peek(b) {
-                    Some(y) => Ok(compare(*op, &x, y)),
-                    None => {
-                        let y = self.eval(b)?;
-                        Ok(compare(*op, &x, &y))
-                    }
+                if let Some(y) = self.peek(b) {
+                    return Ok(compare(*op, &x, y));
                 }
+                let y = self.eval(b)?;
+                Ok(compare(*op, &x, &y))
             }
             ExprKind::And(a, b) => Ok(self.holds(a)? && self.holds(b)?),
             ExprKind::Or(a, b) => Ok(self.holds(a)? || self.holds(b)?),
             ExprKind::Not(a) => Ok(!self.holds(a)?),
-            _ => self.eval(e).map(|v| truthy(&v)),
+            _ => match self.peek(e) {
+                Some(v) => Ok(truthy(v)),
+                None => self.eval(e).map(|v| truthy(&v)),
+            },
         }
     }
 

@@ -37,7 +37,7 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
         warnings: warnings(program, facts, &lets),
         errors: Vec::new(),
     };
-    let mut acc: BTreeMap<(u32, String), Outcomes<'_>> = BTreeMap::new();
+    let mut acc: BTreeMap<(u32, Arc<str>), Outcomes<'_>> = BTreeMap::new();
     for block in &program.blocks {
         let mut env = Env {
             facts: &facts.values,
@@ -53,7 +53,10 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
             }
         };
         for group in groups {
-            let subject = subject_name(program, block, &group.key);
+            let subject: Arc<str> = match &group.key {
+                Value::Str(s) => Arc::from(&**s),
+                key => Arc::from(subject_name(program, block, key)),
+            };
             enter(&mut env, block, group.key, group.items);
             let outcomes = acc.entry((block.ladder, subject)).or_default();
             outcomes.reserve_exact(block.rules.len());
@@ -93,6 +96,9 @@ pub struct Group {
     pub items: Vec<Value>,
 }
 
+/// Up to this many groups, keys are compared directly rather than hashed.
+const LINEAR_GROUPS: usize = 16;
+
 /// Groups a block's list by its key, skipping items whose key is absent.
 pub fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     let source = env.eval(&block.source)?;
@@ -114,14 +120,30 @@ pub fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError>
             group_of.push(None);
             continue;
         }
-        let i = *index.entry(Key::of(&key)).or_insert_with(|| {
-            out.push(Group {
-                key,
-                items: Vec::new(),
-            });
-            sizes.push(0);
-            out.len() - 1
-        });
+        // A few groups are found faster by comparing keys than by hashing;
+        // the hash index is built once there are many.
+        let found = if out.len() <= LINEAR_GROUPS {
+            out.iter().position(|g| g.key == key)
+        } else {
+            if index.is_empty() {
+                index.extend(out.iter().enumerate().map(|(i, g)| (Key::of(&g.key), i)));
+            }
+            index.get(&Key::of(&key)).copied()
+        };
+        let i = match found {
+            Some(i) => i,
+            None => {
+                if out.len() > LINEAR_GROUPS {
+                    index.insert(Key::of(&key), out.len());
+                }
+                out.push(Group {
+                    key,
+                    items: Vec::new(),
+                });
+                sizes.push(0);
+                out.len() - 1
+            }
+        };
         if let Some(n) = sizes.get_mut(i) {
             *n += 1;
         }
@@ -205,7 +227,7 @@ fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
 fn decide(
     program: &Program,
     ladder: u32,
-    subject: String,
+    subject: Arc<str>,
     outcomes: &[(&RuleDef, Result<bool, EvalError>)],
 ) -> Decision {
     let n = program
@@ -216,7 +238,16 @@ fn decide(
     // One byte per rung: bit 0 recommended, bit 1 forbidden.
     const REC: u8 = 1;
     const FORBID: u8 = 2;
-    let mut marks = vec![0u8; n];
+    // Ladders are short: marks live on the stack unless one is not.
+    let mut small = [0u8; 32];
+    let mut large = Vec::new();
+    let marks: &mut [u8] = match small.get_mut(..n) {
+        Some(m) => m,
+        None => {
+            large.resize(n, 0);
+            &mut large
+        }
+    };
     let mut fired = 0usize;
     for (rule, outcome) in outcomes {
         if let Ok(true) = outcome {
@@ -256,38 +287,40 @@ fn decide(
             cause: Some(e.clone()),
         });
     }
-    let mut reasons: Vec<(u32, Effect, usize, Reason)> = Vec::with_capacity(fired);
-    for (order, (rule, outcome)) in outcomes.iter().enumerate() {
-        if let Ok(true) = outcome {
-            for r in rule.lo..=rule.hi {
-                reasons.push((
-                    r,
-                    rule.effect,
-                    order,
-                    Reason {
+    // By rung, then recommend before forbid, then declaration order: walking
+    // in that order builds the list sorted, in one allocation.
+    let mut reasons: Vec<Reason> = Vec::with_capacity(fired);
+    for r in 0..n as u32 {
+        for effect in [Effect::Recommend, Effect::Forbid] {
+            for (rule, outcome) in outcomes {
+                if rule.effect == effect
+                    && rule.lo <= r
+                    && r <= rule.hi
+                    && matches!(outcome, Ok(true))
+                {
+                    reasons.push(Reason {
                         rung: rung_name(program, ladder, r),
                         effect: rule.effect.as_str(),
                         rule: Arc::clone(&rule.name),
-                        because: rule.because.clone(),
+                        because: Arc::clone(&rule.because),
                         cites: rule.cites.clone(),
-                    },
-                ));
+                    });
+                }
             }
         }
     }
-    reasons.sort_by_key(|(r, e, o, _)| (*r, *e, *o));
     Decision {
         ladder: program
             .ladder_names
             .get(ladder as usize)
             .cloned()
             .unwrap_or_else(|| Arc::from("?")),
-        subject: Arc::from(subject),
+        subject,
         status,
         top: top.map(|t| rung_name(program, ladder, t as u32)),
-        recommended: named(program, ladder, &marks, |m| m == REC),
-        forbidden: named(program, ladder, &marks, |m| m & FORBID != 0),
-        reasons: reasons.into_iter().map(|(_, _, _, r)| r).collect(),
+        recommended: named(program, ladder, marks, |m| m == REC),
+        forbidden: named(program, ladder, marks, |m| m & FORBID != 0),
+        reasons,
         errors,
     }
 }
