@@ -2,7 +2,11 @@
 //!
 //! Errors are data in the core (one enum per pipeline stage); this module
 //! gathers them under one type and renders them at the edge: graphical with
-//! or without colour (miette), or plain text.
+//! or without colour (miette), as greppable plain text, or as JSON
+//! ([`format`]). [`codes`] explains every code a diagnostic can carry.
+
+pub mod codes;
+pub mod format;
 
 use std::fmt::Write as _;
 
@@ -37,6 +41,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Eval(#[from] EvalReport),
+    /// The command line asked for something that does not exist.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Usage(#[from] UsageError),
 }
 
 impl Diag {
@@ -70,6 +78,21 @@ pub enum IoError {
     },
 }
 
+/// A command-line request that cannot be served.
+#[derive(Debug, Error, Diagnostic)]
+pub enum UsageError {
+    /// `rung explain rung::name::unknwon`
+    #[error("no diagnostic has the code `{code}`")]
+    #[diagnostic(code(rung::usage::code))]
+    UnknownCode {
+        /// The code as given.
+        code: String,
+        /// A close code, or the list of codes.
+        #[help]
+        help: String,
+    },
+}
+
 /// How diagnostics are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -87,19 +110,32 @@ pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_links(false);
+        .with_links(false)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     for d in diags {
         let mut s = String::new();
         if handler.render_report(&mut s, d).is_err() {
             let _ = writeln!(s, "{d}");
         }
-        out.push_str(&s);
-        if !out.ends_with('\n') {
+        if !out.is_empty() {
             out.push('\n');
         }
+        out.push_str(s.trim_end_matches('\n'));
+        out.push('\n');
     }
     out
+}
+
+/// Renders diagnostics as `file:line:col: severity[code]: message` lines
+/// (see [`format`]).
+pub fn render_plain(diags: &[Diag]) -> String {
+    format::plain(diags.iter().map(|d| d as &dyn Diagnostic))
+}
+
+/// Renders diagnostics as JSON, one object per line (see [`format`]).
+pub fn render_json(diags: &[Diag]) -> String {
+    format::json(diags.iter().map(|d| d as &dyn Diagnostic))
 }
 
 /// `2 errors, 1 warning` (empty when there are none).

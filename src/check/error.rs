@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use thiserror::Error;
 
 use crate::source::Span;
@@ -19,8 +19,11 @@ pub enum CheckError {
     UnknownName {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("not defined here")]
+        #[label("no definition, fact or field has this name")]
         span: SourceSpan,
+        /// Later uses of the same unknown name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -34,6 +37,9 @@ pub enum CheckError {
         src: NamedSource<Arc<str>>,
         #[label("no such field")]
         span: SourceSpan,
+        /// Later uses of the same unknown field in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         field: String,
         ty: String,
         #[help]
@@ -107,6 +113,9 @@ pub enum CheckError {
         name: String,
         #[help]
         help: Option<String>,
+        /// The first declaration, when it is in another file.
+        #[related]
+        notes: Vec<Note>,
     },
 
     /// `severity == "high"`: an `int` compared with a `string`.
@@ -119,10 +128,16 @@ pub enum CheckError {
         span: SourceSpan,
         #[label("this makes it {expected}")]
         because: Option<SourceSpan>,
+        /// The operand of the expected type, when it is not the declaration.
+        #[label("this is {expected}")]
+        other: Option<SourceSpan>,
         expected: String,
         found: String,
         #[help]
         help: Option<String>,
+        /// The declaration that fixed the expected type, when it is in another file.
+        #[related]
+        notes: Vec<Note>,
     },
 
     /// `now + 3`: `+` between a `date` and an `int`.
@@ -314,6 +329,32 @@ pub enum CheckError {
         meaning: String,
         hidden: String,
     },
+}
+
+/// A place related to a diagnostic, shown after it: a declaration in
+/// another file than the error.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(severity(Advice))]
+pub struct Note {
+    #[source_code]
+    src: NamedSource<Arc<str>>,
+    #[label("{label}")]
+    span: SourceSpan,
+    message: String,
+    label: String,
+}
+
+impl Note {
+    /// A note pointing at `span`.
+    pub(crate) fn at(span: &Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+        Note {
+            src: span.named_source(),
+            span: span.source_span(),
+            message: message.into(),
+            label: label.into(),
+        }
+    }
 }
 
 impl CheckError {

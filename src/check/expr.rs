@@ -1,10 +1,11 @@
 //! Type-checking and resolving expressions.
 
 use super::Checker;
-use super::error::{CheckError, at, did_you_mean};
+use super::error::{CheckError, Note, at, did_you_mean};
 use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
 use crate::source::Span;
+use miette::LabeledSpan;
 use crate::types::Type;
 use crate::value::Value;
 
@@ -55,11 +56,13 @@ impl Checker<'_> {
                         src,
                         span: s,
                         because: None,
+                        other: None,
                         expected: "an optional value".into(),
                         found: format!("`{found}`, which is always present"),
                         help: Some(
                             "`is present` and `is absent` apply to `optional` values only".into(),
                         ),
+                        notes: Vec::new(),
                     });
                 }
                 (P::IsPresent(Box::new(x), *present), Type::Bool)
@@ -76,7 +79,12 @@ impl Checker<'_> {
                     "the condition after `where` must be true or false",
                 );
                 self.pop_item();
-                let ty = list.ty.clone();
+                // A `where` over something that is not a list has no type:
+                // its uses must not be reported again.
+                let ty = match list.ty {
+                    Type::List(_) | Type::EmptyList => list.ty.clone(),
+                    _ => Type::Error,
+                };
                 (P::Filter(Box::new(list), Box::new(c), slot), ty)
             }
             A::Quantified(q, list, body) => {
@@ -184,23 +192,42 @@ impl Checker<'_> {
     }
 
     fn mismatch(&mut self, e: &Expr, want: &Type, because: Option<&Span>, help: Option<String>) {
+        self.mismatch_with(e, want, because, None, help);
+    }
+
+    /// A mismatch of `e` against `want`, labelling the declaration that fixed
+    /// `want` (`because`) and the operand that has it (`other`).
+    fn mismatch_with(
+        &mut self,
+        e: &Expr,
+        want: &Type,
+        because: Option<&Span>,
+        other: Option<&Span>,
+        help: Option<String>,
+    ) {
         let (src, span) = at(&e.span);
         let same_file = because.filter(|b| std::sync::Arc::ptr_eq(&b.file, &e.span.file));
-        let mut help = help;
-        if let (Some(b), None) = (because, same_file) {
-            let note = format!("the expected type comes from {}", b.location());
-            help = Some(match help {
-                Some(h) => format!("{h}; {note}"),
-                None => note,
-            });
-        }
+        let expected = format!("`{}`", self.schema.show(want));
+        let notes = match (because, same_file) {
+            (Some(b), None) => vec![Note::at(
+                b,
+                format!("the expected type {expected} is declared in `{}`", b.file.name),
+                format!("this makes it {expected}"),
+            )],
+            _ => Vec::new(),
+        };
+        let other = other
+            .filter(|o| std::sync::Arc::ptr_eq(&o.file, &e.span.file))
+            .filter(|o| same_file.is_none_or(|b| b.start != o.start));
         self.errors.push(CheckError::Mismatch {
             src,
             span,
             because: same_file.map(Span::source_span),
-            expected: format!("`{}`", self.schema.show(want)),
+            other: other.map(Span::source_span),
+            expected,
             found: format!("`{}`", self.schema.show(&e.ty)),
             help,
+            notes,
         });
     }
 
@@ -214,6 +241,24 @@ impl Checker<'_> {
             right: format!("`{}`", self.schema.show(r)),
             help,
         });
+    }
+
+    /// `attribution == "high"`: an enum value written as text.
+    fn enum_text_help(&self, fixed: &Expr, wrong: &Expr) -> Option<String> {
+        let P::Const(Value::Str(text)) = &wrong.kind else {
+            return None;
+        };
+        let variants = self.schema.variants(&fixed.ty);
+        let ty = self.schema.show(&fixed.ty);
+        if variants.iter().any(|v| **v == **text) {
+            return Some(format!(
+                "`{text}` is a value of `{ty}`: write it without quotes, `{text}`"
+            ));
+        }
+        let close = crate::check::suggest::closest(text, variants.iter().map(|v| v.as_ref()))?;
+        Some(format!(
+            "the values of `{ty}` are written without quotes; did you mean `{close}`?"
+        ))
     }
 
     /// Where the type of `e` was declared, if it comes from a declaration.
@@ -241,6 +286,17 @@ impl Checker<'_> {
                 .fields
                 .get(*i as usize)
                 .map(|f| f.span.clone()),
+            P::Let(slot) => {
+                let name = &self.globals.out.get(*slot as usize)?.name;
+                let i = *self.globals.index.get(name.as_str())?;
+                self.globals.decls.get(i).map(|d| d.name.span.clone())
+            }
+            P::BlockLet(slot) => {
+                let defs = &self.block.as_ref()?.defs;
+                let name = &defs.out.get(*slot as usize)?.name;
+                let i = *defs.index.get(name.as_str())?;
+                defs.decls.get(i).map(|d| d.name.span.clone())
+            }
             _ => None,
         }
     }
@@ -346,27 +402,84 @@ impl Checker<'_> {
         if let [(ty, v)] = owners.as_slice() {
             return make(P::Const(Value::Enum(*v as u32)), ty.clone());
         }
-        let (src, s) = at(span);
-        let help = if owners.len() > 1 {
-            let types: Vec<String> = owners
-                .iter()
-                .map(|(t, _)| format!("`{}`", self.schema.show(t)))
-                .collect();
-            Some(format!(
-                "`{n}` is a value of several types ({}); compare it with a field of the type you mean",
-                types.join(", ")
-            ))
-        } else {
-            let scope = self.names_in_scope();
-            did_you_mean(n, scope.iter().map(String::as_str))
-        };
-        self.errors.push(CheckError::UnknownName {
-            src,
-            span: s,
-            name: n.to_string(),
-            help,
-        });
+        if !self.seen_unknown("name", n, span) {
+            let help = if owners.len() > 1 {
+                let types: Vec<String> = owners
+                    .iter()
+                    .map(|(t, _)| format!("`{}`", self.schema.show(t)))
+                    .collect();
+                Some(format!(
+                    "`{n}` is a value of several types ({}); compare it with a field of the type you mean",
+                    types.join(", ")
+                ))
+            } else {
+                let scope = self.names_in_scope();
+                let text_wanted = hint.map(strip_optional) == Some(&Type::Str);
+                did_you_mean(n, scope.iter().map(String::as_str))
+                    .or_else(|| {
+                        text_wanted.then(|| {
+                            format!("to mean the text `{n}`, write it in double quotes: `\"{n}\"`")
+                        })
+                    })
+                    .or_else(|| self.unknown_name_help(n))
+                    .or_else(|| Some(format!("define it before use: `let {n} = ...`")))
+            };
+            let (src, s) = at(span);
+            self.errors.push(CheckError::UnknownName {
+                src,
+                span: s,
+                others: Vec::new(),
+                name: n.to_string(),
+                help,
+            });
+        }
         make(P::Const(Value::Bool(false)), Type::Error)
+    }
+
+    /// Whether `what` `name` was already reported in `span`'s file; if so,
+    /// `span` is added to that report as another use.
+    fn seen_unknown(&mut self, what: &str, name: &str, span: &Span) -> bool {
+        let key = (format!("{what} {name}"), span.file.name.clone());
+        let Some(&i) = self.unknown.get(&key) else {
+            self.unknown.insert(key, self.errors.len());
+            return false;
+        };
+        let label = LabeledSpan::new(
+            Some("also used here".to_string()),
+            span.start,
+            span.end.saturating_sub(span.start),
+        );
+        match self.errors.get_mut(i) {
+            Some(CheckError::UnknownName { others, .. } | CheckError::UnknownField { others, .. }) => {
+                others.push(label);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Help for an unknown name that is no typo of a name in scope: a field
+    /// used without its item, or `it` outside a condition over items.
+    fn unknown_name_help(&self, n: &str) -> Option<String> {
+        if n == "it" {
+            return Some(
+                "`it` means the current item, inside `where` or `any … has`: `acts where it.severity > 3`"
+                    .into(),
+            );
+        }
+        let owner = self
+            .schema
+            .records
+            .iter()
+            .find(|r| r.field(n).is_some())?;
+        let list = self
+            .block
+            .as_ref()
+            .map_or("incidents".to_string(), |b| b.items.0.clone());
+        Some(format!(
+            "`{n}` is a field of `{}`; a field is read from an item, e.g. `any {list} has {n} ...` or `{list} where {n} ...`",
+            owner.name
+        ))
     }
 
     /// Whether `n` names something outside item scopes (without resolving it).
@@ -546,13 +659,16 @@ impl Checker<'_> {
                             all.join(", ")
                         ))
                     });
-                self.errors.push(CheckError::UnknownField {
-                    src,
-                    span: s,
-                    field: field.name.clone(),
-                    ty: record.name.clone(),
-                    help,
-                });
+                if !self.seen_unknown(&format!("field of {}", record.name), &field.name, &field.span) {
+                    self.errors.push(CheckError::UnknownField {
+                        src,
+                        span: s,
+                        others: Vec::new(),
+                        field: field.name.clone(),
+                        ty: record.name.clone(),
+                        help,
+                    });
+                }
                 Expr {
                     kind: P::Const(Value::Bool(false)),
                     ty: Type::Error,
@@ -567,6 +683,7 @@ impl Checker<'_> {
         self.errors.push(CheckError::UnknownField {
             src,
             span: s,
+            others: Vec::new(),
             field: field.name.clone(),
             ty: self.schema.show(&b.ty),
             help: Some("only records (and lists of records) have fields".into()),
@@ -588,9 +705,11 @@ impl Checker<'_> {
                     src,
                     span: s,
                     because: None,
+                    other: None,
                     expected: help.to_string(),
                     found: format!("`{found}`"),
                     help: Some(format!("`{}` takes {help}", f.name)),
+                    notes: Vec::new(),
                 });
             }
         };
@@ -746,12 +865,14 @@ impl Checker<'_> {
                             src,
                             span: s,
                             because: None,
+                            other: None,
                             expected: "an optional value".into(),
                             found: format!("`{found}`, which is always present"),
                             help: Some(
                                 "`otherwise` gives a value for an absent optional; remove it here"
                                     .into(),
                             ),
+                            notes: Vec::new(),
                         });
                         other.clone()
                     }
@@ -811,15 +932,24 @@ impl Checker<'_> {
             return make(a, b);
         }
         if !compatible(&a.ty, &b.ty) && !compatible(&b.ty, &a.ty) {
-            let decl = self.declared_at(&a);
-            self.mismatch(
-                &b,
-                &a.ty.clone(),
+            // The side whose type was declared fixes what is expected; the
+            // other one is reported.
+            let (fixed, wrong) =
+                if self.declared_at(&a).is_none() && self.declared_at(&b).is_some() {
+                    (&b, &a)
+                } else {
+                    (&a, &b)
+                };
+            let decl = self.declared_at(fixed);
+            let help = self.enum_text_help(fixed, wrong).unwrap_or_else(|| {
+                format!("both sides of `{}` must have the same type", cmp.as_str())
+            });
+            self.mismatch_with(
+                wrong,
+                &fixed.ty.clone(),
                 decl.as_ref(),
-                Some(format!(
-                    "both sides of `{}` must have the same type",
-                    cmp.as_str()
-                )),
+                Some(&fixed.span),
+                Some(help),
             );
             return make(a, b);
         }

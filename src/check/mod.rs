@@ -67,7 +67,11 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         files: sources,
         ast: asts,
     };
-    warnings.extend(lint::lint(&program));
+    // With errors, rules have been dropped and conditions replaced: lints
+    // over the program would only echo the errors.
+    if !has_errors {
+        warnings.extend(lint::lint(&program));
+    }
     diagnostics.extend(warnings);
     Checked {
         program: (!has_errors).then_some(program),
@@ -142,6 +146,9 @@ pub(crate) struct Checker<'a> {
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
     shadow_warned: HashSet<(String, usize)>,
+    /// Unknown names and fields already reported, by what and file: later
+    /// uses become labels of the first report instead of new errors.
+    unknown: HashMap<(String, String), usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -164,6 +171,7 @@ impl<'a> Checker<'a> {
             next_slot: 0,
             in_progress: Vec::new(),
             shadow_warned: HashSet::new(),
+            unknown: HashMap::new(),
         };
         c.errors = errors;
         c

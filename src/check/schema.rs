@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::error::{CheckError, at, did_you_mean};
+use super::error::{CheckError, Note, at, did_you_mean};
 use crate::ast::{self, Decl, ExprKind, TypeExpr};
 use crate::source::Span;
 use crate::types::{EnumType, FieldType, Ladder, RecordType, Rung, Schema, Type};
@@ -135,20 +135,23 @@ fn declare_type(
 pub fn duplicate(kind: &'static str, id: &ast::Ident, first: &Span) -> CheckError {
     let (src, span) = at(&id.span);
     let same_file = std::sync::Arc::ptr_eq(&first.file, &id.span.file);
+    let notes = if same_file {
+        Vec::new()
+    } else {
+        vec![Note::at(
+            first,
+            format!("`{}` is first declared in `{}`", id.name, first.file.name),
+            "first declared here",
+        )]
+    };
     CheckError::Duplicate {
         src,
         span,
         first: same_file.then(|| first.source_span()),
         kind,
         name: id.name.clone(),
-        help: Some(if same_file {
-            "rename one of them or remove the repeat".to_string()
-        } else {
-            format!(
-                "first declared at {}; rename one of them or remove the repeat",
-                first.location()
-            )
-        }),
+        help: Some("rename one of them or remove the repeat".to_string()),
+        notes,
     }
 }
 

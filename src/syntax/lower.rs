@@ -111,6 +111,20 @@ impl Lowerer {
         Ok(ReplInput::Decls(decls))
     }
 
+    /// One block item parsed alone while recovering from an error: only the
+    /// errors of lowering it matter.
+    pub(super) fn item_input(&self, root: Pair<'_, Rule>) -> Result<()> {
+        for p in root.into_inner() {
+            match p.as_rule() {
+                Rule::let_decl => drop(self.let_decl(p)?),
+                Rule::rule_item => drop(self.rule(p)?),
+                Rule::field_decl => drop(self.field_decl(p)?),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn expr_input(&self, root: Pair<'_, Rule>) -> Result<Expr> {
         let mut it = root.clone().into_inner();
         let e = self.expect(&root, &mut it, Rule::expr)?;
