@@ -416,12 +416,12 @@ impl Checker<'_> {
                 let scope = self.names_in_scope();
                 let text_wanted = hint.map(strip_optional) == Some(&Type::Str);
                 did_you_mean(n, scope.iter().map(String::as_str))
+                    .or_else(|| self.unknown_name_help(n))
                     .or_else(|| {
                         text_wanted.then(|| {
                             format!("to mean the text `{n}`, write it in double quotes: `\"{n}\"`")
                         })
                     })
-                    .or_else(|| self.unknown_name_help(n))
                     .or_else(|| Some(format!("define it before use: `let {n} = ...`")))
             };
             let (src, s) = at(span);

@@ -39,6 +39,8 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
     let mut errors = Vec::new();
     let schema = schema::build(&asts, &mut errors);
     let mut checker = Checker::new(&schema, &asts);
+    // Schema errors first, then those found while reading the definitions.
+    errors.append(&mut checker.errors);
     checker.errors = errors;
     let lets = checker.global_lets();
     let blocks = checker.blocks();

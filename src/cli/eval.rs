@@ -9,7 +9,7 @@ use rung::diagnostic::{Diag, IoError};
 use rung::render::{self, Paint};
 use rung::{SourceFile, Status};
 
-use super::Format;
+use super::{DiagnosticOptions, Format};
 
 /// Arguments of `rung eval`.
 #[derive(clap::Args)]
@@ -29,6 +29,10 @@ pub struct Args {
     /// Exit 1 when a decision is indeterminate.
     #[arg(long)]
     strict: bool,
+    /// With `--deny-warnings`, warnings of the policy and of the facts (such
+    /// as an incident dated after `now`) make the exit code 1.
+    #[command(flatten)]
+    diagnostics: DiagnosticOptions,
 }
 
 /// Reads facts from a path, or standard input for `-`.
@@ -58,21 +62,27 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
 
 /// Runs `rung eval`.
 pub fn run(args: Args) -> ExitCode {
-    let policy = match super::load(&args.paths) {
+    let format = args.diagnostics.error_format;
+    let mut policy = match super::load_as(&args.paths, format) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let warnings: Vec<Diag> = std::mem::take(&mut policy.warnings)
+        .into_iter()
+        .map(Diag::from)
+        .collect();
+    super::emit(&warnings, format);
     let file = match read_facts(&args.facts) {
         Ok(f) => f,
         Err(d) => {
-            super::report(std::slice::from_ref(&d));
+            super::emit(std::slice::from_ref(&d), format);
             return ExitCode::from(2);
         }
     };
     let facts = match policy.facts(&file) {
         Ok(f) => f,
         Err(diags) => {
-            super::report(&diags);
+            super::emit(&diags, format);
             return ExitCode::from(1);
         }
     };
@@ -103,7 +113,9 @@ pub fn run(args: Args) -> ExitCode {
         .decisions
         .iter()
         .any(|d| d.status == Status::Indeterminate);
-    if !evaluation.errors.is_empty() || (args.strict && indeterminate) {
+    let denied = args.diagnostics.deny_warnings
+        && (!warnings.is_empty() || !evaluation.warnings.is_empty());
+    if !evaluation.errors.is_empty() || (args.strict && indeterminate) || denied {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

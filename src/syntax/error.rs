@@ -185,12 +185,10 @@ pub enum SyntaxError {
         word: String,
     },
 
-    /// Brackets or `where`/`has` nested beyond the limit, e.g. 100,000 `(`.
-    #[error("expression nested too deeply (more than {limit} levels)")]
-    #[diagnostic(
-        code(rung::parse::too_deep),
-        help("split the expression into named `let` definitions")
-    )]
+    /// Brackets, `where`, `not`, quantifiers or types nested beyond the
+    /// limit, e.g. 100,000 `(`, or an operator chain deeper than the limit.
+    #[error("{what} nested too deeply (more than {limit} levels)")]
+    #[diagnostic(code(rung::parse::too_deep))]
     TooDeep {
         /// The file.
         #[source_code]
@@ -198,8 +196,13 @@ pub enum SyntaxError {
         /// Where the limit was passed.
         #[label("nesting passes the limit here")]
         span: SourceSpan,
+        /// `expression` or `type`.
+        what: &'static str,
         /// The limit.
         limit: usize,
+        /// How to fix it.
+        #[help]
+        help: &'static str,
     },
 
     /// A policy file larger than the limit.
@@ -238,6 +241,23 @@ pub enum SyntaxError {
         help: Option<String>,
     },
 
+    /// A shape of parse tree the lowering does not expect: a bug in rung.
+    #[error("internal parser error: {what}")]
+    #[diagnostic(
+        code(rung::parse::internal),
+        help("this is a bug in rung; please report it with the policy text")
+    )]
+    Internal {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// What was being read.
+        #[label("while reading this")]
+        span: SourceSpan,
+        /// What went wrong.
+        what: String,
+    },
+
     /// A construct in the wrong place, e.g. `a and b where c`.
     #[error("{message}")]
     #[diagnostic(code(rung::parse::misplaced))]
@@ -257,6 +277,10 @@ pub enum SyntaxError {
         help: String,
     },
 }
+
+/// Help for an expression nested too deeply.
+pub(crate) const SPLIT_EXPRESSION: &str =
+    "split the expression into named `let` definitions, e.g. `let serious = acts where severity >= 4`";
 
 impl SyntaxError {
     /// A literal error at `span`.

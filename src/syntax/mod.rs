@@ -243,6 +243,18 @@ fn is_leaf(r: Rule) -> bool {
 /// one is recognised, else what was found and what was expected.
 fn from_pest(file: &Arc<SourceFile>, region: Region, err: &pest::error::Error<Rule>) -> SyntaxError {
     let f = Failure::new(region, err);
+    if let ErrorVariant::CustomError { .. } = err.variant {
+        // pest's own guard against deep recursion: the limits scan let
+        // through something nested in a way it does not count.
+        let span = Span::new(file, f.pos..f.pos + 1);
+        return SyntaxError::TooDeep {
+            src: span.named_source(),
+            span: span.source_span(),
+            what: "text",
+            limit: MAX_NESTING,
+            help: "split it into smaller parts, naming each with `let`",
+        };
+    }
     if let Some(e) = hints::diagnose(file, region, &f) {
         return e;
     }
