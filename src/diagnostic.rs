@@ -7,6 +7,7 @@
 
 pub mod codes;
 pub mod format;
+mod window;
 
 use std::fmt::Write as _;
 
@@ -115,7 +116,10 @@ pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
     let mut out = String::new();
     for d in diags {
         let mut s = String::new();
-        if handler.render_report(&mut s, d).is_err() {
+        if handler
+            .render_report(&mut s, &window::Windowed::new(d))
+            .is_err()
+        {
             let _ = writeln!(s, "{d}");
         }
         if !out.is_empty() {
@@ -140,8 +144,11 @@ pub fn render_json(diags: &[Diag]) -> String {
 
 /// `2 errors, 1 warning` (empty when there are none).
 pub fn summary(diags: &[Diag]) -> String {
-    let warnings = diags.iter().filter(|d| d.is_warning()).count();
-    let errors = diags.len() - warnings;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity() == Some(Severity::Warning))
+        .count();
+    let errors = diags.iter().filter(|d| !d.is_warning()).count();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => String::new(),

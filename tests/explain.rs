@@ -2,6 +2,14 @@
 //! example does what it says: the failing input reports the code, the fixed
 //! one does not.
 
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test fails by panicking"
+)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -47,9 +55,19 @@ fn every_code_in_the_sources_is_explained_and_nothing_else() {
     assert!(emitted.len() >= 40, "found only {} codes", emitted.len());
     let missing: Vec<_> = emitted.difference(&explained).collect();
     let stale: Vec<_> = explained.difference(&emitted).collect();
-    assert!(missing.is_empty(), "codes without an explanation: {missing:?}");
-    assert!(stale.is_empty(), "explanations of codes nothing emits: {stale:?}");
-    assert_eq!(explained.len(), EXPLANATIONS.len(), "an explanation is repeated");
+    assert!(
+        missing.is_empty(),
+        "codes without an explanation: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "explanations of codes nothing emits: {stale:?}"
+    );
+    assert_eq!(
+        explained.len(),
+        EXPLANATIONS.len(),
+        "an explanation is repeated"
+    );
 }
 
 /// The codes of a policy's diagnostics (errors and warnings alike).
@@ -121,7 +139,9 @@ fn every_example_fails_with_its_code_and_its_fix_does_not() {
                     problems.push(format!("{code}: the fixed example still reports it"));
                 }
                 if fixed_codes.iter().any(|c| !c.starts_with("rung::lint::")) {
-                    problems.push(format!("{code}: the fixed example has errors: {fixed_codes:?}"));
+                    problems.push(format!(
+                        "{code}: the fixed example has errors: {fixed_codes:?}"
+                    ));
                 }
             }
             Example::Facts { policy, bad, fixed } => {

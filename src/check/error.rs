@@ -19,7 +19,7 @@ pub enum CheckError {
     UnknownName {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("no definition, fact or field has this name")]
+        #[label(primary, "no definition, fact or field has this name")]
         span: SourceSpan,
         /// Later uses of the same unknown name in the same file.
         #[label(collection)]
@@ -35,7 +35,7 @@ pub enum CheckError {
     UnknownField {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("no such field")]
+        #[label(primary, "no such field")]
         span: SourceSpan,
         /// Later uses of the same unknown field in the same file.
         #[label(collection)]
@@ -105,7 +105,7 @@ pub enum CheckError {
     Duplicate {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("declared again here")]
+        #[label(primary, "declared again here")]
         span: SourceSpan,
         #[label("first declared here")]
         first: Option<SourceSpan>,
@@ -124,7 +124,7 @@ pub enum CheckError {
     Mismatch {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("this is {found}")]
+        #[label(primary, "this is {found}")]
         span: SourceSpan,
         #[label("this makes it {expected}")]
         because: Option<SourceSpan>,
@@ -323,8 +323,11 @@ pub enum CheckError {
     Shadowed {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("this `{name}` is {meaning}")]
+        #[label(primary, "this `{name}` is {meaning}")]
         span: SourceSpan,
+        /// Later places in the same file where the name means the same.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         meaning: String,
         hidden: String,

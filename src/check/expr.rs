@@ -5,9 +5,9 @@ use super::error::{CheckError, Note, at, did_you_mean};
 use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
 use crate::source::Span;
-use miette::LabeledSpan;
 use crate::types::Type;
 use crate::value::Value;
+use miette::LabeledSpan;
 
 /// Built-in functions, for "did you mean".
 const FUNCTIONS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
@@ -211,7 +211,10 @@ impl Checker<'_> {
         let notes = match (because, same_file) {
             (Some(b), None) => vec![Note::at(
                 b,
-                format!("the expected type {expected} is declared in `{}`", b.file.name),
+                format!(
+                    "the expected type {expected} is declared in `{}`",
+                    b.file.name
+                ),
                 format!("this makes it {expected}"),
             )],
             _ => Vec::new(),
@@ -345,7 +348,12 @@ impl Checker<'_> {
         }
         // Inside a `where` over a list that failed to check, any name may be
         // one of its fields: stay quiet rather than cascade.
-        if self.items.iter().any(|i| i.ty == Type::Error) && self.lookup_outer(n).is_none() {
+        if self
+            .items
+            .iter()
+            .any(|i| i.ty == Type::Error || self.is_doubtful(&i.ty))
+            && self.lookup_outer(n).is_none()
+        {
             return make(P::Const(Value::Bool(false)), Type::Error);
         }
         if let Some(b) = &self.block {
@@ -450,7 +458,9 @@ impl Checker<'_> {
             span.end.saturating_sub(span.start),
         );
         match self.errors.get_mut(i) {
-            Some(CheckError::UnknownName { others, .. } | CheckError::UnknownField { others, .. }) => {
+            Some(
+                CheckError::UnknownName { others, .. } | CheckError::UnknownField { others, .. },
+            ) => {
                 others.push(label);
             }
             _ => return false,
@@ -467,11 +477,7 @@ impl Checker<'_> {
                     .into(),
             );
         }
-        let owner = self
-            .schema
-            .records
-            .iter()
-            .find(|r| r.field(n).is_some())?;
+        let owner = self.schema.records.iter().find(|r| r.field(n).is_some())?;
         let list = self
             .block
             .as_ref()
@@ -480,6 +486,18 @@ impl Checker<'_> {
             "`{n}` is a field of `{}`; a field is read from an item, e.g. `any {list} has {n} ...` or `{list} where {n} ...`",
             owner.name
         ))
+    }
+
+    /// Whether `ty` is a record declared more than once.
+    fn is_doubtful(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Record(r) => self
+                .schema
+                .records
+                .get(*r as usize)
+                .is_some_and(|rec| self.doubtful_records.contains(&rec.name)),
+            _ => false,
+        }
     }
 
     /// Whether `n` names something outside item scopes (without resolving it).
@@ -644,6 +662,11 @@ impl Checker<'_> {
                     }
                 }
             }
+            None if self.doubtful_records.contains(&record.name) => Expr {
+                kind: P::Const(Value::Bool(false)),
+                ty: Type::Error,
+                span: span.clone(),
+            },
             None => {
                 let (src, s) = at(&field.span);
                 let help = did_you_mean(&field.name, record.fields.iter().map(|f| f.name.as_str()))
@@ -659,7 +682,11 @@ impl Checker<'_> {
                             all.join(", ")
                         ))
                     });
-                if !self.seen_unknown(&format!("field of {}", record.name), &field.name, &field.span) {
+                if !self.seen_unknown(
+                    &format!("field of {}", record.name),
+                    &field.name,
+                    &field.span,
+                ) {
                     self.errors.push(CheckError::UnknownField {
                         src,
                         span: s,
@@ -770,8 +797,10 @@ impl Checker<'_> {
             }
             other => {
                 let (src, s) = at(&f.span);
-                let help = did_you_mean(other, FUNCTIONS.iter().copied())
-                    .or_else(|| Some(format!("the functions are: {}", FUNCTIONS.join(", "))));
+                let help = did_you_mean(other, FUNCTIONS.iter().copied()).or_else(|| {
+                    let all: Vec<String> = FUNCTIONS.iter().map(|f| format!("`{f}`")).collect();
+                    Some(format!("the functions are {}", all.join(", ")))
+                });
                 self.errors.push(CheckError::UnknownFunction {
                     src,
                     span: s,
@@ -934,12 +963,12 @@ impl Checker<'_> {
         if !compatible(&a.ty, &b.ty) && !compatible(&b.ty, &a.ty) {
             // The side whose type was declared fixes what is expected; the
             // other one is reported.
-            let (fixed, wrong) =
-                if self.declared_at(&a).is_none() && self.declared_at(&b).is_some() {
-                    (&b, &a)
-                } else {
-                    (&a, &b)
-                };
+            let (fixed, wrong) = if self.declared_at(&a).is_none() && self.declared_at(&b).is_some()
+            {
+                (&b, &a)
+            } else {
+                (&a, &b)
+            };
             let decl = self.declared_at(fixed);
             let help = self.enum_text_help(fixed, wrong).unwrap_or_else(|| {
                 format!("both sides of `{}` must have the same type", cmp.as_str())

@@ -151,6 +151,9 @@ pub(crate) struct Checker<'a> {
     /// Unknown names and fields already reported, by what and file: later
     /// uses become labels of the first report instead of new errors.
     unknown: HashMap<(String, String), usize>,
+    /// Records declared more than once: which declaration was meant is
+    /// unknown, so their missing fields are not reported (the duplicate is).
+    doubtful_records: HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -174,7 +177,16 @@ impl<'a> Checker<'a> {
             in_progress: Vec::new(),
             shadow_warned: HashSet::new(),
             unknown: HashMap::new(),
+            doubtful_records: HashSet::new(),
         };
+        let mut seen = HashSet::new();
+        for d in asts.iter().flat_map(|f| &f.decls) {
+            if let Decl::Record(r) = d
+                && !seen.insert(r.name.name.as_str())
+            {
+                c.doubtful_records.insert(r.name.name.clone());
+            }
+        }
         c.errors = errors;
         c
     }
@@ -341,7 +353,7 @@ impl<'a> Checker<'a> {
             self.errors.push(CheckError::GroupKey {
                 src,
                 span,
-                ty: self.schema.show(&key.ty),
+                ty: format!("`{}`", self.schema.show(&key.ty)),
             });
         }
         let mut errs = Vec::new();
@@ -570,17 +582,42 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
+    /// Warns that `name` at `span` means `meaning` and hides `hidden`; later
+    /// places with the same meaning become labels of the first warning.
     fn warn_shadow(&mut self, span: &Span, name: &str, meaning: &str, hidden: &str) {
-        if self.shadow_warned.insert((name.to_string(), span.start)) {
-            let (src, s) = at(span);
-            self.warnings.push(CheckError::Shadowed {
-                src,
-                span: s,
-                name: name.to_string(),
-                meaning: meaning.to_string(),
-                hidden: hidden.to_string(),
-            });
+        if !self.shadow_warned.insert((name.to_string(), span.start)) {
+            return;
         }
+        let same = self.warnings.iter_mut().find_map(|w| match w {
+            CheckError::Shadowed {
+                src,
+                others,
+                name: n,
+                meaning: m,
+                hidden: h,
+                ..
+            } if n == name && m == meaning && h == hidden && src.name() == span.file.name => {
+                Some(others)
+            }
+            _ => None,
+        });
+        if let Some(others) = same {
+            others.push(miette::LabeledSpan::new(
+                Some("and here".to_string()),
+                span.start,
+                span.end.saturating_sub(span.start),
+            ));
+            return;
+        }
+        let (src, s) = at(span);
+        self.warnings.push(CheckError::Shadowed {
+            src,
+            span: s,
+            others: Vec::new(),
+            name: name.to_string(),
+            meaning: meaning.to_string(),
+            hidden: hidden.to_string(),
+        });
     }
 }
 

@@ -113,8 +113,8 @@ pub fn run(args: Args) -> ExitCode {
         .decisions
         .iter()
         .any(|d| d.status == Status::Indeterminate);
-    let denied = args.diagnostics.deny_warnings
-        && (!warnings.is_empty() || !evaluation.warnings.is_empty());
+    let denied =
+        args.diagnostics.deny_warnings && (!warnings.is_empty() || !evaluation.warnings.is_empty());
     if !evaluation.errors.is_empty() || (args.strict && indeterminate) || denied {
         return ExitCode::from(1);
     }

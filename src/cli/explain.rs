@@ -50,7 +50,10 @@ fn list() -> String {
         out.push_str(&format!("  {:width$}  {}\n", e.code, e.title));
     }
     out.push_str("\nThe examples assume this schema and ladder:\n\n");
-    for line in codes::PRELUDE_SCHEMA.lines().chain(codes::PRELUDE_LADDER.lines()) {
+    for line in codes::PRELUDE_SCHEMA
+        .lines()
+        .chain(codes::PRELUDE_LADDER.lines())
+    {
         out.push_str(&format!("    {line}\n"));
     }
     out

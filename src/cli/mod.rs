@@ -55,7 +55,10 @@ pub fn color_on(stream_is_tty: bool) -> bool {
 }
 
 /// Prints diagnostics to standard error, with a closing count.
-#[allow(dead_code, reason = "the human-only entry point other subcommands call")]
+#[allow(
+    dead_code,
+    reason = "the human-only entry point other subcommands call"
+)]
 pub fn report(diags: &[Diag]) {
     emit(diags, ErrorFormat::Human);
 }
@@ -130,7 +133,10 @@ pub fn failure(diags: &[Diag]) -> ExitCode {
 }
 
 /// Loads a policy, reporting problems; the error is the exit code to use.
-#[allow(dead_code, reason = "the human-only entry point other subcommands call")]
+#[allow(
+    dead_code,
+    reason = "the human-only entry point other subcommands call"
+)]
 pub fn load(paths: &[PathBuf]) -> Result<Policy, ExitCode> {
     load_as(paths, ErrorFormat::Human)
 }

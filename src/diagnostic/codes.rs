@@ -164,7 +164,10 @@ pub fn render(e: &Explanation) -> String {
         indent(bad),
         indent(fixed)
     ));
-    if matches!(e.example, Example::Policy { .. } | Example::Facts { .. } | Example::Eval { .. }) {
+    if matches!(
+        e.example,
+        Example::Policy { .. } | Example::Facts { .. } | Example::Eval { .. }
+    ) {
         out.push_str(
             "\n(Examples assume the schema and ladder shown by `rung explain` without a code.)\n",
         );

@@ -107,10 +107,7 @@ pub fn record(d: &dyn Diagnostic) -> Record {
     let text = d.source_code().and_then(whole_text);
     let mut labels: Vec<LabelRecord> = d
         .labels()
-        .map(|ls| {
-            ls.filter_map(|l| label(&l, text.as_ref()))
-                .collect()
-        })
+        .map(|ls| ls.filter_map(|l| label(&l, text.as_ref())).collect())
         .unwrap_or_default();
     // The primary label first: the one marked primary, else the first.
     if let Some(i) = labels.iter().position(|l| l.primary) {
@@ -216,7 +213,11 @@ fn plain_one(out: &mut String, r: &Record, indent: &str) {
         (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}"),
         _ => "rung".to_string(),
     };
-    let code = r.code.as_deref().map(|c| format!("[{c}]")).unwrap_or_default();
+    let code = r
+        .code
+        .as_deref()
+        .map(|c| format!("[{c}]"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "{indent}{place}: {}{code}: {}",

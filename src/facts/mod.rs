@@ -64,8 +64,12 @@ impl fmt::Display for Path<'_> {
 /// What is wrong at a path (before it is located in the text).
 #[derive(Debug, Clone)]
 pub enum Problem {
-    /// A value of the wrong kind.
-    Type { expected: String, found: String },
+    /// A value of the wrong kind; `hint` says how to write the expected one.
+    Type {
+        expected: String,
+        found: String,
+        hint: Option<String>,
+    },
     /// `null` for a value that is not optional.
     Null { expected: String },
     /// A string that is not a variant of the enum.
@@ -139,7 +143,7 @@ pub enum FactsError {
     Enum {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("not a `{ty}`")]
+        #[label("not a value of `{ty}`")]
         span: SourceSpan,
         path: String,
         value: String,
@@ -203,7 +207,7 @@ pub enum FactsError {
     Duplicate {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("repeated here")]
+        #[label(primary, "repeated here")]
         span: SourceSpan,
         #[label("first here")]
         first_span: SourceSpan,
@@ -330,13 +334,20 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
-    let (s, e) = locate::locate(&file.text, path);
+    let (s, e) = match p {
+        Problem::UnknownField { .. } => locate::locate_key(&file.text, path),
+        _ => locate::locate(&file.text, path),
+    };
     let span = Span::new(file, s..e).source_span();
     let src = file.named_source();
     let path_text = Path(path).to_string();
     match p.clone() {
-        Problem::Type { expected, found } => {
-            let help = Some(format!("give {expected} here"));
+        Problem::Type {
+            expected,
+            found,
+            hint,
+        } => {
+            let help = Some(hint.unwrap_or_else(|| format!("give {expected} here")));
             FactsError::Type {
                 src,
                 span,

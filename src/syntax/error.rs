@@ -136,7 +136,9 @@ pub enum SyntaxError {
     #[error("rung `{name}` has no description")]
     #[diagnostic(
         code(rung::parse::description),
-        help("give every rung a description in double quotes: `{name} \"What this response means\"`")
+        help(
+            "give every rung a description in double quotes: `{name} \"What this response means\"`"
+        )
     )]
     MissingDescription {
         /// The file.
@@ -279,8 +281,7 @@ pub enum SyntaxError {
 }
 
 /// Help for an expression nested too deeply.
-pub(crate) const SPLIT_EXPRESSION: &str =
-    "split the expression into named `let` definitions, e.g. `let serious = acts where severity >= 4`";
+pub(crate) const SPLIT_EXPRESSION: &str = "split the expression into named `let` definitions, e.g. `let serious = acts where severity >= 4`";
 
 impl SyntaxError {
     /// A literal error at `span`.

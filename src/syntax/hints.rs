@@ -78,9 +78,12 @@ struct Scene<'t> {
 }
 
 impl<'t> Scene<'t> {
-    fn new(file: &'t Arc<SourceFile>, region: Region, f: &'t Failure) -> Self {
-        let toks = scan::lex(&file.text, region.start, region.end.max(f.pos));
-        let at = toks.iter().position(|t| t.end > f.pos).unwrap_or(toks.len());
+    fn new(file: &'t Arc<SourceFile>, region: Region, parsed: &str, f: &'t Failure) -> Self {
+        let toks = scan::lex_at(parsed, region.start, region.end.max(f.pos));
+        let at = toks
+            .iter()
+            .position(|t| t.end > f.pos)
+            .unwrap_or(toks.len());
         Scene {
             file,
             region,
@@ -96,7 +99,10 @@ impl<'t> Scene<'t> {
 
     /// The token the parser stopped at, if one starts there.
     fn found(&self) -> Option<Tok> {
-        self.toks.get(self.at).copied().filter(|t| t.start <= self.f.pos)
+        self.toks
+            .get(self.at)
+            .copied()
+            .filter(|t| t.start <= self.f.pos)
     }
 
     /// The token the parser stopped at, or the next one.
@@ -105,7 +111,10 @@ impl<'t> Scene<'t> {
     }
 
     fn prev(&self) -> Option<Tok> {
-        self.at.checked_sub(1).and_then(|i| self.toks.get(i)).copied()
+        self.at
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .copied()
     }
 
     fn span(&self, t: Tok) -> Span {
@@ -117,7 +126,8 @@ impl<'t> Scene<'t> {
     fn end_span(&self) -> (Span, Where) {
         match (self.prev(), self.next()) {
             (Some(p), Some(n))
-                if n.start < self.region.end && !line_break_between(self.text(), p.end, n.start) =>
+                if n.start < self.region.end
+                    && !line_break_between(self.text(), p.end, n.start) =>
             {
                 (self.span(n), Where::Before)
             }
@@ -145,8 +155,13 @@ impl<'t> Scene<'t> {
 }
 
 /// A specific report for a recognised mistake, if any.
-pub(super) fn diagnose(file: &Arc<SourceFile>, region: Region, f: &Failure) -> Option<SyntaxError> {
-    let scene = Scene::new(file, region, f);
+pub(super) fn diagnose(
+    file: &Arc<SourceFile>,
+    region: Region,
+    parsed: &str,
+    f: &Failure,
+) -> Option<SyntaxError> {
+    let scene = Scene::new(file, region, parsed, f);
     unclosed_string(&scene)
         .or_else(|| operator(&scene))
         .or_else(|| brackets(&scene))
@@ -237,8 +252,20 @@ fn brackets(s: &Scene<'_>) -> Option<SyntaxError> {
     }
     let open = *stack.last()?;
     let inner = matches!(open.text(text), "(" | "[");
-    if (inner && s.at_clause_end()) || (!inner && s.next().is_none_or(|t| t.start >= s.region.end)) {
+    if inner && s.at_clause_end() {
         return Some(unclosed(s, open, s.end_span()));
+    }
+    if !inner && s.next().is_none_or(|t| t.start >= s.region.end) {
+        // The block's items may have been blanked out: the `}` belongs after
+        // the last token of the real text.
+        let last = scan::lex(text, open.start, s.f.pos.min(s.region.end))
+            .last()
+            .copied();
+        let end = match last {
+            Some(t) => Span::new(s.file, t.end.saturating_sub(1).max(t.start)..t.end),
+            None => s.span(open),
+        };
+        return Some(unclosed(s, open, (end, Where::After)));
     }
     None
 }
@@ -276,7 +303,9 @@ fn missing_description(s: &Scene<'_>) -> Option<SyntaxError> {
         return None;
     }
     let in_ladder = s.region.entry == Rule::ladder_item_input
-        || s.toks.first().is_some_and(|t| t.is_word(s.text(), "ladder"))
+        || s.toks
+            .first()
+            .is_some_and(|t| t.is_word(s.text(), "ladder"))
             && s.toks.iter().take(s.at).any(|t| t.text(s.text()) == "{");
     let name = s.prev().filter(|p| p.kind == Kind::Word)?;
     if !in_ladder {
@@ -296,12 +325,9 @@ fn missing_because(s: &Scene<'_>) -> Option<SyntaxError> {
         return None;
     }
     let text = s.text();
-    let head = s
-        .toks
-        .iter()
-        .take(s.at)
-        .rev()
-        .find(|t| t.is_word(text, "recommend") || t.is_word(text, "forbid") || t.is_word(text, "warn"))?;
+    let head = s.toks.iter().take(s.at).rev().find(|t| {
+        t.is_word(text, "recommend") || t.is_word(text, "forbid") || t.is_word(text, "warn")
+    })?;
     let head_span = s.span(*head);
     let string_instead = s.found().filter(|t| matches!(t.kind, Kind::Str { .. }));
     let (message, label, end, help) = match string_instead {
@@ -345,7 +371,12 @@ fn label_starts(s: &Scene<'_>, t: Tok) -> bool {
 
 /// `recommend` or `forbid` where a declaration is expected.
 fn rule_outside(s: &Scene<'_>) -> Option<SyntaxError> {
-    if !s.f.rules.iter().any(|r| matches!(r, Rule::EOI | Rule::file) || super::is_decl_start(*r)) {
+    if !s
+        .f
+        .rules
+        .iter()
+        .any(|r| matches!(r, Rule::EOI | Rule::file) || super::is_decl_start(*r))
+    {
         return None;
     }
     let text = s.text();
@@ -378,7 +409,12 @@ fn rule_outside(s: &Scene<'_>) -> Option<SyntaxError> {
 
 /// A keyword where only a name fits: `let in = 3`.
 fn keyword(s: &Scene<'_>) -> Option<SyntaxError> {
-    if !s.f.expects(Rule::ident) || s.f.rules.iter().any(|r| *r != Rule::ident && super::is_expr_start(*r)) {
+    if !s.f.expects(Rule::ident)
+        || s.f
+            .rules
+            .iter()
+            .any(|r| *r != Rule::ident && super::is_expr_start(*r))
+    {
         return None;
     }
     let t = s.found().filter(|t| t.kind == Kind::Word)?;
@@ -410,15 +446,26 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    let first = head.first().map(|t| t.text(&file.text));
+    if f.tokens.contains(&":")
+        && (region.entry == Rule::field_input || matches!(first, Some("record" | "facts")))
+    {
+        return Some("a field is written `name: type`, e.g. `severity: int in 1..5`".into());
+    }
+    if f.tokens == ["="] && first == Some("let") {
+        return Some("a definition reads `let NAME = EXPRESSION`".into());
+    }
     if rest.starts_with('\'') {
         return Some("strings are written in double quotes: \"like this\"".into());
     }
     match word.as_str() {
-        "if" if f.expects(Rule::kw_when) || f.expects(Rule::when_clause) => {
-            Some("a rule's condition starts with `when`: `recommend RUNG when ... because \"...\"`".into())
-        }
+        "if" if f.expects(Rule::kw_when) || f.expects(Rule::when_clause) => Some(
+            "a rule's condition starts with `when`: `recommend RUNG when ... because \"...\"`"
+                .into(),
+        ),
         "where" if f.expects(Rule::kw_has) => Some(
-            "to filter the list first, put it in parentheses: `any (acts where ...) has ...`".into(),
+            "to filter the list first, put it in parentheses: `any (acts where ...) has ...`"
+                .into(),
         ),
         "then" | "else" | "elif" => Some(
             "rung has no `if … then`: write one rule per case, each with its own `when`".into(),
@@ -428,10 +475,8 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
 }
 
 /// The last token that ends at or before `pos` in the region.
-pub(super) fn previous_token(file: &Arc<SourceFile>, region: Region, pos: usize) -> Option<Tok> {
-    scan::lex(&file.text, region.start, pos)
-        .last()
-        .copied()
+pub(super) fn previous_token(region: Region, parsed: &str, pos: usize) -> Option<Tok> {
+    scan::lex_at(parsed, region.start, pos).last().copied()
 }
 
 /// Whether a line break stands between two offsets.

@@ -55,7 +55,7 @@ pub fn parse_file(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>>
         entry: Rule::file,
     };
     let parsed = pest_parse(Rule::file, &file.text)
-        .map_err(|e| vec![from_pest(file, region, &e)])
+        .map_err(|e| vec![from_pest(file, region, &file.text, &e)])
         .and_then(|mut pairs| {
             let lowerer = lower::Lowerer::new(file, 0);
             let root = pairs
@@ -87,7 +87,7 @@ fn pest_parse(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Er
 fn check_region(file: &Arc<SourceFile>, region: Region, text: &str) -> Vec<SyntaxError> {
     let mut pairs = match pest_parse(region.entry, text) {
         Ok(p) => p,
-        Err(e) => return vec![from_pest(file, region, &e)],
+        Err(e) => return vec![from_pest(file, region, text, &e)],
     };
     let lowerer = lower::Lowerer::new(file, region.start);
     let Some(root) = pairs.next() else {
@@ -109,8 +109,8 @@ pub fn parse_repl(file: &Arc<SourceFile>) -> Result<ReplInput, Vec<SyntaxError>>
         end: file.text.len(),
         entry: Rule::repl_input,
     };
-    let mut pairs =
-        pest_parse(Rule::repl_input, &file.text).map_err(|e| vec![from_pest(file, region, &e)])?;
+    let mut pairs = pest_parse(Rule::repl_input, &file.text)
+        .map_err(|e| vec![from_pest(file, region, &file.text, &e)])?;
     let lowerer = lower::Lowerer::new(file, 0);
     let root = pairs
         .next()
@@ -126,8 +126,8 @@ pub fn parse_expr(file: &Arc<SourceFile>) -> Result<ast::Expr, Vec<SyntaxError>>
         end: file.text.len(),
         entry: Rule::expr_input,
     };
-    let mut pairs =
-        pest_parse(Rule::expr_input, &file.text).map_err(|e| vec![from_pest(file, region, &e)])?;
+    let mut pairs = pest_parse(Rule::expr_input, &file.text)
+        .map_err(|e| vec![from_pest(file, region, &file.text, &e)])?;
     let lowerer = lower::Lowerer::new(file, 0);
     let root = pairs
         .next()
@@ -241,7 +241,14 @@ fn is_leaf(r: Rule) -> bool {
 
 /// Turns a pest error into a report: a common mistake named in words when
 /// one is recognised, else what was found and what was expected.
-fn from_pest(file: &Arc<SourceFile>, region: Region, err: &pest::error::Error<Rule>) -> SyntaxError {
+/// `parsed` is the text pest read: the region's text, possibly with parts
+/// blanked out during recovery.
+fn from_pest(
+    file: &Arc<SourceFile>,
+    region: Region,
+    parsed: &str,
+    err: &pest::error::Error<Rule>,
+) -> SyntaxError {
     let f = Failure::new(region, err);
     if let ErrorVariant::CustomError { .. } = err.variant {
         // pest's own guard against deep recursion: the limits scan let
@@ -255,7 +262,7 @@ fn from_pest(file: &Arc<SourceFile>, region: Region, err: &pest::error::Error<Ru
             help: "split it into smaller parts, naming each with `let`",
         };
     }
-    if let Some(e) = hints::diagnose(file, region, &f) {
+    if let Some(e) = hints::diagnose(file, region, parsed, &f) {
         return e;
     }
     let (found, len) = describe_found(&file.text, f.pos);
@@ -272,7 +279,7 @@ fn from_pest(file: &Arc<SourceFile>, region: Region, err: &pest::error::Error<Ru
     });
     // When the unexpected token is on a later line, the mistake is at the end
     // of the previous one: point there.
-    let (span, label) = match hints::previous_token(file, region, f.pos) {
+    let (span, label) = match hints::previous_token(region, parsed, f.pos) {
         Some(prev) if hints::line_break_between(&file.text, prev.end, f.pos) => (
             Span::new(file, prev.start..prev.end),
             format!("expected {expected} after this"),
@@ -318,9 +325,9 @@ fn describe_found(text: &str, pos: usize) -> (String, usize) {
             .map_or(line.len(), |i| i + 2);
         return ("a string".to_string(), len);
     }
-    let pair = rest.get(..2).filter(|p| {
-        matches!(*p, "==" | "!=" | "<=" | ">=" | "&&" | "||" | "..")
-    });
+    let pair = rest
+        .get(..2)
+        .filter(|p| matches!(*p, "==" | "!=" | "<=" | ">=" | "&&" | "||" | ".."));
     match pair {
         Some(p) => (format!("`{p}`"), 2),
         None => (format!("`{c}`"), c.len_utf8()),
@@ -330,6 +337,25 @@ fn describe_found(text: &str, pos: usize) -> (String, usize) {
 /// What would have been accepted, in words: long lists are summarised
 /// ("an expression" rather than every kind of literal).
 fn describe_expected(f: &Failure) -> String {
+    // After a rule's rungs, `when` is the likely intent; the rung-range words
+    // (`and above`, `to`) would only distract.
+    let rung_range = |r: &Rule| {
+        matches!(
+            r,
+            Rule::kw_and | Rule::kw_to | Rule::and_above | Rule::and_below | Rule::to_rung
+        )
+    };
+    let filtered: Vec<Rule>;
+    let f = if f.expects(Rule::kw_when) && f.rules.iter().any(rung_range) {
+        filtered = f.rules.iter().copied().filter(|r| !rung_range(r)).collect();
+        &Failure {
+            pos: f.pos,
+            rules: filtered,
+            tokens: f.tokens.clone(),
+        }
+    } else {
+        f
+    };
     let exprs = f.rules.iter().filter(|r| is_expr_start(**r)).count();
     let ops = f.rules.iter().filter(|r| is_operator(**r)).count();
     let decls = f.rules.iter().filter(|r| is_decl_start(**r)).count();
@@ -582,4 +608,3 @@ fn rule_help(r: Rule) -> Option<&'static str> {
         _ => None,
     }
 }
-

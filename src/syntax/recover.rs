@@ -61,11 +61,13 @@ fn declaration_starts(text: &str, toks: &[Tok]) -> Vec<usize> {
         match (t.kind, t.text(text)) {
             (Kind::Punct, "{") => depth += 1,
             (Kind::Punct, "}") => depth = depth.saturating_sub(1),
-            (Kind::Word, w) if DECL_STARTS.contains(&w) && scan::at_column_zero(text, t.start) => {
-                if w != "let" || depth == 0 {
-                    out.push(t.start);
-                    depth = 0;
-                }
+            (Kind::Word, w)
+                if DECL_STARTS.contains(&w)
+                    && scan::at_column_zero(text, t.start)
+                    && (w != "let" || depth == 0) =>
+            {
+                out.push(t.start);
+                depth = 0;
             }
             _ => {}
         }
@@ -85,6 +87,7 @@ enum Block {
 /// is not a block or has no items.
 fn recover_block(file: &Arc<SourceFile>, region: Region, all: &[Tok]) -> Option<Vec<SyntaxError>> {
     let text: &str = &file.text;
+    let original_end = region.end;
     let toks: Vec<Tok> = all
         .iter()
         .filter(|t| t.start >= region.start && t.end <= region.end)
@@ -100,24 +103,47 @@ fn recover_block(file: &Arc<SourceFile>, region: Region, all: &[Tok]) -> Option<
         .iter()
         .position(|t| t.kind == Kind::Punct && t.text(text) == "{")?;
     let mut depth = 0usize;
-    let mut close = region.end;
+    let mut close = None;
     let mut starts = Vec::new();
+    // A word in column 0 inside the block: where the block most likely ends
+    // when its `}` is missing.
+    let mut outdent = None;
     for (i, t) in toks.iter().enumerate().skip(open) {
+        // Only braces: a bracket left open inside an item is that item's error.
         match (t.kind, t.text(text)) {
-            (Kind::Punct, "{" | "(" | "[") => depth += 1,
-            (Kind::Punct, "}" | ")" | "]") => {
+            (Kind::Punct, "{") => depth += 1,
+            (Kind::Punct, "}") => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    close = t.start;
+                    close = Some(t.start);
                     break;
                 }
             }
-            _ if depth == 1 && scan::starts_line(text, t.start) && starts_item(block, &toks, i, text) => {
+            _ if depth == 1
+                && scan::starts_line(text, t.start)
+                && starts_item(block, &toks, i, text) =>
+            {
+                if scan::at_column_zero(text, t.start) && outdent.is_none() {
+                    outdent = Some(t.start);
+                }
                 starts.push(t.start);
             }
             _ => {}
         }
     }
+    // Without its `}`, the block ends before the first outdented line, and
+    // what follows is read as declarations.
+    let (close, rest) = match (close, outdent) {
+        (Some(c), _) => (c, None),
+        (None, Some(o)) => (o, Some(o)),
+        (None, None) => (region.end, None),
+    };
+    starts.retain(|s| *s < close);
+    let region = Region {
+        start: region.start,
+        end: rest.unwrap_or(region.end),
+        entry: region.entry,
+    };
     if starts.is_empty() {
         return None;
     }
@@ -149,6 +175,18 @@ fn recover_block(file: &Arc<SourceFile>, region: Region, all: &[Tok]) -> Option<
         };
         errors.extend(check_region(file, item, text.get(*s..*e).unwrap_or("")));
     }
+    if let Some(r) = rest {
+        let after = Region {
+            start: r,
+            end: original_end,
+            entry: Rule::file,
+        };
+        errors.extend(check_region(
+            file,
+            after,
+            text.get(r..original_end).unwrap_or(""),
+        ));
+    }
     Some(errors)
 }
 
@@ -167,6 +205,9 @@ fn starts_item(block: Block, toks: &[Tok], i: usize, text: &str) -> bool {
                     .is_some_and(|n| n.kind == Kind::Punct && n.text(text) == ":")
         }
         Block::Ladder => true,
-        Block::Fields => !matches!(word, "of" | "in" | "unique" | "default" | "list" | "optional"),
+        Block::Fields => !matches!(
+            word,
+            "of" | "in" | "unique" | "default" | "list" | "optional"
+        ),
     }
 }

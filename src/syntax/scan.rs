@@ -41,9 +41,7 @@ impl Tok {
 
 /// Operators of two characters, recognised as one token (including the
 /// symbols of other languages, so that hints can name them).
-const PAIRS: &[&str] = &[
-    "==", "!=", "<=", ">=", "&&", "||", "..", "=>", "=<", "<>",
-];
+const PAIRS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "..", "=>", "=<", "<>"];
 
 /// Tokens of `text[start..end]` (offsets are into the whole `text`).
 pub(super) fn lex(text: &str, start: usize, end: usize) -> Vec<Tok> {
@@ -96,7 +94,10 @@ pub(super) fn lex(text: &str, start: usize, end: usize) -> Vec<Tok> {
                 i += 1;
                 while let Some(&c) = b.get(i) {
                     let digit_after = b.get(i + 1).is_some_and(u8::is_ascii_digit);
-                    if c.is_ascii_alphanumeric() || c == b'_' || (matches!(c, b'-' | b'.') && digit_after) {
+                    if c.is_ascii_alphanumeric()
+                        || c == b'_'
+                        || (matches!(c, b'-' | b'.') && digit_after)
+                    {
                         i += 1;
                     } else {
                         break;
@@ -108,7 +109,10 @@ pub(super) fn lex(text: &str, start: usize, end: usize) -> Vec<Tok> {
                 let pair = text.get(i..i + 2).filter(|p| PAIRS.contains(p));
                 i += match pair {
                     Some(_) => 2,
-                    None => text.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8),
+                    None => text
+                        .get(i..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8),
                 };
                 Kind::Punct
             }
@@ -120,6 +124,20 @@ pub(super) fn lex(text: &str, start: usize, end: usize) -> Vec<Tok> {
         });
     }
     out
+}
+
+/// Tokens of `parsed`, a text that stands at byte `base` of the file, up to
+/// file offset `end` (offsets are into the file). Parts of the file may have
+/// been blanked out in `parsed`: they give no tokens.
+pub(super) fn lex_at(parsed: &str, base: usize, end: usize) -> Vec<Tok> {
+    lex(parsed, 0, end.saturating_sub(base))
+        .into_iter()
+        .map(|t| Tok {
+            kind: t.kind,
+            start: t.start + base,
+            end: t.end + base,
+        })
+        .collect()
 }
 
 /// Whether only blanks stand between the start of the line and `offset`.
@@ -158,10 +176,28 @@ mod tests {
     #[test]
     fn lexes_the_shapes_hints_need() {
         let text = "let x = count(acts) && \"ab\n# c\n2023-07-11 365d 1..5";
-        let toks: Vec<&str> = lex(text, 0, text.len()).iter().map(|t| t.text(text)).collect();
+        let toks: Vec<&str> = lex(text, 0, text.len())
+            .iter()
+            .map(|t| t.text(text))
+            .collect();
         assert_eq!(
             toks,
-            ["let", "x", "=", "count", "(", "acts", ")", "&&", "\"ab", "2023-07-11", "365d", "1", "..", "5"]
+            [
+                "let",
+                "x",
+                "=",
+                "count",
+                "(",
+                "acts",
+                ")",
+                "&&",
+                "\"ab",
+                "2023-07-11",
+                "365d",
+                "1",
+                "..",
+                "5"
+            ]
         );
         let strs = lex(text, 0, text.len());
         assert!(strs.iter().any(|t| t.kind == Kind::Str { closed: false }));
