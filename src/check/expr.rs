@@ -9,6 +9,11 @@ use crate::types::Type;
 use crate::value::Value;
 use miette::LabeledSpan;
 
+/// Stack left below which a recursive step moves to a fresh segment.
+const STACK_RED_ZONE: usize = 64 * 1024;
+/// Size of each fresh stack segment.
+const STACK_GROWTH: usize = 1024 * 1024;
+
 /// Built-in functions, for "did you mean".
 const FUNCTIONS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
 
@@ -16,6 +21,12 @@ impl Checker<'_> {
     /// Checks `e`; `hint` is the type the context expects (used to read bare
     /// names as enum variants: `attribution == high`).
     pub(super) fn expr(&mut self, e: &ast::Expr, hint: Option<&Type>) -> Expr {
+        // The parser bounds expression depth (MAX_EXPR_DEPTH); this keeps the
+        // recursion off the end of a small thread stack all the same.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.expr_at(e, hint))
+    }
+
+    fn expr_at(&mut self, e: &ast::Expr, hint: Option<&Type>) -> Expr {
         let span = e.span.clone();
         let (kind, ty) = match &e.kind {
             A::Bool(b) => (P::Const(Value::Bool(*b)), Type::Bool),

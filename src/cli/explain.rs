@@ -7,15 +7,16 @@ use std::process::ExitCode;
 use rung::diagnostic::codes::{self, EXPLANATIONS};
 use rung::diagnostic::{Diag, UsageError};
 
-use super::DiagnosticOptions;
+use super::ErrorFormat;
 
 /// Arguments of `rung explain`.
 #[derive(clap::Args)]
 pub struct Args {
     /// A code such as `rung::name::unknown` (the `rung::` prefix may be left out).
     code: Option<String>,
-    #[command(flatten)]
-    diagnostics: DiagnosticOptions,
+    /// How to write the error for an unknown code.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    error_format: ErrorFormat,
 }
 
 /// Runs `rung explain`.
@@ -33,7 +34,7 @@ pub fn run(args: Args) -> ExitCode {
                     code: code.to_string(),
                     help,
                 });
-                super::emit(std::slice::from_ref(&d), args.diagnostics.error_format);
+                super::emit(std::slice::from_ref(&d), args.error_format);
                 return ExitCode::from(2);
             }
         },

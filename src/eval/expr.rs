@@ -39,6 +39,12 @@ impl Env<'_> {
 
     /// Evaluates `e`.
     pub fn eval(&mut self, e: &Expr) -> EvalResult {
+        // Depth is bounded by the parser (MAX_EXPR_DEPTH); deep trees still
+        // move to a fresh stack segment rather than overflow a small thread stack.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e))
+    }
+
+    fn eval_at(&mut self, e: &Expr) -> EvalResult {
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Fact(i) => Ok(self
