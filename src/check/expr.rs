@@ -482,6 +482,18 @@ impl Checker<'_> {
     /// Help for an unknown name that is no typo of a name in scope: a field
     /// used without its item, or `it` outside a condition over items.
     fn unknown_name_help(&self, n: &str) -> Option<String> {
+        match n.to_lowercase().as_str() {
+            "true" | "false" if n != n.to_lowercase() => {
+                return Some(format!("write `{}` in lowercase", n.to_lowercase()));
+            }
+            "null" | "nil" | "none" | "undefined" => {
+                return Some(
+                    "rung has no null: an optional value is tested with `is present` or `is absent`, and given a default with `otherwise`"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
         if n == "it" {
             return Some(
                 "`it` means the current item, inside `where` or `any … has`: `acts where it.severity > 3`"

@@ -302,6 +302,12 @@ fn missing_description(s: &Scene<'_>) -> Option<SyntaxError> {
     if s.f.rules != [Rule::string] {
         return None;
     }
+    // A description there but misspelt (`monitor: "..."`) is another mistake.
+    if s.found()
+        .is_some_and(|t| t.kind == Kind::Punct && t.text(s.text()) != "}")
+    {
+        return None;
+    }
     let in_ladder = s.region.entry == Rule::ladder_item_input
         || s.toks
             .first()
@@ -434,6 +440,9 @@ fn keyword(s: &Scene<'_>) -> Option<SyntaxError> {
 pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> Option<String> {
     let rest = file.text.get(f.pos..).unwrap_or("");
     let head = scan::lex(&file.text, region.start, f.pos);
+    if rest.starts_with("group") && f.expects(Rule::kw_grouped) {
+        return Some("write `grouped by KEY`, e.g. `grouped by state_sponsor`".into());
+    }
     if head.first().is_some_and(|t| t.is_word(&file.text, "rules"))
         && !head.iter().any(|t| t.text(&file.text) == "{")
     {
@@ -458,7 +467,45 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
     if rest.starts_with('\'') {
         return Some("strings are written in double quotes: \"like this\"".into());
     }
+    if rest.starts_with(':') && (region.entry == Rule::ladder_item_input || first == Some("ladder"))
+    {
+        return Some(
+            "a rung is its name, then its description, without `:`: `monitor \"Monitor the campaign\"`"
+                .into(),
+        );
+    }
+    if rest.starts_with(',') && first == Some("enum") {
+        return Some(
+            "an enum lists its values lowest first, separated by `<`: `enum Level { low < moderate < high }`"
+                .into(),
+        );
+    }
+    let open_paren = {
+        let mut depth: Vec<&str> = Vec::new();
+        for t in &head {
+            match t.text(&file.text) {
+                o @ ("(" | "[" | "{") => depth.push(o),
+                ")" | "]" | "}" => drop(depth.pop()),
+                _ => {}
+            }
+        }
+        depth.last() == Some(&"(")
+    };
+    if rest.starts_with(',') && open_paren {
+        return Some("a list is written in square brackets: `[high, moderate]`".into());
+    }
+    let declaration_expected = f.rules.iter().any(|r| super::is_decl_start(*r));
     match word.as_str() {
+        "for" | "group" | "when" | "if" if declaration_expected => Some(
+            "rules stand in a block: `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY { recommend ... }`"
+                .into(),
+        ),
+        "not" | "null" | "none" | "nil" if f.expects(Rule::kw_present) => {
+            Some("an absent optional value is tested with `is absent` (and `is present`)".into())
+        }
+        "between" => Some(
+            "rung has no `between`: write both bounds, `severity >= 3 and severity <= 5`".into(),
+        ),
         "if" if f.expects(Rule::kw_when) || f.expects(Rule::when_clause) => Some(
             "a rule's condition starts with `when`: `recommend RUNG when ... because \"...\"`"
                 .into(),

@@ -164,7 +164,8 @@ struct Failure {
 const PUNCTUATION: &[&str] = &[")", "]", "}", ",", "=", ":", "{", ".."];
 
 impl Failure {
-    fn new(region: Region, err: &pest::error::Error<Rule>) -> Self {
+    /// `parsed` is the text pest read, which starts at `region.start`.
+    fn new(region: Region, parsed: &str, err: &pest::error::Error<Rule>) -> Self {
         let mut pos = match err.location {
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
@@ -197,7 +198,19 @@ impl Failure {
                     .copied()
                     .filter(|p| expected.iter().any(|e| e == p))
                     .collect();
+                // `<` between enum values; elsewhere it is one operator among many.
+                if expected.iter().any(|e| e == "<") && !rules.iter().copied().any(is_operator) {
+                    tokens.push("<");
+                }
             }
+        }
+        // Right after a word, "a name" only means the word could go on.
+        let after_word = pos
+            .checked_sub(1)
+            .and_then(|i| parsed.as_bytes().get(i).copied())
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_');
+        if after_word && rules.len() + tokens.len() > 1 {
+            rules.retain(|r| *r != Rule::ident);
         }
         Failure {
             pos: region.start + pos,
@@ -249,7 +262,7 @@ fn from_pest(
     parsed: &str,
     err: &pest::error::Error<Rule>,
 ) -> SyntaxError {
-    let f = Failure::new(region, err);
+    let f = Failure::new(region, parsed, err);
     if let ErrorVariant::CustomError { .. } = err.variant {
         // pest's own guard against deep recursion: the limits scan let
         // through something nested in a way it does not count.
@@ -279,11 +292,21 @@ fn from_pest(
     });
     // When the unexpected token is on a later line, the mistake is at the end
     // of the previous one: point there.
+    // Unless a new declaration was expected there: then the found word is
+    // the stray one.
+    let between_declarations = f
+        .rules
+        .iter()
+        .all(|r| *r == Rule::EOI || is_decl_start(*r) || *r == Rule::file);
     let (span, label) = match hints::previous_token(region, parsed, f.pos) {
-        Some(prev) if hints::line_break_between(&file.text, prev.end, f.pos) => (
-            Span::new(file, prev.start..prev.end),
-            format!("expected {expected} after this"),
-        ),
+        Some(prev)
+            if !between_declarations && hints::line_break_between(&file.text, prev.end, f.pos) =>
+        {
+            (
+                Span::new(file, prev.start..prev.end),
+                format!("expected {expected} after this"),
+            )
+        }
         _ => (
             Span::new(file, f.pos..(f.pos + len).min(file.text.len())),
             format!("expected {expected} here"),
@@ -380,15 +403,16 @@ fn describe_expected(f: &Failure) -> String {
         } else if is_operator(r) && ops > 1 {
             "an operator".to_string()
         } else if is_decl_start(r) && decls > 1 {
-            "a declaration".to_string()
+            rule_words(Rule::decl).to_string()
         } else {
             rule_words(r).to_string()
         };
         // Broad classes go last: specific words are the better clue.
-        if matches!(
-            word.as_str(),
-            "an expression" | "an operator" | "a declaration" | "end of file"
-        ) {
+        if word == "an expression"
+            || word == "an operator"
+            || word == "end of file"
+            || word.starts_with("a declaration")
+        {
             if !tail.contains(&word) {
                 tail.push(word);
             }
@@ -399,8 +423,8 @@ fn describe_expected(f: &Failure) -> String {
     tail.sort_by_key(|w| match w.as_str() {
         "an expression" => 0,
         "an operator" => 1,
-        "a declaration" => 2,
-        _ => 3,
+        "end of file" => 3,
+        _ => 2,
     });
     for w in tail {
         push(w);
