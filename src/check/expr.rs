@@ -820,10 +820,12 @@ impl Checker<'_> {
             }
             other => {
                 let (src, s) = at(&f.span);
-                let help = did_you_mean(other, FUNCTIONS.iter().copied()).or_else(|| {
-                    let all: Vec<String> = FUNCTIONS.iter().map(|f| format!("`{f}`")).collect();
-                    Some(format!("the functions are {}", all.join(", ")))
-                });
+                let help = did_you_mean(other, FUNCTIONS.iter().copied())
+                    .or_else(|| function_alias(other))
+                    .or_else(|| {
+                        let all: Vec<String> = FUNCTIONS.iter().map(|f| format!("`{f}`")).collect();
+                        Some(format!("the functions are {}", all.join(", ")))
+                    });
                 self.errors.push(CheckError::UnknownFunction {
                     src,
                     span: s,
@@ -1063,6 +1065,23 @@ impl Checker<'_> {
             ty,
             span: span.clone(),
         }
+    }
+}
+
+/// Help for a function another language has under another name.
+fn function_alias(name: &str) -> Option<String> {
+    let same = |f: &str| Some(format!("rung calls this function `{f}`"));
+    match name.to_lowercase().as_str() {
+        "total" => same("sum"),
+        "len" | "length" | "size" | "cardinality" => same("count"),
+        "unique" | "uniq" | "dedup" | "set" => same("distinct"),
+        "minimum" | "least" => same("min"),
+        "maximum" | "greatest" => same("max"),
+        "avg" | "average" | "mean" => {
+            Some("rung has no average: divide a sum by a count, `sum(xs) / count(xs)`".into())
+        }
+        "exists" | "some" => Some("write `any LIST has CONDITION`".into()),
+        _ => None,
     }
 }
 

@@ -229,7 +229,9 @@ impl TypeResolver<'_> {
                             .iter()
                             .copied()
                             .chain(self.names.keys().map(String::as_str));
-                        let mut help = did_you_mean(name, candidates);
+                        let mut help = did_you_mean(name, candidates).or_else(|| {
+                            type_alias(name).map(|t| format!("rung calls this type `{t}`"))
+                        });
                         if help.is_none() && self.ladders.iter().any(|l| l == name) {
                             help = Some(format!(
                                 "`{name}` is a ladder; its rungs have type `rung of {name}`"
@@ -276,6 +278,19 @@ impl TypeResolver<'_> {
             },
         }
     }
+}
+
+/// The rung name of a type another language names differently.
+fn type_alias(name: &str) -> Option<&'static str> {
+    Some(match name.to_lowercase().as_str() {
+        "integer" | "i64" | "i32" | "long" | "number" => "int",
+        "float" | "double" | "f64" | "real" | "numeric" => "decimal",
+        "boolean" => "bool",
+        "str" | "text" | "char" => "string",
+        "datetime" | "timestamp" | "time" => "date",
+        "interval" | "timedelta" | "period" => "duration",
+        _ => return None,
+    })
 }
 
 fn fields(

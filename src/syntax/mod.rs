@@ -3,7 +3,12 @@
 //! pest does the recognising; [`lower`] and [`expr`] turn pest pairs into
 //! [`crate::ast`] nodes, one function per grammar rule. Nothing pest-shaped
 //! leaves this module. A file with several syntax errors reports each one: after
-//! an error, parsing resumes at the next line that starts a declaration.
+//! an error, every declaration and every item of a block is parsed on its own
+//! ([`recover`]). Where pest stops, [`hints`] names common mistakes in words
+//! (`&&` for `and`, a missing `because`, an unclosed string or bracket ...);
+//! otherwise the report says what was found and, summarised, what was expected.
+//! [`limits`] refuses input nested beyond what pest can recurse into, before
+//! pest runs.
 
 mod error;
 mod expr;
@@ -300,7 +305,9 @@ fn from_pest(
         .all(|r| *r == Rule::EOI || is_decl_start(*r) || *r == Rule::file);
     let (span, label) = match hints::previous_token(region, parsed, f.pos) {
         Some(prev)
-            if !between_declarations && hints::line_break_between(&file.text, prev.end, f.pos) =>
+            if !between_declarations
+                && (hints::line_break_between(&file.text, prev.end, f.pos)
+                    || f.pos >= file.text.trim_end().len()) =>
         {
             (
                 Span::new(file, prev.start..prev.end),
