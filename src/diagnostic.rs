@@ -3,7 +3,7 @@
 //! Errors are data in the core (one enum per pipeline stage); this module
 //! gathers them under one type and renders them at the edge: graphical with
 //! or without colour (miette), as greppable plain text, or as JSON
-//! ([`format`]). [`codes`] explains every code a diagnostic can carry.
+//! ([`format`](mod@format)). [`codes`] explains every code a diagnostic can carry.
 
 pub mod codes;
 pub mod format;
@@ -132,12 +132,12 @@ pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
 }
 
 /// Renders diagnostics as `file:line:col: severity[code]: message` lines
-/// (see [`format`]).
+/// (see [`format`](mod@format)).
 pub fn render_plain(diags: &[Diag]) -> String {
     format::plain(diags.iter().map(|d| d as &dyn Diagnostic))
 }
 
-/// Renders diagnostics as JSON, one object per line (see [`format`]).
+/// Renders diagnostics as JSON, one object per line (see [`format`](mod@format)).
 pub fn render_json(diags: &[Diag]) -> String {
     format::json(diags.iter().map(|d| d as &dyn Diagnostic))
 }

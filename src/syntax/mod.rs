@@ -4,10 +4,10 @@
 //! [`crate::ast`] nodes, one function per grammar rule. Nothing pest-shaped
 //! leaves this module. A file with several syntax errors reports each one: after
 //! an error, every declaration and every item of a block is parsed on its own
-//! ([`recover`]). Where pest stops, [`hints`] names common mistakes in words
+//! (`recover`). Where pest stops, `hints` names common mistakes in words
 //! (`&&` for `and`, a missing `because`, an unclosed string or bracket ...);
 //! otherwise the report says what was found and, summarised, what was expected.
-//! [`limits`] refuses input nested beyond what pest can recurse into, before
+//! `limits` refuses input nested beyond what pest can recurse into, before
 //! pest runs.
 
 mod error;
