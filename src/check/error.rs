@@ -52,8 +52,11 @@ pub enum CheckError {
     UnknownType {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("not a declared type")]
+        #[label(primary, "not a declared type")]
         span: SourceSpan,
+        /// Later uses of the same name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -65,8 +68,11 @@ pub enum CheckError {
     UnknownLadder {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("no ladder of this name")]
+        #[label(primary, "no ladder of this name")]
         span: SourceSpan,
+        /// Later uses of the same name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -78,8 +84,11 @@ pub enum CheckError {
     UnknownRung {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("not a rung of `{ladder}`")]
+        #[label(primary, "not a rung of `{ladder}`")]
         span: SourceSpan,
+        /// Later uses of the same rung in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         ladder: String,
         #[help]
@@ -92,8 +101,11 @@ pub enum CheckError {
     UnknownFunction {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("not a function")]
+        #[label(primary, "not a function")]
         span: SourceSpan,
+        /// Later uses of the same name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -371,6 +383,84 @@ impl CheckError {
                 | CheckError::DeadForbid { .. }
                 | CheckError::Shadowed { .. }
         )
+    }
+}
+
+/// Merges repeated reports of one unknown name in one file into the first:
+/// each later use becomes an "also used here" label, so one mistake gives
+/// one error however often the name is used.
+pub(crate) fn merge_repeats(diags: Vec<CheckError>) -> Vec<CheckError> {
+    let mut out: Vec<CheckError> = Vec::with_capacity(diags.len());
+    let mut first: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for d in diags {
+        let Some((key, span)) = d.repeat_key() else {
+            out.push(d);
+            continue;
+        };
+        match first.get(&key).and_then(|&i| out.get_mut(i)) {
+            Some(earlier) => earlier.add_use(span),
+            None => {
+                first.insert(key, out.len());
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+impl CheckError {
+    /// For an unknown-name report: what is unknown and in which file, and
+    /// where this use is.
+    fn repeat_key(&self) -> Option<((String, String), SourceSpan)> {
+        let (what, src, span) = match self {
+            CheckError::UnknownName {
+                name, src, span, ..
+            } => (format!("name {name}"), src, span),
+            CheckError::UnknownField {
+                field,
+                ty,
+                src,
+                span,
+                ..
+            } => (format!("field {ty}.{field}"), src, span),
+            CheckError::UnknownType {
+                name, src, span, ..
+            } => (format!("type {name}"), src, span),
+            CheckError::UnknownLadder {
+                name, src, span, ..
+            } => (format!("ladder {name}"), src, span),
+            CheckError::UnknownRung {
+                name,
+                ladder,
+                src,
+                span,
+                ..
+            } => (format!("rung {ladder}.{name}"), src, span),
+            CheckError::UnknownFunction {
+                name, src, span, ..
+            } => (format!("function {name}"), src, span),
+            _ => return None,
+        };
+        Some(((what, src.name().to_string()), *span))
+    }
+
+    /// Adds another use to an unknown-name report.
+    fn add_use(&mut self, span: SourceSpan) {
+        match self {
+            CheckError::UnknownName { others, .. }
+            | CheckError::UnknownField { others, .. }
+            | CheckError::UnknownType { others, .. }
+            | CheckError::UnknownLadder { others, .. }
+            | CheckError::UnknownRung { others, .. }
+            | CheckError::UnknownFunction { others, .. } => {
+                others.push(LabeledSpan::new_with_span(
+                    Some("also used here".to_string()),
+                    span,
+                ));
+            }
+            _ => {}
+        }
     }
 }
 

@@ -7,7 +7,6 @@ use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
 use crate::source::Span;
 use crate::types::Type;
 use crate::value::Value;
-use miette::LabeledSpan;
 
 /// Stack left below which a recursive step moves to a fresh segment.
 const STACK_RED_ZONE: usize = 64 * 1024;
@@ -421,7 +420,7 @@ impl Checker<'_> {
         if let [(ty, v)] = owners.as_slice() {
             return make(P::Const(Value::Enum(*v as u32)), ty.clone());
         }
-        if !self.seen_unknown("name", n, span) {
+        {
             let help = if owners.len() > 1 {
                 let types: Vec<String> = owners
                     .iter()
@@ -453,30 +452,6 @@ impl Checker<'_> {
             });
         }
         make(P::Const(Value::Bool(false)), Type::Error)
-    }
-
-    /// Whether `what` `name` was already reported in `span`'s file; if so,
-    /// `span` is added to that report as another use.
-    fn seen_unknown(&mut self, what: &str, name: &str, span: &Span) -> bool {
-        let key = (format!("{what} {name}"), span.file.name.clone());
-        let Some(&i) = self.unknown.get(&key) else {
-            self.unknown.insert(key, self.errors.len());
-            return false;
-        };
-        let label = LabeledSpan::new(
-            Some("also used here".to_string()),
-            span.start,
-            span.end.saturating_sub(span.start),
-        );
-        match self.errors.get_mut(i) {
-            Some(
-                CheckError::UnknownName { others, .. } | CheckError::UnknownField { others, .. },
-            ) => {
-                others.push(label);
-            }
-            _ => return false,
-        }
-        true
     }
 
     /// Help for an unknown name that is no typo of a name in scope: a field
@@ -638,6 +613,7 @@ impl Checker<'_> {
             Type::Record(r) => (*r, false),
             Type::List(t) => match **t {
                 Type::Record(r) => (r, true),
+                Type::Error => return error_expr(span),
                 _ => return self.no_fields(b, field, span),
             },
             Type::Error => {
@@ -705,20 +681,14 @@ impl Checker<'_> {
                             all.join(", ")
                         ))
                     });
-                if !self.seen_unknown(
-                    &format!("field of {}", record.name),
-                    &field.name,
-                    &field.span,
-                ) {
-                    self.errors.push(CheckError::UnknownField {
-                        src,
-                        span: s,
-                        others: Vec::new(),
-                        field: field.name.clone(),
-                        ty: record.name.clone(),
-                        help,
-                    });
-                }
+                self.errors.push(CheckError::UnknownField {
+                    src,
+                    span: s,
+                    others: Vec::new(),
+                    field: field.name.clone(),
+                    ty: record.name.clone(),
+                    help,
+                });
                 Expr {
                     kind: P::Const(Value::Bool(false)),
                     ty: Type::Error,
@@ -829,6 +799,7 @@ impl Checker<'_> {
                 self.errors.push(CheckError::UnknownFunction {
                     src,
                     span: s,
+                    others: Vec::new(),
                     name: other.to_string(),
                     help,
                 });
@@ -1065,6 +1036,15 @@ impl Checker<'_> {
             ty,
             span: span.clone(),
         }
+    }
+}
+
+/// The placeholder for an expression that failed to check.
+fn error_expr(span: &Span) -> Expr {
+    Expr {
+        kind: P::Const(Value::Bool(false)),
+        ty: Type::Error,
+        span: span.clone(),
     }
 }
 

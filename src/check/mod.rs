@@ -75,6 +75,7 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         warnings.extend(lint::lint(&program));
     }
     diagnostics.extend(warnings);
+    let diagnostics = error::merge_repeats(diagnostics);
     Checked {
         program: (!has_errors).then_some(program),
         diagnostics,
@@ -148,9 +149,6 @@ pub(crate) struct Checker<'a> {
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
     shadow_warned: HashSet<(String, usize)>,
-    /// Unknown names and fields already reported, by what and file: later
-    /// uses become labels of the first report instead of new errors.
-    unknown: HashMap<(String, String), usize>,
     /// Records declared more than once: which declaration was meant is
     /// unknown, so their missing fields are not reported (the duplicate is).
     doubtful_records: HashSet<String>,
@@ -176,7 +174,6 @@ impl<'a> Checker<'a> {
             next_slot: 0,
             in_progress: Vec::new(),
             shadow_warned: HashSet::new(),
-            unknown: HashMap::new(),
             doubtful_records: HashSet::new(),
         };
         let mut seen = HashSet::new();
@@ -422,6 +419,7 @@ impl<'a> Checker<'a> {
             self.errors.push(CheckError::UnknownLadder {
                 src,
                 span,
+                others: Vec::new(),
                 name: id.name.clone(),
                 help,
             });
@@ -439,6 +437,7 @@ impl<'a> Checker<'a> {
             self.errors.push(CheckError::UnknownRung {
                 src,
                 span,
+                others: Vec::new(),
                 name: id.name.clone(),
                 ladder: l.name.clone(),
                 help,

@@ -240,6 +240,7 @@ impl TypeResolver<'_> {
                         errors.push(CheckError::UnknownType {
                             src,
                             span,
+                            others: Vec::new(),
                             name: name.to_string(),
                             help,
                         });
@@ -270,6 +271,7 @@ impl TypeResolver<'_> {
                     errors.push(CheckError::UnknownLadder {
                         src,
                         span,
+                        others: Vec::new(),
                         name: id.name.clone(),
                         help,
                     });
