@@ -433,7 +433,13 @@ impl<'a> Checker<'a> {
         if pos.is_none() {
             let (src, span) = at(&id.span);
             let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
-                .or_else(|| Some(format!("the rungs of `{}` are: {}", l.name, rung_list(l))));
+                .or_else(|| {
+                    Some(format!(
+                        "the rungs of `{}` are {}; to add one, declare it in the ladder with its description",
+                        l.name,
+                        rung_list(l)
+                    ))
+                });
             self.errors.push(CheckError::UnknownRung {
                 src,
                 span,
