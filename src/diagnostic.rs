@@ -2,7 +2,12 @@
 //!
 //! Errors are data in the core (one enum per pipeline stage); this module
 //! gathers them under one type and renders them at the edge: graphical with
-//! or without colour (miette), or plain text.
+//! or without colour (miette), as greppable plain text, or as JSON
+//! ([`format`](mod@format)). [`codes`] explains every code a diagnostic can carry.
+
+pub mod codes;
+pub mod format;
+mod window;
 
 use std::fmt::Write as _;
 
@@ -42,6 +47,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Fmt(#[from] FmtError),
+    /// The command line asked for something that does not exist.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Usage(#[from] UsageError),
 }
 
 impl Diag {
@@ -75,6 +84,21 @@ pub enum IoError {
     },
 }
 
+/// A command-line request that cannot be served.
+#[derive(Debug, Error, Diagnostic)]
+pub enum UsageError {
+    /// `rung explain rung::name::unknwon`
+    #[error("no diagnostic has the code `{code}`")]
+    #[diagnostic(code(rung::usage::code))]
+    UnknownCode {
+        /// The code as given.
+        code: String,
+        /// A close code, or the list of codes.
+        #[help]
+        help: String,
+    },
+}
+
 /// How diagnostics are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -92,118 +116,44 @@ pub fn render(diags: &[Diag], style: Style, width: usize) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_links(false);
+        .with_links(false)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     for d in diags {
         let mut s = String::new();
-        let rendered = match Unsourced::for_long_lines(d) {
-            Some(plain) => handler.render_report(&mut s, &plain),
-            None => handler.render_report(&mut s, d),
-        };
-        if rendered.is_err() {
+        if handler
+            .render_report(&mut s, &window::Windowed::new(d))
+            .is_err()
+        {
             let _ = writeln!(s, "{d}");
         }
-        out.push_str(&s);
-        if !out.ends_with('\n') {
+        if !out.is_empty() {
             out.push('\n');
         }
+        out.push_str(s.trim_end_matches('\n'));
+        out.push('\n');
     }
     out
 }
 
-/// Longest source line a report shows. miette prints whole lines, and panics
-/// on a label past column 65,535 (a format width over `u16::MAX`), which one
-/// line of minified JSON reaches easily.
-pub const MAX_SHOWN_LINE: usize = 1000;
-
-/// A diagnostic whose labelled lines are too long to show: the same report
-/// without the snippet, its labels given as `file:line:col: label` instead.
-struct Unsourced<'a> {
-    inner: &'a Diag,
-    help: String,
+/// Renders diagnostics as `file:line:col: severity[code]: message` lines
+/// (see [`format`](mod@format)).
+pub fn render_plain(diags: &[Diag]) -> String {
+    format::plain(diags.iter().map(|d| d as &dyn Diagnostic))
 }
 
-impl<'a> Unsourced<'a> {
-    fn for_long_lines(d: &'a Diag) -> Option<Self> {
-        let src = d.source_code()?;
-        let mut long = false;
-        let mut notes = Vec::new();
-        for label in d.labels()? {
-            // The lines miette would show: the label's, one before, one after.
-            let Ok(lines) = src.read_span(label.inner(), 1, 1) else {
-                continue;
-            };
-            let data = lines.data();
-            long |= data
-                .split(|&b| b == b'\n')
-                .any(|line| line.len() > MAX_SHOWN_LINE);
-            let before = label.offset().saturating_sub(lines.span().offset());
-            let before = data.get(..before).unwrap_or(data);
-            let line = lines.line() + before.iter().filter(|&&b| b == b'\n').count();
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
-                .chars()
-                .count();
-            let mut note = format!(
-                "at {}:{}:{}",
-                lines.name().unwrap_or("<input>"),
-                line + 1,
-                column + 1
-            );
-            if let Some(text) = label.label() {
-                let _ = write!(note, ": {text}");
-            }
-            notes.push(note);
-        }
-        if !long {
-            return None;
-        }
-        notes.push("(the line is too long to show)".into());
-        if let Some(help) = d.help() {
-            notes.push(help.to_string());
-        }
-        Some(Unsourced {
-            inner: d,
-            help: notes.join("\n"),
-        })
-    }
-}
-
-impl std::fmt::Display for Unsourced<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.inner, f)
-    }
-}
-
-impl std::fmt::Debug for Unsourced<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.inner, f)
-    }
-}
-
-impl std::error::Error for Unsourced<'_> {}
-
-impl Diagnostic for Unsourced<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.inner.code()
-    }
-
-    fn severity(&self) -> Option<Severity> {
-        self.inner.severity()
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(&self.help))
-    }
+/// Renders diagnostics as JSON, one object per line (see [`format`](mod@format)).
+pub fn render_json(diags: &[Diag]) -> String {
+    format::json(diags.iter().map(|d| d as &dyn Diagnostic))
 }
 
 /// `2 errors, 1 warning` (empty when there are none).
 pub fn summary(diags: &[Diag]) -> String {
-    let warnings = diags.iter().filter(|d| d.is_warning()).count();
-    let errors = diags.len() - warnings;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity() == Some(Severity::Warning))
+        .count();
+    let errors = diags.iter().filter(|d| !d.is_warning()).count();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => String::new(),

@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
+use miette::{NamedSource, SourceSpan};
 
 /// One policy (or facts, or REPL) text with the name it is shown under.
 #[derive(Debug)]
@@ -28,9 +28,8 @@ impl SourceFile {
     }
 
     /// The miette source for reports pointing into this file.
-    pub fn named_source(&self) -> NamedSource<SourceText> {
-        NamedSource::new(self.name.clone(), SourceText(Arc::clone(&self.text)))
-            .with_language("rung")
+    pub fn named_source(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(self.name.clone(), Arc::clone(&self.text)).with_language("rung")
     }
 
     /// 1-based line and column of a byte offset (columns count characters).
@@ -94,7 +93,7 @@ impl Span {
     }
 
     /// The miette source of the span's file.
-    pub fn named_source(&self) -> NamedSource<SourceText> {
+    pub fn named_source(&self) -> NamedSource<Arc<str>> {
         self.file.named_source()
     }
 
@@ -116,71 +115,5 @@ impl Eq for Span {}
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}..{}", self.start, self.end)
-    }
-}
-
-/// Source text as reports show it.
-///
-/// Like the text itself, except that a very long line (minified JSON facts,
-/// a generated policy) is shown as a window around the labelled span instead
-/// of in full: a report about one value should not print megabytes.
-#[derive(Debug, Clone)]
-pub struct SourceText(pub Arc<str>);
-
-/// Lines longer than this are windowed.
-const MAX_SHOWN_LINE: usize = 200;
-
-/// Bytes shown on each side of a span in a windowed line.
-const WINDOW_CONTEXT: usize = 60;
-
-impl SourceCode for SourceText {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text: &'a str = &self.0;
-        let full = text.read_span(span, context_lines_before, context_lines_after)?;
-        if full
-            .data()
-            .split(|b| *b == b'\n')
-            .all(|line| line.len() <= MAX_SHOWN_LINE)
-        {
-            return Ok(full);
-        }
-        let start = span.offset().min(text.len());
-        let end = (start + span.len()).min(text.len());
-        let inside = text.get(start..end).unwrap_or("");
-        if inside.contains('\n') {
-            return Ok(full);
-        }
-        let line_start = text
-            .get(..start)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let line_end = text
-            .get(end..)
-            .and_then(|t| t.find('\n'))
-            .map_or(text.len(), |i| end + i);
-        let mut from = start.saturating_sub(WINDOW_CONTEXT).max(line_start);
-        while !text.is_char_boundary(from) {
-            from -= 1;
-        }
-        let mut to = (end + WINDOW_CONTEXT).min(line_end);
-        while !text.is_char_boundary(to) {
-            to += 1;
-        }
-        let before = text.get(..from).unwrap_or("");
-        let line = before.matches('\n').count();
-        let column = text.get(line_start..from).map_or(0, |t| t.chars().count());
-        let data = text.as_bytes().get(from..to).unwrap_or_default();
-        Ok(Box::new(MietteSpanContents::new(
-            data,
-            SourceSpan::new(from.into(), to - from),
-            line,
-            column,
-            1,
-        )))
     }
 }

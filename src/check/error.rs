@@ -3,7 +3,9 @@
 //! Each variant documents an input that triggers it. Messages are lowercase
 //! with user input in backticks; the fix goes in `help`.
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use thiserror::Error;
 
 use crate::source::Span;
@@ -16,9 +18,12 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::unknown))]
     UnknownName {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("not defined here")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "no definition, fact or field has this name")]
         span: SourceSpan,
+        /// Later uses of the same unknown name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -29,9 +34,12 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::field))]
     UnknownField {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("no such field")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "no such field")]
         span: SourceSpan,
+        /// Later uses of the same unknown field in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         field: String,
         ty: String,
         #[help]
@@ -43,9 +51,12 @@ pub enum CheckError {
     #[diagnostic(code("rung::name::type"))]
     UnknownType {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("not a declared type")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "not a declared type")]
         span: SourceSpan,
+        /// Later uses of the same name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -56,9 +67,12 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::ladder))]
     UnknownLadder {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("no ladder of this name")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "no ladder of this name")]
         span: SourceSpan,
+        /// Later uses of the same name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -69,9 +83,12 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::rung))]
     UnknownRung {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("not a rung of `{ladder}`")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "not a rung of `{ladder}`")]
         span: SourceSpan,
+        /// Later uses of the same rung in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         ladder: String,
         #[help]
@@ -83,9 +100,12 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::function))]
     UnknownFunction {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("not a function")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "not a function")]
         span: SourceSpan,
+        /// Later uses of the same name in the same file.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         #[help]
         help: Option<String>,
@@ -96,8 +116,8 @@ pub enum CheckError {
     #[diagnostic(code(rung::name::duplicate))]
     Duplicate {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("declared again here")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "declared again here")]
         span: SourceSpan,
         #[label("first declared here")]
         first: Option<SourceSpan>,
@@ -105,6 +125,9 @@ pub enum CheckError {
         name: String,
         #[help]
         help: Option<String>,
+        /// The first declaration, when it is in another file.
+        #[related]
+        notes: Vec<Note>,
     },
 
     /// `severity == "high"`: an `int` compared with a `string`.
@@ -112,15 +135,21 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::mismatch"))]
     Mismatch {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("this is {found}")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "this is {found}")]
         span: SourceSpan,
         #[label("this makes it {expected}")]
         because: Option<SourceSpan>,
+        /// The operand of the expected type, when it is not the declaration.
+        #[label("this is {expected}")]
+        other: Option<SourceSpan>,
         expected: String,
         found: String,
         #[help]
         help: Option<String>,
+        /// The declaration that fixed the expected type, when it is in another file.
+        #[related]
+        notes: Vec<Note>,
     },
 
     /// `now + 3`: `+` between a `date` and an `int`.
@@ -128,7 +157,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::operator"))]
     BadOperands {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("{left} {op} {right}")]
         span: SourceSpan,
         op: String,
@@ -143,7 +172,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::optional"))]
     Optional {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("may be absent")]
         span: SourceSpan,
         text: String,
@@ -157,7 +186,7 @@ pub enum CheckError {
     #[diagnostic(code("rung::type::list"))]
     NotAList {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("this is {found}")]
         span: SourceSpan,
         found: String,
@@ -173,7 +202,7 @@ pub enum CheckError {
     )]
     LetCycle {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("`{name}` is used here, while it is being defined")]
         span: SourceSpan,
         name: String,
@@ -190,7 +219,7 @@ pub enum CheckError {
     )]
     LetTooDeep {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("`{name}` is used here, {limit} definitions deep")]
         span: SourceSpan,
         name: String,
@@ -205,7 +234,7 @@ pub enum CheckError {
     )]
     RungOrder {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("`{from}` is above `{to}` on the ladder")]
         span: SourceSpan,
         from: String,
@@ -217,7 +246,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::schema::invalid))]
     Schema {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("{label}")]
         span: SourceSpan,
         message: String,
@@ -246,7 +275,7 @@ pub enum CheckError {
     )]
     GroupKey {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("this is {ty}")]
         span: SourceSpan,
         ty: String,
@@ -261,7 +290,7 @@ pub enum CheckError {
     )]
     UnusedLet {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("defined here")]
         span: SourceSpan,
         name: String,
@@ -276,7 +305,7 @@ pub enum CheckError {
     )]
     UnreachableRung {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("never recommended")]
         span: SourceSpan,
         rung: String,
@@ -292,7 +321,7 @@ pub enum CheckError {
     )]
     ConstantCondition {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("does not depend on the facts")]
         span: SourceSpan,
         value: bool,
@@ -307,7 +336,7 @@ pub enum CheckError {
     )]
     DeadForbid {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("never changes a decision")]
         span: SourceSpan,
         reason: String,
@@ -322,9 +351,12 @@ pub enum CheckError {
     )]
     Shadowed {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("this `{name}` is {meaning}")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "this `{name}` is {meaning}")]
         span: SourceSpan,
+        /// Later places in the same file where the name means the same.
+        #[label(collection)]
+        others: Vec<LabeledSpan>,
         name: String,
         meaning: String,
         hidden: String,
@@ -336,7 +368,7 @@ pub enum CheckError {
     #[diagnostic(code(rung::test::rule))]
     UnknownRule {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("no rule of `{ladder}` has this name")]
         span: SourceSpan,
         name: String,
@@ -351,13 +383,39 @@ pub enum CheckError {
     #[diagnostic(code(rung::test::status))]
     UnknownStatus {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<Arc<str>>,
         #[label("not a status")]
         span: SourceSpan,
         name: String,
         #[help]
         help: Option<String>,
     },
+}
+
+/// A place related to a diagnostic, shown after it: a declaration in
+/// another file than the error.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(severity(Advice))]
+pub struct Note {
+    #[source_code]
+    src: NamedSource<Arc<str>>,
+    #[label("{label}")]
+    span: SourceSpan,
+    message: String,
+    label: String,
+}
+
+impl Note {
+    /// A note pointing at `span`.
+    pub(crate) fn at(span: &Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+        Note {
+            src: span.named_source(),
+            span: span.source_span(),
+            message: message.into(),
+            label: label.into(),
+        }
+    }
 }
 
 impl CheckError {
@@ -374,8 +432,86 @@ impl CheckError {
     }
 }
 
+/// Merges repeated reports of one unknown name in one file into the first:
+/// each later use becomes an "also used here" label, so one mistake gives
+/// one error however often the name is used.
+pub(crate) fn merge_repeats(diags: Vec<CheckError>) -> Vec<CheckError> {
+    let mut out: Vec<CheckError> = Vec::with_capacity(diags.len());
+    let mut first: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for d in diags {
+        let Some((key, span)) = d.repeat_key() else {
+            out.push(d);
+            continue;
+        };
+        match first.get(&key).and_then(|&i| out.get_mut(i)) {
+            Some(earlier) => earlier.add_use(span),
+            None => {
+                first.insert(key, out.len());
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+impl CheckError {
+    /// For an unknown-name report: what is unknown and in which file, and
+    /// where this use is.
+    fn repeat_key(&self) -> Option<((String, String), SourceSpan)> {
+        let (what, src, span) = match self {
+            CheckError::UnknownName {
+                name, src, span, ..
+            } => (format!("name {name}"), src, span),
+            CheckError::UnknownField {
+                field,
+                ty,
+                src,
+                span,
+                ..
+            } => (format!("field {ty}.{field}"), src, span),
+            CheckError::UnknownType {
+                name, src, span, ..
+            } => (format!("type {name}"), src, span),
+            CheckError::UnknownLadder {
+                name, src, span, ..
+            } => (format!("ladder {name}"), src, span),
+            CheckError::UnknownRung {
+                name,
+                ladder,
+                src,
+                span,
+                ..
+            } => (format!("rung {ladder}.{name}"), src, span),
+            CheckError::UnknownFunction {
+                name, src, span, ..
+            } => (format!("function {name}"), src, span),
+            _ => return None,
+        };
+        Some(((what, src.name().to_string()), *span))
+    }
+
+    /// Adds another use to an unknown-name report.
+    fn add_use(&mut self, span: SourceSpan) {
+        match self {
+            CheckError::UnknownName { others, .. }
+            | CheckError::UnknownField { others, .. }
+            | CheckError::UnknownType { others, .. }
+            | CheckError::UnknownLadder { others, .. }
+            | CheckError::UnknownRung { others, .. }
+            | CheckError::UnknownFunction { others, .. } => {
+                others.push(LabeledSpan::new_with_span(
+                    Some("also used here".to_string()),
+                    span,
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Source and span of a [`Span`], for building variants.
-pub(crate) fn at(span: &Span) -> (NamedSource<crate::source::SourceText>, SourceSpan) {
+pub(crate) fn at(span: &Span) -> (NamedSource<Arc<str>>, SourceSpan) {
     (span.named_source(), span.source_span())
 }
 

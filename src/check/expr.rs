@@ -1,6 +1,6 @@
 //! Type-checking and resolving expressions.
 
-use super::error::{CheckError, at, did_you_mean};
+use super::error::{CheckError, Note, at, did_you_mean};
 use super::{Checker, DefState};
 use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
@@ -9,6 +9,11 @@ use crate::syntax::MAX_DEFINITION_DEPTH;
 use crate::types::Type;
 use crate::value::Value;
 
+/// Stack left below which a recursive step moves to a fresh segment.
+const STACK_RED_ZONE: usize = 64 * 1024;
+/// Size of each fresh stack segment.
+const STACK_GROWTH: usize = 1024 * 1024;
+
 /// Built-in functions, for "did you mean".
 const FUNCTIONS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
 
@@ -16,6 +21,12 @@ impl Checker<'_> {
     /// Checks `e`; `hint` is the type the context expects (used to read bare
     /// names as enum variants: `attribution == high`).
     pub(super) fn expr(&mut self, e: &ast::Expr, hint: Option<&Type>) -> Expr {
+        // The parser bounds expression depth (MAX_EXPR_DEPTH); this keeps the
+        // recursion off the end of a small thread stack all the same.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.expr_at(e, hint))
+    }
+
+    fn expr_at(&mut self, e: &ast::Expr, hint: Option<&Type>) -> Expr {
         let span = e.span.clone();
         let (kind, ty) = match &e.kind {
             A::Bool(b) => (P::Const(Value::Bool(*b)), Type::Bool),
@@ -56,11 +67,13 @@ impl Checker<'_> {
                         src,
                         span: s,
                         because: None,
+                        other: None,
                         expected: "an optional value".into(),
                         found: format!("`{found}`, which is always present"),
                         help: Some(
                             "`is present` and `is absent` apply to `optional` values only".into(),
                         ),
+                        notes: Vec::new(),
                     });
                 }
                 (P::IsPresent(Box::new(x), *present), Type::Bool)
@@ -77,7 +90,12 @@ impl Checker<'_> {
                     "the condition after `where` must be true or false",
                 );
                 self.pop_item();
-                let ty = list.ty.clone();
+                // A `where` over something that is not a list has no type:
+                // its uses must not be reported again.
+                let ty = match list.ty {
+                    Type::List(_) | Type::EmptyList => list.ty.clone(),
+                    _ => Type::Error,
+                };
                 (P::Filter(Box::new(list), Box::new(c), slot), ty)
             }
             A::Quantified(q, list, body) => {
@@ -185,23 +203,45 @@ impl Checker<'_> {
     }
 
     fn mismatch(&mut self, e: &Expr, want: &Type, because: Option<&Span>, help: Option<String>) {
+        self.mismatch_with(e, want, because, None, help);
+    }
+
+    /// A mismatch of `e` against `want`, labelling the declaration that fixed
+    /// `want` (`because`) and the operand that has it (`other`).
+    fn mismatch_with(
+        &mut self,
+        e: &Expr,
+        want: &Type,
+        because: Option<&Span>,
+        other: Option<&Span>,
+        help: Option<String>,
+    ) {
         let (src, span) = at(&e.span);
         let same_file = because.filter(|b| std::sync::Arc::ptr_eq(&b.file, &e.span.file));
-        let mut help = help;
-        if let (Some(b), None) = (because, same_file) {
-            let note = format!("the expected type comes from {}", b.location());
-            help = Some(match help {
-                Some(h) => format!("{h}; {note}"),
-                None => note,
-            });
-        }
+        let expected = format!("`{}`", self.schema.show(want));
+        let notes = match (because, same_file) {
+            (Some(b), None) => vec![Note::at(
+                b,
+                format!(
+                    "the expected type {expected} is declared in `{}`",
+                    b.file.name
+                ),
+                format!("this makes it {expected}"),
+            )],
+            _ => Vec::new(),
+        };
+        let other = other
+            .filter(|o| std::sync::Arc::ptr_eq(&o.file, &e.span.file))
+            .filter(|o| same_file.is_none_or(|b| b.start != o.start));
         self.errors.push(CheckError::Mismatch {
             src,
             span,
             because: same_file.map(Span::source_span),
-            expected: format!("`{}`", self.schema.show(want)),
+            other: other.map(Span::source_span),
+            expected,
             found: format!("`{}`", self.schema.show(&e.ty)),
             help,
+            notes,
         });
     }
 
@@ -215,6 +255,24 @@ impl Checker<'_> {
             right: format!("`{}`", self.schema.show(r)),
             help,
         });
+    }
+
+    /// `attribution == "high"`: an enum value written as text.
+    fn enum_text_help(&self, fixed: &Expr, wrong: &Expr) -> Option<String> {
+        let P::Const(Value::Str(text)) = &wrong.kind else {
+            return None;
+        };
+        let variants = self.schema.variants(&fixed.ty);
+        let ty = self.schema.show(&fixed.ty);
+        if variants.iter().any(|v| **v == **text) {
+            return Some(format!(
+                "`{text}` is a value of `{ty}`: write it without quotes, `{text}`"
+            ));
+        }
+        let close = crate::check::suggest::closest(text, variants.iter().map(|v| v.as_ref()))?;
+        Some(format!(
+            "the values of `{ty}` are written without quotes; did you mean `{close}`?"
+        ))
     }
 
     /// Where the type of `e` was declared, if it comes from a declaration.
@@ -242,6 +300,17 @@ impl Checker<'_> {
                 .fields
                 .get(*i as usize)
                 .map(|f| f.span.clone()),
+            P::Let(slot) => {
+                let name = &self.globals.out.get(*slot as usize)?.name;
+                let i = *self.globals.index.get(name.as_str())?;
+                self.globals.decls.get(i).map(|d| d.name.span.clone())
+            }
+            P::BlockLet(slot) => {
+                let defs = &self.block.as_ref()?.defs;
+                let name = &defs.out.get(*slot as usize)?.name;
+                let i = *defs.index.get(name.as_str())?;
+                defs.decls.get(i).map(|d| d.name.span.clone())
+            }
             _ => None,
         }
     }
@@ -290,7 +359,12 @@ impl Checker<'_> {
         }
         // Inside a `where` over a list that failed to check, any name may be
         // one of its fields: stay quiet rather than cascade.
-        if self.items.iter().any(|i| i.ty == Type::Error) && self.lookup_outer(n).is_none() {
+        if self
+            .items
+            .iter()
+            .any(|i| i.ty == Type::Error || self.is_doubtful(&i.ty))
+            && self.lookup_outer(n).is_none()
+        {
             return make(P::Const(Value::Bool(false)), Type::Error);
         }
         if let Some(b) = &self.block {
@@ -355,39 +429,84 @@ impl Checker<'_> {
         if let [(ty, v)] = owners.as_slice() {
             return make(P::Const(Value::Enum(*v as u32)), ty.clone());
         }
-        let (src, s) = at(span);
-        let help = if owners.len() > 1 {
-            let types: Vec<String> = owners
-                .iter()
-                .map(|(t, _)| format!("`{}`", self.schema.show(t)))
-                .collect();
-            Some(format!(
-                "`{n}` is a value of several types ({}); compare it with a field of the type you mean",
-                types.join(", ")
-            ))
-        } else {
-            let scope = self.names_in_scope();
-            did_you_mean(n, scope.iter().map(String::as_str)).or_else(|| self.field_elsewhere(n))
-        };
-        self.errors.push(CheckError::UnknownName {
-            src,
-            span: s,
-            name: n.to_string(),
-            help,
-        });
+        {
+            let help = if owners.len() > 1 {
+                let types: Vec<String> = owners
+                    .iter()
+                    .map(|(t, _)| format!("`{}`", self.schema.show(t)))
+                    .collect();
+                Some(format!(
+                    "`{n}` is a value of several types ({}); compare it with a field of the type you mean",
+                    types.join(", ")
+                ))
+            } else {
+                let scope = self.names_in_scope();
+                let text_wanted = hint.map(strip_optional) == Some(&Type::Str);
+                did_you_mean(n, scope.iter().map(String::as_str))
+                    .or_else(|| self.unknown_name_help(n))
+                    .or_else(|| {
+                        text_wanted.then(|| {
+                            format!("to mean the text `{n}`, write it in double quotes: `\"{n}\"`")
+                        })
+                    })
+                    .or_else(|| Some(format!("define it before use: `let {n} = ...`")))
+            };
+            let (src, s) = at(span);
+            self.errors.push(CheckError::UnknownName {
+                src,
+                span: s,
+                others: Vec::new(),
+                name: n.to_string(),
+                help,
+            });
+        }
         make(P::Const(Value::Bool(false)), Type::Error)
     }
 
-    /// Help for a name that is a field of some record but not of any item in
-    /// scope: usually a condition that slipped out of `any … has` or `where`.
-    fn field_elsewhere(&self, n: &str) -> Option<String> {
-        let record = self.schema.records.iter().find(|r| r.field(n).is_some())?;
+    /// Help for an unknown name that is no typo of a name in scope: a field
+    /// used without its item, or `it` outside a condition over items.
+    fn unknown_name_help(&self, n: &str) -> Option<String> {
+        match n.to_lowercase().as_str() {
+            "true" | "false" if n != n.to_lowercase() => {
+                return Some(format!("write `{}` in lowercase", n.to_lowercase()));
+            }
+            "null" | "nil" | "none" | "undefined" => {
+                return Some(
+                    "rung has no null: an optional value is tested with `is present` or `is absent`, and given a default with `otherwise`"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        if n == "it" {
+            return Some(
+                "`it` means the current item, inside `where` or `any … has`: `acts where it.severity > 3`"
+                    .into(),
+            );
+        }
+        let owner = self.schema.records.iter().find(|r| r.field(n).is_some())?;
+        let list = self
+            .block
+            .as_ref()
+            .map_or("incidents".to_string(), |b| b.items.0.clone());
         Some(format!(
-            "`{n}` is a field of `{}`, but no `{}` is in scope here; if it belongs to a quantifier's condition, \
-             put the whole condition in parentheses: `any acts has (... and {n})` (the condition after `has` \
-             stops before `and` and `or`)",
-            record.name, record.name
+            "`{n}` is a field of `{}`; a field is read from an item, e.g. `any {list} has {n} ...` or `{list} where {n} ...`; \
+             the condition after `has` stops before `and` and `or`, so a longer one needs parentheses: \
+             `any {list} has (... and {n})`",
+            owner.name
         ))
+    }
+
+    /// Whether `ty` is a record declared more than once.
+    fn is_doubtful(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Record(r) => self
+                .schema
+                .records
+                .get(*r as usize)
+                .is_some_and(|rec| self.doubtful_records.contains(&rec.name)),
+            _ => false,
+        }
     }
 
     /// Whether `n` names something outside item scopes (without resolving it).
@@ -528,6 +647,7 @@ impl Checker<'_> {
             Type::Record(r) => (*r, false),
             Type::List(t) => match **t {
                 Type::Record(r) => (r, true),
+                Type::Error => return error_expr(span),
                 _ => return self.no_fields(b, field, span),
             },
             Type::Error => {
@@ -575,6 +695,11 @@ impl Checker<'_> {
                     }
                 }
             }
+            None if self.doubtful_records.contains(&record.name) => Expr {
+                kind: P::Const(Value::Bool(false)),
+                ty: Type::Error,
+                span: span.clone(),
+            },
             None => {
                 let (src, s) = at(&field.span);
                 let help = did_you_mean(&field.name, record.fields.iter().map(|f| f.name.as_str()))
@@ -593,6 +718,7 @@ impl Checker<'_> {
                 self.errors.push(CheckError::UnknownField {
                     src,
                     span: s,
+                    others: Vec::new(),
                     field: field.name.clone(),
                     ty: record.name.clone(),
                     help,
@@ -611,6 +737,7 @@ impl Checker<'_> {
         self.errors.push(CheckError::UnknownField {
             src,
             span: s,
+            others: Vec::new(),
             field: field.name.clone(),
             ty: self.schema.show(&b.ty),
             help: Some("only records (and lists of records) have fields".into()),
@@ -632,9 +759,11 @@ impl Checker<'_> {
                     src,
                     span: s,
                     because: None,
+                    other: None,
                     expected: help.to_string(),
                     found: format!("`{found}`"),
                     help: Some(format!("`{}` takes {help}", f.name)),
+                    notes: Vec::new(),
                 });
             }
         };
@@ -696,10 +825,15 @@ impl Checker<'_> {
             other => {
                 let (src, s) = at(&f.span);
                 let help = did_you_mean(other, FUNCTIONS.iter().copied())
-                    .or_else(|| Some(format!("the functions are: {}", FUNCTIONS.join(", "))));
+                    .or_else(|| function_alias(other))
+                    .or_else(|| {
+                        let all: Vec<String> = FUNCTIONS.iter().map(|f| format!("`{f}`")).collect();
+                        Some(format!("the functions are {}", all.join(", ")))
+                    });
                 self.errors.push(CheckError::UnknownFunction {
                     src,
                     span: s,
+                    others: Vec::new(),
                     name: other.to_string(),
                     help,
                 });
@@ -790,12 +924,14 @@ impl Checker<'_> {
                             src,
                             span: s,
                             because: None,
+                            other: None,
                             expected: "an optional value".into(),
                             found: format!("`{found}`, which is always present"),
                             help: Some(
                                 "`otherwise` gives a value for an absent optional; remove it here"
                                     .into(),
                             ),
+                            notes: Vec::new(),
                         });
                         other.clone()
                     }
@@ -855,15 +991,24 @@ impl Checker<'_> {
             return make(a, b);
         }
         if !compatible(&a.ty, &b.ty) && !compatible(&b.ty, &a.ty) {
-            let decl = self.declared_at(&a);
-            self.mismatch(
-                &b,
-                &a.ty.clone(),
+            // The side whose type was declared fixes what is expected; the
+            // other one is reported.
+            let (fixed, wrong) = if self.declared_at(&a).is_none() && self.declared_at(&b).is_some()
+            {
+                (&b, &a)
+            } else {
+                (&a, &b)
+            };
+            let decl = self.declared_at(fixed);
+            let help = self.enum_text_help(fixed, wrong).unwrap_or_else(|| {
+                format!("both sides of `{}` must have the same type", cmp.as_str())
+            });
+            self.mismatch_with(
+                wrong,
+                &fixed.ty.clone(),
                 decl.as_ref(),
-                Some(format!(
-                    "both sides of `{}` must have the same type",
-                    cmp.as_str()
-                )),
+                Some(&fixed.span),
+                Some(help),
             );
             return make(a, b);
         }
@@ -925,6 +1070,32 @@ impl Checker<'_> {
             ty,
             span: span.clone(),
         }
+    }
+}
+
+/// The placeholder for an expression that failed to check.
+fn error_expr(span: &Span) -> Expr {
+    Expr {
+        kind: P::Const(Value::Bool(false)),
+        ty: Type::Error,
+        span: span.clone(),
+    }
+}
+
+/// Help for a function another language has under another name.
+fn function_alias(name: &str) -> Option<String> {
+    let same = |f: &str| Some(format!("rung calls this function `{f}`"));
+    match name.to_lowercase().as_str() {
+        "total" => same("sum"),
+        "len" | "length" | "size" | "cardinality" => same("count"),
+        "unique" | "uniq" | "dedup" | "set" => same("distinct"),
+        "minimum" | "least" => same("min"),
+        "maximum" | "greatest" => same("max"),
+        "avg" | "average" | "mean" => {
+            Some("rung has no average: divide a sum by a count, `sum(xs) / count(xs)`".into())
+        }
+        "exists" | "some" => Some("write `any LIST has CONDITION`".into()),
+        _ => None,
     }
 }
 

@@ -32,7 +32,9 @@ pub fn lint(program: &Program) -> Vec<CheckError> {
             } else {
                 None
             };
-            if let Some(value) = constant {
+            // A forbid that is always false is reported as a dead forbid below.
+            let dead = rule.effect == Effect::Forbid && constant == Some(false);
+            if let Some(value) = constant.filter(|_| !dead) {
                 let (src, span) = at(&when.span);
                 out.push(CheckError::ConstantCondition { src, span, value });
             }

@@ -41,6 +41,8 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
     let mut errors = Vec::new();
     let schema = schema::build(&asts, &mut errors);
     let mut checker = Checker::new(&schema, &asts);
+    // Schema errors first, then those found while reading the definitions.
+    errors.append(&mut checker.errors);
     checker.errors = errors;
     let lets = checker.global_lets();
     let blocks = checker.blocks();
@@ -83,11 +85,14 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         files: sources,
         ast: asts,
     };
-    warnings.extend(lint::lint(&program));
+    // With errors, rules have been dropped and conditions replaced: lints
+    // over the program would only echo the errors.
     if !has_errors {
+        warnings.extend(lint::lint(&program));
         hoist::hoist(&mut program);
     }
     diagnostics.extend(warnings);
+    let diagnostics = error::merge_repeats(diagnostics);
     Checked {
         program: (!has_errors).then_some(program),
         diagnostics,
@@ -163,6 +168,9 @@ pub(crate) struct Checker<'a> {
     /// Whether the definition-depth limit was already reported.
     too_deep_reported: bool,
     shadow_warned: HashSet<(String, usize)>,
+    /// Records declared more than once: which declaration was meant is
+    /// unknown, so their missing fields are not reported (the duplicate is).
+    doubtful_records: HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -186,7 +194,16 @@ impl<'a> Checker<'a> {
             in_progress: Vec::new(),
             too_deep_reported: false,
             shadow_warned: HashSet::new(),
+            doubtful_records: HashSet::new(),
         };
+        let mut seen = HashSet::new();
+        for d in asts.iter().flat_map(|f| &f.decls) {
+            if let Decl::Record(r) = d
+                && !seen.insert(r.name.name.as_str())
+            {
+                c.doubtful_records.insert(r.name.name.clone());
+            }
+        }
         c.errors = errors;
         c
     }
@@ -353,7 +370,7 @@ impl<'a> Checker<'a> {
             self.errors.push(CheckError::GroupKey {
                 src,
                 span,
-                ty: self.schema.show(&key.ty),
+                ty: format!("`{}`", self.schema.show(&key.ty)),
             });
         }
         let mut errs = Vec::new();
@@ -422,6 +439,7 @@ impl<'a> Checker<'a> {
             self.errors.push(CheckError::UnknownLadder {
                 src,
                 span,
+                others: Vec::new(),
                 name: id.name.clone(),
                 help,
             });
@@ -435,10 +453,17 @@ impl<'a> Checker<'a> {
         if pos.is_none() {
             let (src, span) = at(&id.span);
             let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
-                .or_else(|| Some(format!("the rungs of `{}` are: {}", l.name, rung_list(l))));
+                .or_else(|| {
+                    Some(format!(
+                        "the rungs of `{}` are {}; to add one, declare it in the ladder with its description",
+                        l.name,
+                        rung_list(l)
+                    ))
+                });
             self.errors.push(CheckError::UnknownRung {
                 src,
                 span,
+                others: Vec::new(),
                 name: id.name.clone(),
                 ladder: l.name.clone(),
                 help,
@@ -581,17 +606,42 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
+    /// Warns that `name` at `span` means `meaning` and hides `hidden`; later
+    /// places with the same meaning become labels of the first warning.
     fn warn_shadow(&mut self, span: &Span, name: &str, meaning: &str, hidden: &str) {
-        if self.shadow_warned.insert((name.to_string(), span.start)) {
-            let (src, s) = at(span);
-            self.warnings.push(CheckError::Shadowed {
-                src,
-                span: s,
-                name: name.to_string(),
-                meaning: meaning.to_string(),
-                hidden: hidden.to_string(),
-            });
+        if !self.shadow_warned.insert((name.to_string(), span.start)) {
+            return;
         }
+        let same = self.warnings.iter_mut().find_map(|w| match w {
+            CheckError::Shadowed {
+                src,
+                others,
+                name: n,
+                meaning: m,
+                hidden: h,
+                ..
+            } if n == name && m == meaning && h == hidden && src.name() == span.file.name => {
+                Some(others)
+            }
+            _ => None,
+        });
+        if let Some(others) = same {
+            others.push(miette::LabeledSpan::new(
+                Some("and here".to_string()),
+                span.start,
+                span.end.saturating_sub(span.start),
+            ));
+            return;
+        }
+        let (src, s) = at(span);
+        self.warnings.push(CheckError::Shadowed {
+            src,
+            span: s,
+            others: Vec::new(),
+            name: name.to_string(),
+            meaning: meaning.to_string(),
+            hidden: hidden.to_string(),
+        });
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::error::{CheckError, at, did_you_mean};
+use super::error::{CheckError, Note, at, did_you_mean};
 use crate::ast::{self, Decl, ExprKind, TypeExpr};
 use crate::source::Span;
 use crate::types::{EnumType, FieldType, Ladder, RecordType, Rung, Schema, Type};
@@ -141,20 +141,23 @@ fn declare_type(
 pub fn duplicate(kind: &'static str, id: &ast::Ident, first: &Span) -> CheckError {
     let (src, span) = at(&id.span);
     let same_file = std::sync::Arc::ptr_eq(&first.file, &id.span.file);
+    let notes = if same_file {
+        Vec::new()
+    } else {
+        vec![Note::at(
+            first,
+            format!("`{}` is first declared in `{}`", id.name, first.file.name),
+            "first declared here",
+        )]
+    };
     CheckError::Duplicate {
         src,
         span,
         first: same_file.then(|| first.source_span()),
         kind,
         name: id.name.clone(),
-        help: Some(if same_file {
-            "rename one of them or remove the repeat".to_string()
-        } else {
-            format!(
-                "first declared at {}; rename one of them or remove the repeat",
-                first.location()
-            )
-        }),
+        help: Some("rename one of them or remove the repeat".to_string()),
+        notes,
     }
 }
 
@@ -234,7 +237,9 @@ impl TypeResolver<'_> {
                             .iter()
                             .copied()
                             .chain(self.names.keys().map(String::as_str));
-                        let mut help = did_you_mean(name, candidates);
+                        let mut help = did_you_mean(name, candidates).or_else(|| {
+                            type_alias(name).map(|t| format!("rung calls this type `{t}`"))
+                        });
                         if help.is_none() && self.ladders.iter().any(|l| l == name) {
                             help = Some(format!(
                                 "`{name}` is a ladder; its rungs have type `rung of {name}`"
@@ -243,6 +248,7 @@ impl TypeResolver<'_> {
                         errors.push(CheckError::UnknownType {
                             src,
                             span,
+                            others: Vec::new(),
                             name: name.to_string(),
                             help,
                         });
@@ -273,6 +279,7 @@ impl TypeResolver<'_> {
                     errors.push(CheckError::UnknownLadder {
                         src,
                         span,
+                        others: Vec::new(),
                         name: id.name.clone(),
                         help,
                     });
@@ -281,6 +288,19 @@ impl TypeResolver<'_> {
             },
         }
     }
+}
+
+/// The rung name of a type another language names differently.
+fn type_alias(name: &str) -> Option<&'static str> {
+    Some(match name.to_lowercase().as_str() {
+        "integer" | "i64" | "i32" | "long" | "number" => "int",
+        "float" | "double" | "f64" | "real" | "numeric" => "decimal",
+        "boolean" => "bool",
+        "str" | "text" | "char" => "string",
+        "datetime" | "timestamp" | "time" => "date",
+        "interval" | "timedelta" | "period" => "duration",
+        _ => return None,
+    })
 }
 
 fn fields(

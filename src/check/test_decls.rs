@@ -153,6 +153,7 @@ fn expectation(
         errors.push(CheckError::UnknownLadder {
             src,
             span,
+            others: Vec::new(),
             name: e.ladder.name.clone(),
             help,
         });
@@ -176,6 +177,7 @@ fn expectation(
                 errors.push(CheckError::UnknownRung {
                     src,
                     span,
+                    others: Vec::new(),
                     name: r.name.clone(),
                     ladder: ladder.name.clone(),
                     help,

@@ -6,35 +6,37 @@ use std::process::ExitCode;
 
 use rung::diagnostic::Diag;
 
+use super::{DiagnosticOptions, ErrorFormat};
+
 /// Arguments of `rung check`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Policy files or directories.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Exit 1 when there are warnings.
-    #[arg(long)]
-    deny_warnings: bool,
+    #[command(flatten)]
+    diagnostics: DiagnosticOptions,
 }
 
 /// Runs `rung check`.
 pub fn run(args: Args) -> ExitCode {
-    let policy = match super::load(&args.paths) {
+    let format = args.diagnostics.error_format;
+    let policy = match super::load_as(&args.paths, format) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let warnings: Vec<Diag> = policy.warnings.into_iter().map(Diag::from).collect();
-    if !warnings.is_empty() {
-        super::report(&warnings);
-    }
-    if args.deny_warnings && !warnings.is_empty() {
+    super::emit(&warnings, format);
+    if args.diagnostics.deny_warnings && !warnings.is_empty() {
         return ExitCode::from(1);
     }
-    let files = policy.program.files.len();
-    let _ = writeln!(
-        std::io::stderr(),
-        "ok: {files} file{} checked",
-        if files == 1 { "" } else { "s" }
-    );
+    if format != ErrorFormat::Json {
+        let files = policy.program.files.len();
+        let _ = writeln!(
+            std::io::stderr(),
+            "ok: {files} file{} checked",
+            if files == 1 { "" } else { "s" }
+        );
+    }
     ExitCode::SUCCESS
 }

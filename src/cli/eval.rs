@@ -12,7 +12,7 @@ use rung::policy::without_bom;
 use rung::render::{self, Paint};
 use rung::{SourceFile, Status};
 
-use super::Format;
+use super::{DiagnosticOptions, Format};
 
 /// Arguments of `rung eval`.
 #[derive(clap::Args)]
@@ -32,6 +32,10 @@ pub struct Args {
     /// Exit 1 when a decision is indeterminate.
     #[arg(long)]
     strict: bool,
+    /// With `--deny-warnings`, warnings of the policy and of the facts (such
+    /// as an incident dated after `now`) make the exit code 1.
+    #[command(flatten)]
+    diagnostics: DiagnosticOptions,
 }
 
 /// Reads facts from a path, or standard input for `-`.
@@ -61,21 +65,27 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
 
 /// Runs `rung eval`.
 pub fn run(args: Args) -> ExitCode {
-    let policy = match super::load(&args.paths) {
+    let format = args.diagnostics.error_format;
+    let mut policy = match super::load_as(&args.paths, format) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let warnings: Vec<Diag> = std::mem::take(&mut policy.warnings)
+        .into_iter()
+        .map(Diag::from)
+        .collect();
+    super::emit(&warnings, format);
     let file = match read_facts(&args.facts) {
         Ok(f) => f,
         Err(d) => {
-            super::report(std::slice::from_ref(&d));
+            super::emit(std::slice::from_ref(&d), format);
             return ExitCode::from(2);
         }
     };
     let facts = match policy.facts(&file) {
         Ok(f) => f,
         Err(diags) => {
-            super::report(&diags);
+            super::emit(&diags, format);
             return ExitCode::from(1);
         }
     };
@@ -108,15 +118,21 @@ pub fn run(args: Args) -> ExitCode {
         .filter(|d| d.status == Status::Indeterminate)
         .collect();
     let strict_failure = args.strict && !indeterminate.is_empty();
+    let denied =
+        args.diagnostics.deny_warnings && (!warnings.is_empty() || !evaluation.warnings.is_empty());
     if evaluation.errors.is_empty() && !strict_failure {
-        return ExitCode::SUCCESS;
+        return if denied {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
     }
     // Exit 1 is explained on stderr too, whatever the output format.
     let mut failed: Vec<&RuleError> = evaluation.errors.iter().collect();
     if strict_failure {
         failed.extend(indeterminate.iter().flat_map(|d| &d.errors));
     }
-    super::report(&failure_reports(&failed));
+    super::emit(&failure_reports(&failed), format);
     if strict_failure {
         let n = indeterminate.len();
         let _ = writeln!(

@@ -24,7 +24,7 @@ pub struct Args {
 enum Outcome {
     Unchanged,
     Changed,
-    Failed(Diag),
+    Failed(Box<Diag>),
 }
 
 /// Runs `rung fmt`.
@@ -36,7 +36,7 @@ pub fn run(args: Args) -> ExitCode {
         match format_one(path, args.check, &mut stdout) {
             Outcome::Unchanged => {}
             Outcome::Changed => changed += 1,
-            Outcome::Failed(d) => diags.push(d),
+            Outcome::Failed(d) => diags.push(*d),
         }
     }
     let _ = stdout.flush();
@@ -87,13 +87,13 @@ fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diag>) {
 fn format_one(path: &Path, check: bool, out: &mut impl std::io::Write) -> Outcome {
     let text = match policy::read_text(path) {
         Ok(t) => t,
-        Err(e) => return Outcome::Failed(Diag::from(e)),
+        Err(e) => return Outcome::Failed(Box::new(Diag::from(e))),
     };
     let name = path.display().to_string();
     let source = SourceFile::new(name.clone(), text.as_str());
     let formatted = match fmt::format_source(&source) {
         Ok(f) => f,
-        Err(e) => return Outcome::Failed(Diag::from(e)),
+        Err(e) => return Outcome::Failed(Box::new(Diag::from(e))),
     };
     if formatted == text {
         return Outcome::Unchanged;
@@ -104,6 +104,6 @@ fn format_one(path: &Path, check: bool, out: &mut impl std::io::Write) -> Outcom
     }
     match fmt::write_atomic(path, &formatted) {
         Ok(()) => Outcome::Changed,
-        Err(e) => Outcome::Failed(Diag::from(e)),
+        Err(e) => Outcome::Failed(Box::new(Diag::from(e))),
     }
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod explain;
 mod fmt;
 mod repl;
 mod test;
@@ -35,6 +36,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Explore a policy interactively and ask "what if" of the facts.
     Repl(repl::Args),
+    /// Explain a diagnostic code, with an example and its fix.
+    Explain(explain::Args),
 }
 
 /// Output format of a decision.
@@ -54,6 +57,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Repl(args) => repl::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }
 
@@ -63,18 +67,63 @@ pub fn color_on(stream_is_tty: bool) -> bool {
 }
 
 /// Prints diagnostics to standard error, with a closing count.
+#[allow(
+    dead_code,
+    reason = "the human-only entry point other subcommands call"
+)]
 pub fn report(diags: &[Diag]) {
-    let style = if color_on(std::io::stderr().is_terminal()) {
-        Style::Color
-    } else {
-        Style::NoColor
-    };
-    let mut text = diagnostic::render(diags, style, terminal_width());
-    let summary = diagnostic::summary(diags);
-    if !summary.is_empty() {
-        text.push_str(&summary);
-        text.push('\n');
+    emit(diags, ErrorFormat::Human);
+}
+
+/// How diagnostics are written to standard error.
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
+pub enum ErrorFormat {
+    /// Graphical reports with the source and labels, then a count.
+    #[default]
+    Human,
+    /// One `file:line:col: severity[code]: message` line each, then labels and help.
+    Plain,
+    /// One JSON object per line: code, severity, message, file, span, line,
+    /// column, labels, help, related.
+    Json,
+}
+
+/// Diagnostic options shared by the subcommands that report them
+/// (`#[command(flatten)]` them into a subcommand's arguments).
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct DiagnosticOptions {
+    /// How to write errors and warnings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+    /// Exit 1 when there are warnings, as if they were errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Writes diagnostics to standard error in `format` (nothing when there are
+/// none). Human output ends with a count such as `2 errors, 1 warning`.
+pub fn emit(diags: &[Diag], format: ErrorFormat) {
+    if diags.is_empty() {
+        return;
     }
+    let text = match format {
+        ErrorFormat::Human => {
+            let style = if color_on(std::io::stderr().is_terminal()) {
+                Style::Color
+            } else {
+                Style::NoColor
+            };
+            let mut text = diagnostic::render(diags, style, terminal_width());
+            let summary = diagnostic::summary(diags);
+            if !summary.is_empty() {
+                text.push_str(&summary);
+                text.push('\n');
+            }
+            text
+        }
+        ErrorFormat::Plain => diagnostic::render_plain(diags),
+        ErrorFormat::Json => diagnostic::render_json(diags),
+    };
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
@@ -97,9 +146,18 @@ pub fn failure(diags: &[Diag]) -> ExitCode {
 }
 
 /// Loads a policy, reporting problems; the error is the exit code to use.
+#[allow(
+    dead_code,
+    reason = "the human-only entry point other subcommands call"
+)]
 pub fn load(paths: &[PathBuf]) -> Result<Policy, ExitCode> {
+    load_as(paths, ErrorFormat::Human)
+}
+
+/// Loads a policy, reporting problems in `format`; the error is the exit code.
+pub fn load_as(paths: &[PathBuf], format: ErrorFormat) -> Result<Policy, ExitCode> {
     Policy::from_paths(paths).map_err(|diags| {
-        report(&diags);
+        emit(&diags, format);
         failure(&diags)
     })
 }

@@ -62,7 +62,7 @@ impl std::error::Error for EvalError {}
 )]
 pub struct EvalReport {
     #[source_code]
-    src: miette::NamedSource<crate::source::SourceText>,
+    src: miette::NamedSource<std::sync::Arc<str>>,
     #[label("fails here")]
     span: miette::SourceSpan,
     message: String,

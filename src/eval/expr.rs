@@ -100,6 +100,13 @@ impl Env<'_> {
         if let Some(v) = self.peek(e) {
             return Ok(v.clone());
         }
+        // Depth is bounded by the parser (MAX_EXPR_DEPTH); deep trees still
+        // move to a fresh stack segment rather than overflow a small thread
+        // stack. Stored values (above) never get here, so the check is rare.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e))
+    }
+
+    fn eval_at(&mut self, e: &Expr) -> EvalResult {
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Fact(i) => Ok(self

@@ -26,6 +26,45 @@ pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
     (pos, value_end(b, pos))
 }
 
+/// The byte range of the key (with its quotes) of the last step of `path`,
+/// when that step is an object key; else the range [`locate`] gives.
+pub fn locate_key(text: &str, path: &[Seg]) -> (usize, usize) {
+    let b = text.as_bytes();
+    let (Some(Seg::Key(k)), Some(parent)) = (path.last(), path.len().checked_sub(1)) else {
+        return locate(text, path);
+    };
+    let (start, _) = locate(text, path.get(..parent).unwrap_or_default());
+    match (b.get(start), key_start(b, start, k)) {
+        (Some(b'{'), Some(ks)) => (ks, string_end(b, ks)),
+        _ => locate(text, path),
+    }
+}
+
+/// Start of the key `k` (its opening quote) in the object at `i`.
+fn key_start(b: &[u8], i: usize, k: &str) -> Option<usize> {
+    let mut j = skip_ws(b, i + 1);
+    loop {
+        if b.get(j) != Some(&b'"') {
+            return None;
+        }
+        let end = string_end(b, j);
+        let raw = std::str::from_utf8(b.get(j..end)?).ok()?;
+        let key: Option<String> = serde_json::from_str(raw).ok();
+        if key.as_deref() == Some(k) {
+            return Some(j);
+        }
+        j = skip_ws(b, end);
+        if b.get(j) != Some(&b':') {
+            return None;
+        }
+        j = skip_ws(b, value_end(b, skip_ws(b, j + 1)));
+        if b.get(j) != Some(&b',') {
+            return None;
+        }
+        j = skip_ws(b, j + 1);
+    }
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
         i += 1;
@@ -145,5 +184,10 @@ mod tests {
             &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("z".into())],
         );
         assert_eq!(&text[s..e], r#"{"x": "two", "y": [1, 2]}"#);
+        let (s, e) = locate_key(
+            text,
+            &[Seg::Key("a".into()), Seg::Index(1), Seg::Key("y".into())],
+        );
+        assert_eq!(&text[s..e], "\"y\"");
     }
 }

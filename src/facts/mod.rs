@@ -64,8 +64,12 @@ impl fmt::Display for Path<'_> {
 /// What is wrong at a path (before it is located in the text).
 #[derive(Debug, Clone)]
 pub enum Problem {
-    /// A value of the wrong kind.
-    Type { expected: String, found: String },
+    /// A value of the wrong kind; `hint` says how to write the expected one.
+    Type {
+        expected: String,
+        found: String,
+        hint: Option<String>,
+    },
     /// `null` for a value that is not optional.
     Null { expected: String },
     /// A string that is not a variant of the enum.
@@ -114,7 +118,7 @@ pub enum FactsError {
     )]
     Json {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("here")]
         span: SourceSpan,
         message: String,
@@ -125,7 +129,7 @@ pub enum FactsError {
     #[diagnostic(code("rung::facts::type"))]
     Type {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("expected {expected}")]
         span: SourceSpan,
         path: String,
@@ -140,8 +144,8 @@ pub enum FactsError {
     #[diagnostic(code("rung::facts::enum"))]
     Enum {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("not a `{ty}`")]
+        src: NamedSource<Arc<str>>,
+        #[label("not a value of `{ty}`")]
         span: SourceSpan,
         path: String,
         value: String,
@@ -155,7 +159,7 @@ pub enum FactsError {
     #[diagnostic(code(rung::facts::range), help("use a value from {lo} to {hi}"))]
     Range {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("outside {lo}..{hi}")]
         span: SourceSpan,
         path: String,
@@ -172,7 +176,7 @@ pub enum FactsError {
     )]
     Missing {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("this object has no `{field}`")]
         span: SourceSpan,
         path: String,
@@ -186,7 +190,7 @@ pub enum FactsError {
     #[diagnostic(code(rung::facts::unknown_field))]
     UnknownField {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("not a field of `{record}`")]
         span: SourceSpan,
         path: String,
@@ -204,8 +208,8 @@ pub enum FactsError {
     )]
     Duplicate {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        #[label("repeated here")]
+        src: NamedSource<Arc<str>>,
+        #[label(primary, "repeated here")]
         span: SourceSpan,
         #[label("first here")]
         first_span: SourceSpan,
@@ -223,7 +227,7 @@ pub enum FactsError {
     )]
     Date {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("not a real day in YYYY-MM-DD form")]
         span: SourceSpan,
         path: String,
@@ -238,7 +242,7 @@ pub enum FactsError {
     )]
     Duration {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("not a duration")]
         span: SourceSpan,
         path: String,
@@ -253,7 +257,7 @@ pub enum FactsError {
     )]
     RepeatedKey {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("first given here")]
         span: SourceSpan,
         path: String,
@@ -347,10 +351,15 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
-    let (s, e) = locate::locate(&file.text, path);
-    // A whole object or list is labelled at its first character: the label
-    // is about the value, and a long underline would hide the text.
-    let e = if e - s > 80 || file.text.get(s..e).is_some_and(|t| t.contains('\n')) {
+    let (s, e) = match p {
+        Problem::UnknownField { .. } => locate::locate_key(&file.text, path),
+        _ => locate::locate(&file.text, path),
+    };
+    // A large object or list is labelled at its first character: showing
+    // it whole would bury the report (a small one is shown whole, so the
+    // reader sees its fields).
+    let lines = file.text.get(s..e).map_or(0, |t| t.matches('\n').count());
+    let e = if lines > 12 || (lines == 0 && e - s > 120) {
         s + 1
     } else {
         e
@@ -359,8 +368,12 @@ fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
     let src = file.named_source();
     let path_text = Path(path).to_string();
     match p.clone() {
-        Problem::Type { expected, found } => {
-            let help = Some(format!("give {expected} here"));
+        Problem::Type {
+            expected,
+            found,
+            hint,
+        } => {
+            let help = Some(hint.unwrap_or_else(|| format!("give {expected} here")));
             FactsError::Type {
                 src,
                 span,

@@ -170,9 +170,69 @@ impl<'s> ValueSeed<'_, 's> {
             Some(r) => format!("`{}` (an object)", r.name),
             None => self.ctx.type_name(self.ty),
         };
+        let hint = self.hint();
         self.ctx.problem(Problem::Type {
             expected,
             found: found.to_string(),
+            hint,
+        });
+        Value::Absent
+    }
+
+    /// How a value of the expected type is written in JSON.
+    fn hint(&self) -> Option<String> {
+        if let Some(r) = self.record {
+            let fields: Vec<String> = r.fields.iter().map(|f| format!("\"{}\"", f.name)).collect();
+            return Some(format!(
+                "give an object {{ ... }} with the fields {}",
+                fields.join(", ")
+            ));
+        }
+        Some(
+            match self.want() {
+                Type::Int => "give a whole number, without quotes: `3`",
+                Type::Decimal => "give a number, without quotes: `0.5`",
+                Type::Bool => "give `true` or `false`, without quotes",
+                Type::Str => "give text in double quotes: \"EE\"",
+                Type::Date => "give a date in double quotes: \"2023-07-11\"",
+                Type::Duration => "give a duration in double quotes: \"365d\"",
+                Type::Enum(_) | Type::Rung(_) => "give one of its values in double quotes",
+                Type::List(_) => "give a list: [ ... ]",
+                Type::Record(r) => {
+                    let rec = self.ctx.schema.records.get(*r as usize)?;
+                    let fields: Vec<String> = rec
+                        .fields
+                        .iter()
+                        .map(|f| format!("\"{}\"", f.name))
+                        .collect();
+                    return Some(format!(
+                        "give an object {{ ... }} with the fields {}",
+                        fields.join(", ")
+                    ));
+                }
+                _ => return None,
+            }
+            .to_string(),
+        )
+    }
+
+    /// A string where a number or boolean is expected: say to drop the quotes
+    /// when the text is one.
+    fn wrong_text(self, s: &str) -> Value {
+        let unquoted = match self.want() {
+            Type::Int => s.trim().parse::<i64>().is_ok(),
+            Type::Decimal => s.trim().parse::<Decimal>().is_ok(),
+            Type::Bool => matches!(s.trim(), "true" | "false"),
+            _ => false,
+        };
+        if !unquoted || self.record.is_some() {
+            return self.wrong(&format!("the string {s:?}"));
+        }
+        let expected = self.ctx.type_name(self.ty);
+        self.ctx.problem(Problem::Type {
+            expected,
+            found: format!("the string {s:?}"),
+            hint: Some(format!("write it without quotes: `{}`", s.trim())),
         });
         Value::Absent
     }
@@ -280,7 +340,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                     }
                 }
             }
-            _ => self.wrong(&format!("the string {s:?}")),
+            _ => self.wrong_text(s),
         })
     }
 

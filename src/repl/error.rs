@@ -19,7 +19,7 @@ pub enum ReplError {
     #[diagnostic(code(rung::repl::command))]
     UnknownCommand {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("not a command")]
         span: SourceSpan,
         name: String,
@@ -32,7 +32,7 @@ pub enum ReplError {
     #[diagnostic(code(rung::repl::usage))]
     Usage {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("{label}")]
         span: SourceSpan,
         message: String,
@@ -49,7 +49,7 @@ pub enum ReplError {
     )]
     Json {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("here")]
         span: SourceSpan,
         message: String,
@@ -60,7 +60,7 @@ pub enum ReplError {
     #[diagnostic(code(rung::repl::path))]
     Path {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("{label}")]
         span: SourceSpan,
         message: String,
@@ -77,7 +77,7 @@ pub enum ReplError {
     )]
     NoFacts {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("this reads the facts")]
         span: SourceSpan,
     },
@@ -92,7 +92,7 @@ pub enum ReplError {
     )]
     Eval {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("fails here")]
         span: SourceSpan,
         message: String,
@@ -103,7 +103,7 @@ pub enum ReplError {
     #[diagnostic(code(rung::repl::lookup))]
     Lookup {
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         #[label("{label}")]
         span: SourceSpan,
         message: String,
@@ -124,7 +124,7 @@ pub enum ReplError {
 }
 
 /// The miette source and span of `span`.
-pub fn at(span: &Span) -> (NamedSource<crate::source::SourceText>, SourceSpan) {
+pub fn at(span: &Span) -> (NamedSource<std::sync::Arc<str>>, SourceSpan) {
     (span.named_source(), span.source_span())
 }
 

@@ -1,5 +1,7 @@
 //! Syntax errors: what the parser reports, in words a policy author knows.
 
+use std::sync::Arc;
+
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
@@ -14,34 +16,195 @@ pub enum SyntaxError {
     Unexpected {
         /// The file.
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
-        /// Where reading stopped.
-        #[label("expected {expected} here")]
+        src: NamedSource<Arc<str>>,
+        /// Where reading stopped (or the token it stopped after).
+        #[label("{label}")]
         span: SourceSpan,
         /// What was found, in words.
         found: String,
         /// What would have been accepted, in words.
         expected: String,
+        /// The label's text.
+        label: String,
         /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
-    /// Brackets or `where`/`has` nested beyond the limit, e.g. 100,000 `(`.
-    #[error("expression nested too deeply (more than {limit} levels)")]
+    /// A string without its closing quote, e.g. `because "no reason`.
+    #[error("unclosed string")]
     #[diagnostic(
-        code(rung::parse::too_deep),
-        help("split the expression into named `let` definitions")
+        code(rung::parse::unclosed_string),
+        help("a string ends on the line it starts: add the closing `\"`")
     )]
+    UnclosedString {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The string, from its opening quote to the end of the line.
+        #[label("this string has no closing quote")]
+        span: SourceSpan,
+    },
+
+    /// A bracket that is never closed, e.g. `count(acts > 2`.
+    #[error("unclosed `{open}`")]
+    #[diagnostic(code(rung::parse::unclosed))]
+    Unclosed {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The opening bracket.
+        #[label("opened here")]
+        span: SourceSpan,
+        /// Where the closing bracket was expected.
+        #[label("{end_label}")]
+        end: SourceSpan,
+        /// Text of the second label.
+        end_label: String,
+        /// The opening bracket.
+        open: String,
+        /// The closing bracket it needs.
+        close: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    /// A closing bracket without an opening one, e.g. `count(acts))`.
+    #[error("`{close}` closes nothing")]
+    #[diagnostic(
+        code(rung::parse::unmatched),
+        help("remove it, or add the `{open}` it belongs to")
+    )]
+    Unmatched {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The closing bracket.
+        #[label("no `{open}` is open here")]
+        span: SourceSpan,
+        /// The closing bracket.
+        close: String,
+        /// The opening bracket it would match.
+        open: String,
+    },
+
+    /// Another language's operator, e.g. `a && b` or `severity = 3`.
+    #[error("`{found}` is not an operator in rung; write `{write}`")]
+    #[diagnostic(
+        code(rung::parse::operator),
+        help(
+            "rung spells logic in words (`and`, `or`, `not`) and compares with `==`, `!=`, `<`, `<=`, `>`, `>=`"
+        )
+    )]
+    Operator {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The operator.
+        #[label("write `{write}` here")]
+        span: SourceSpan,
+        /// The operator as written.
+        found: String,
+        /// The rung operator.
+        write: String,
+    },
+
+    /// A rule without its justification, e.g. `recommend monitor when x`.
+    #[error("{message}")]
+    #[diagnostic(code(rung::parse::because))]
+    MissingBecause {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The rule's first word.
+        #[label("this rule")]
+        span: SourceSpan,
+        /// Where `because` was expected.
+        #[label("{label}")]
+        end: SourceSpan,
+        /// What is wrong.
+        message: String,
+        /// Text of the second label.
+        label: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    /// A rung without a description, e.g. `monitor` alone on its line.
+    #[error("rung `{name}` has no description")]
+    #[diagnostic(
+        code(rung::parse::description),
+        help(
+            "give every rung a description in double quotes: `{name} \"What this response means\"`"
+        )
+    )]
+    MissingDescription {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The rung's name.
+        #[label("expected a description after this name")]
+        span: SourceSpan,
+        /// The rung's name.
+        name: String,
+    },
+
+    /// `recommend` or `forbid` outside a `rules` block.
+    #[error("`{word}` outside a `rules` block")]
+    #[diagnostic(code(rung::parse::rule_outside))]
+    RuleOutside {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The rule's first word.
+        #[label("a rule can only stand inside a `rules` block")]
+        span: SourceSpan,
+        /// `recommend` or `forbid`.
+        word: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    /// A keyword where a name is expected, e.g. `let in = 3`.
+    #[error("`{word}` is a keyword and cannot be used as a name")]
+    #[diagnostic(
+        code(rung::parse::keyword),
+        help(
+            "choose another name; the keywords are `and`, `or`, `not`, `in`, `where`, `has`, `have`, `is`, `present`, `absent`, `otherwise`, `true`, `false`, `any`, `all`, `no`"
+        )
+    )]
+    Keyword {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The keyword.
+        #[label("a keyword, not a name")]
+        span: SourceSpan,
+        /// The keyword.
+        word: String,
+    },
+
+    /// Brackets, `where`, `not`, quantifiers or types nested beyond the
+    /// limit, e.g. 100,000 `(`, or an operator chain deeper than the limit.
+    #[error("{what} nested too deeply (more than {limit} levels)")]
+    #[diagnostic(code(rung::parse::too_deep))]
     TooDeep {
         /// The file.
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         /// Where the limit was passed.
         #[label("nesting passes the limit here")]
         span: SourceSpan,
+        /// `expression` or `type`.
+        what: &'static str,
         /// The limit.
         limit: usize,
+        /// How to fix it.
+        #[help]
+        help: &'static str,
     },
 
     /// A policy file larger than the limit.
@@ -65,7 +228,7 @@ pub enum SyntaxError {
     BadLiteral {
         /// The file.
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         /// The literal.
         #[label("{reason}")]
         span: SourceSpan,
@@ -80,13 +243,30 @@ pub enum SyntaxError {
         help: Option<String>,
     },
 
+    /// A shape of parse tree the lowering does not expect: a bug in rung.
+    #[error("internal parser error: {what}")]
+    #[diagnostic(
+        code(rung::parse::internal),
+        help("this is a bug in rung; please report it with the policy text")
+    )]
+    Internal {
+        /// The file.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// What was being read.
+        #[label("while reading this")]
+        span: SourceSpan,
+        /// What went wrong.
+        what: String,
+    },
+
     /// A construct in the wrong place, e.g. `a and b where c`.
     #[error("{message}")]
     #[diagnostic(code(rung::parse::misplaced))]
     Misplaced {
         /// The file.
         #[source_code]
-        src: NamedSource<crate::source::SourceText>,
+        src: NamedSource<std::sync::Arc<str>>,
         /// The construct.
         #[label("{label}")]
         span: SourceSpan,
@@ -99,6 +279,9 @@ pub enum SyntaxError {
         help: String,
     },
 }
+
+/// Help for an expression nested too deeply.
+pub(crate) const SPLIT_EXPRESSION: &str = "split the expression into named `let` definitions, e.g. `let serious = acts where severity >= 4`";
 
 impl SyntaxError {
     /// A literal error at `span`.

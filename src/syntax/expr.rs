@@ -132,7 +132,9 @@ impl Lowerer {
             return Err(vec![SyntaxError::TooDeep {
                 src: span.named_source(),
                 span: span.source_span(),
+                what: "expression",
                 limit: MAX_EXPR_DEPTH,
+                help: super::error::SPLIT_EXPRESSION,
             }]);
         }
         Ok((Expr { kind, span }, depth))

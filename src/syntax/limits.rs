@@ -60,6 +60,8 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
     let mut open: Vec<usize> = vec![0];
     let mut words = 0usize;
     let mut minus_run = 0usize;
+    // `list of optional list of ...`: each `of` or `optional` nests a type.
+    let mut type_run = 0usize;
     let mut i = 0;
     while let Some(&c) = text.get(i) {
         let start = i;
@@ -108,6 +110,14 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
                 let word =
                     std::str::from_utf8(text.get(start..i).unwrap_or_default()).unwrap_or("");
                 minus_run = 0;
+                if matches!(word, "of" | "optional") {
+                    type_run += 1;
+                    if type_run > MAX_NESTING {
+                        return Err(type_too_deep(file, start));
+                    }
+                } else if word != "list" {
+                    type_run = 0;
+                }
                 if OPENING_WORDS.contains(&word) {
                     if let Some(n) = open.last_mut() {
                         *n += 1;
@@ -135,6 +145,19 @@ fn too_deep(file: &Arc<SourceFile>, at: usize) -> SyntaxError {
     SyntaxError::TooDeep {
         src: span.named_source(),
         span: span.source_span(),
+        what: "expression",
         limit: MAX_NESTING,
+        help: super::error::SPLIT_EXPRESSION,
+    }
+}
+
+fn type_too_deep(file: &Arc<SourceFile>, at: usize) -> SyntaxError {
+    let span = Span::new(file, at..at + 1);
+    SyntaxError::TooDeep {
+        src: span.named_source(),
+        span: span.source_span(),
+        what: "type",
+        limit: MAX_NESTING,
+        help: "declare a record for the inner part: `record Item { ... }` then `list of Item`",
     }
 }

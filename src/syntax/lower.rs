@@ -37,22 +37,21 @@ impl Lowerer {
     }
 
     pub(super) fn internal(&self, pair: &Pair<'_, Rule>, what: &str) -> Vec<SyntaxError> {
-        vec![SyntaxError::misplaced(
-            &self.span(pair),
-            format!("internal parser error: {what}"),
-            "while reading this",
-            "this is a bug in rung; please report it with the policy text",
-        )]
+        let span = self.span(pair);
+        vec![SyntaxError::Internal {
+            src: span.named_source(),
+            span: span.source_span(),
+            what: what.to_string(),
+        }]
     }
 
     pub(super) fn internal_at(&self, at: usize, what: &str) -> SyntaxError {
         let span = Span::new(&self.file, at..at);
-        SyntaxError::misplaced(
-            &span,
-            format!("internal parser error: {what}"),
-            "here",
-            "this is a bug in rung; please report it with the policy text",
-        )
+        SyntaxError::Internal {
+            src: span.named_source(),
+            span: span.source_span(),
+            what: what.to_string(),
+        }
     }
 
     /// Next child, which must exist.
@@ -109,6 +108,20 @@ impl Lowerer {
             }
         }
         Ok(ReplInput::Decls(decls))
+    }
+
+    /// One block item parsed alone while recovering from an error: only the
+    /// errors of lowering it matter.
+    pub(super) fn item_input(&self, root: Pair<'_, Rule>) -> Result<()> {
+        for p in root.into_inner() {
+            match p.as_rule() {
+                Rule::let_decl => drop(self.let_decl(p)?),
+                Rule::rule_item => drop(self.rule(p)?),
+                Rule::field_decl => drop(self.field_decl(p)?),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn expr_input(&self, root: Pair<'_, Rule>) -> Result<Expr> {

@@ -3,17 +3,26 @@
 //! pest does the recognising; [`lower`] and [`expr`] turn pest pairs into
 //! [`crate::ast`] nodes, one function per grammar rule. Nothing pest-shaped
 //! leaves this module. A file with several syntax errors reports each one: after
-//! an error, parsing resumes at the next line that starts a declaration.
+//! an error, every declaration and every item of a block is parsed on its own
+//! (`recover`). Where pest stops, `hints` names common mistakes in words
+//! (`&&` for `and`, a missing `because`, an unclosed string or bracket ...);
+//! otherwise the report says what was found and, summarised, what was expected.
+//! `limits` refuses input nested beyond what pest can recurse into, before
+//! pest runs.
 
 mod error;
 mod expr;
+mod hints;
 mod limits;
 mod lower;
+mod recover;
+mod scan;
 
 use std::sync::Arc;
 
 use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pairs;
 
 pub use error::SyntaxError;
 pub use limits::{MAX_DEFINITION_DEPTH, MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_BYTES};
@@ -34,87 +43,79 @@ pub enum ReplInput {
     Expr(ast::Expr),
 }
 
-/// Words that start a declaration at the beginning of a line: where parsing
-/// resumes after an error.
-const DECL_STARTS: &[&str] = &[
-    "enum", "record", "facts", "ladder", "let", "rules", "warn", "test",
-];
+/// A stretch of a file parsed on its own, and the grammar rule it must match.
+#[derive(Debug, Clone, Copy)]
+struct Region {
+    start: usize,
+    end: usize,
+    entry: Rule,
+}
 
 /// Parses a whole policy file, reporting every syntax error it can find.
 pub fn parse_file(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>> {
     limits::check(file).map_err(|e| vec![e])?;
-    match parse_range(file, 0, file.text.len()) {
+    let region = Region {
+        start: 0,
+        end: file.text.len(),
+        entry: Rule::file,
+    };
+    let parsed = pest_parse(Rule::file, &file.text)
+        .map_err(|e| vec![from_pest(file, region, &file.text, &e)])
+        .and_then(|mut pairs| {
+            let lowerer = lower::Lowerer::new(file, 0);
+            let root = pairs
+                .next()
+                .ok_or_else(|| vec![lowerer.internal_at(0, "empty parse")])?;
+            lowerer.file(root)
+        });
+    match parsed {
         Ok(decls) => Ok(ast::File { decls }),
-        Err(first) => Err(recover(file, first)),
-    }
-}
-
-/// Parses the declarations in `file.text[start..end]`.
-fn parse_range(
-    file: &Arc<SourceFile>,
-    start: usize,
-    end: usize,
-) -> Result<Vec<ast::Decl>, Vec<SyntaxError>> {
-    let text = file.text.get(start..end).unwrap_or("");
-    let mut pairs =
-        RungParser::parse(Rule::file, text).map_err(|e| vec![from_pest(file, start, &e)])?;
-    let lowerer = lower::Lowerer::new(file, start);
-    let root = pairs
-        .next()
-        .ok_or_else(|| vec![lowerer.internal_at(start, "empty parse")])?;
-    lowerer.file(root)
-}
-
-/// After a first error, parses each declaration-started chunk on its own.
-fn recover(file: &Arc<SourceFile>, first: Vec<SyntaxError>) -> Vec<SyntaxError> {
-    let starts = declaration_starts(&file.text);
-    if starts.len() <= 1 {
-        return first;
-    }
-    let mut errors = Vec::new();
-    let mut bounds = starts.clone();
-    bounds.push(file.text.len());
-    for w in bounds.windows(2) {
-        if let [a, b] = w
-            && let Err(mut es) = parse_range(file, *a, *b)
-        {
-            errors.append(&mut es);
+        Err(first) => {
+            let all = recover::recover(file);
+            Err(if all.is_empty() { first } else { all })
         }
     }
-    // The text before the first declaration keyword (if any) is checked too.
-    if let Some(&s) = starts.first()
-        && s > 0
-        && !file.text.get(..s).unwrap_or("").trim().is_empty()
-        && let Err(mut es) = parse_range(file, 0, s)
-    {
-        es.append(&mut errors);
-        errors = es;
-    }
-    if errors.is_empty() { first } else { errors }
 }
 
-/// Byte offsets of lines that begin (in column 0) with a declaration word.
-fn declaration_starts(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let word: String = line
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if DECL_STARTS.contains(&word.as_str()) {
-            out.push(offset);
-        }
-        offset += line.len();
-    }
-    out
+/// Runs pest; on failure, runs it again collecting the details hints need
+/// (the literal tokens that were expected). The details stay switched on:
+/// switching them off again would race with other threads' parses.
+fn pest_parse(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    RungParser::parse(rule, text).or_else(|_| {
+        pest::set_error_detail(true);
+        RungParser::parse(rule, text)
+    })
+}
+
+/// Parses and lowers `text` (the text of `region`, possibly with parts blanked
+/// out) and returns its errors.
+fn check_region(file: &Arc<SourceFile>, region: Region, text: &str) -> Vec<SyntaxError> {
+    let mut pairs = match pest_parse(region.entry, text) {
+        Ok(p) => p,
+        Err(e) => return vec![from_pest(file, region, text, &e)],
+    };
+    let lowerer = lower::Lowerer::new(file, region.start);
+    let Some(root) = pairs.next() else {
+        return vec![lowerer.internal_at(region.start, "empty parse")];
+    };
+    let lowered = if region.entry == Rule::file {
+        lowerer.file(root).map(drop)
+    } else {
+        lowerer.item_input(root)
+    };
+    lowered.err().unwrap_or_default()
 }
 
 /// Parses what was typed at the REPL prompt.
 pub fn parse_repl(file: &Arc<SourceFile>) -> Result<ReplInput, Vec<SyntaxError>> {
     limits::check(file).map_err(|e| vec![e])?;
-    let mut pairs = RungParser::parse(Rule::repl_input, &file.text)
-        .map_err(|e| vec![from_pest(file, 0, &e)])?;
+    let region = Region {
+        start: 0,
+        end: file.text.len(),
+        entry: Rule::repl_input,
+    };
+    let mut pairs = pest_parse(Rule::repl_input, &file.text)
+        .map_err(|e| vec![from_pest(file, region, &file.text, &e)])?;
     let lowerer = lower::Lowerer::new(file, 0);
     let root = pairs
         .next()
@@ -125,8 +126,13 @@ pub fn parse_repl(file: &Arc<SourceFile>) -> Result<ReplInput, Vec<SyntaxError>>
 /// Parses a single expression (the REPL's `:type`).
 pub fn parse_expr(file: &Arc<SourceFile>) -> Result<ast::Expr, Vec<SyntaxError>> {
     limits::check(file).map_err(|e| vec![e])?;
-    let mut pairs = RungParser::parse(Rule::expr_input, &file.text)
-        .map_err(|e| vec![from_pest(file, 0, &e)])?;
+    let region = Region {
+        start: 0,
+        end: file.text.len(),
+        entry: Rule::expr_input,
+    };
+    let mut pairs = pest_parse(Rule::expr_input, &file.text)
+        .map_err(|e| vec![from_pest(file, region, &file.text, &e)])?;
     let lowerer = lower::Lowerer::new(file, 0);
     let root = pairs
         .next()
@@ -149,24 +155,176 @@ pub fn is_incomplete(text: &str) -> bool {
     at >= file.text.trim_end().len()
 }
 
-/// Turns a pest error into a report naming what was expected in words.
-fn from_pest(file: &Arc<SourceFile>, base: usize, err: &pest::error::Error<Rule>) -> SyntaxError {
-    let pos = match err.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    } + base;
-    let found = describe_found(&file.text, pos);
-    let end = (pos + found.1).min(file.text.len());
-    let span = Span::new(file, pos..end.max(pos));
-    let (expected, help) = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
-        ErrorVariant::CustomError { message } => (message.clone(), None),
+/// Where pest stopped, and what it would have accepted there.
+struct Failure {
+    /// Byte offset in the file.
+    pos: usize,
+    /// Grammar rules that could have matched at `pos`.
+    rules: Vec<Rule>,
+    /// Punctuation that could have matched at `pos`: `)`, `]`, `=`, `,` ...
+    tokens: Vec<&'static str>,
+}
+
+/// Punctuation worth naming in "expected ...", in the order it is named.
+const PUNCTUATION: &[&str] = &[")", "]", "}", ",", "=", ":", "{", ".."];
+
+impl Failure {
+    /// `parsed` is the text pest read, which starts at `region.start`.
+    fn new(region: Region, parsed: &str, err: &pest::error::Error<Rule>) -> Self {
+        let mut pos = match err.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+        let mut rules = match &err.variant {
+            ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+            ErrorVariant::CustomError { .. } => Vec::new(),
+        };
+        let mut tokens = Vec::new();
+        if let Some(attempts) = err.parse_attempts() {
+            // pest's own position lags behind when the failing piece is a
+            // literal (`=`, `)`); the attempts know how far parsing got.
+            if attempts.max_position > pos && !rules.iter().copied().any(is_leaf) {
+                pos = attempts.max_position;
+                rules = attempts
+                    .call_stacks()
+                    .iter()
+                    .filter_map(|c| c.deepest.get_rule().copied())
+                    .filter(|r| is_leaf(*r))
+                    .collect();
+            }
+            if attempts.max_position == pos {
+                let expected: Vec<String> = attempts
+                    .expected_tokens()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                tokens = PUNCTUATION
+                    .iter()
+                    .copied()
+                    .filter(|p| expected.iter().any(|e| e == p))
+                    .collect();
+                // `<` between enum values; elsewhere it is one operator among many.
+                if expected.iter().any(|e| e == "<") && !rules.iter().copied().any(is_operator) {
+                    tokens.push("<");
+                }
+            }
+        }
+        // Right after a word, "a name" only means the word could go on.
+        let after_word = pos
+            .checked_sub(1)
+            .and_then(|i| parsed.as_bytes().get(i).copied())
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_');
+        if after_word && rules.len() + tokens.len() > 1 {
+            rules.retain(|r| *r != Rule::ident);
+        }
+        Failure {
+            pos: region.start + pos,
+            rules,
+            tokens,
+        }
+    }
+
+    fn expects(&self, r: Rule) -> bool {
+        self.rules.contains(&r)
+    }
+}
+
+/// Whether a rule names a single thing a user can write (not a whole
+/// declaration, whose failure is better described by the tokens).
+fn is_leaf(r: Rule) -> bool {
+    !matches!(
+        r,
+        Rule::file
+            | Rule::decl
+            | Rule::enum_decl
+            | Rule::record_decl
+            | Rule::facts_decl
+            | Rule::ladder_decl
+            | Rule::let_decl
+            | Rule::rules_decl
+            | Rule::warn_decl
+            | Rule::test_decl
+            | Rule::rule_item
+            | Rule::field_decl
+            | Rule::rung_decl
+            | Rule::operation
+            | Rule::body
+            | Rule::repl_input
+            | Rule::expr_input
+            | Rule::rules_item_input
+            | Rule::ladder_item_input
+            | Rule::field_input
+    )
+}
+
+/// Turns a pest error into a report: a common mistake named in words when
+/// one is recognised, else what was found and what was expected.
+/// `parsed` is the text pest read: the region's text, possibly with parts
+/// blanked out during recovery.
+fn from_pest(
+    file: &Arc<SourceFile>,
+    region: Region,
+    parsed: &str,
+    err: &pest::error::Error<Rule>,
+) -> SyntaxError {
+    let f = Failure::new(region, parsed, err);
+    if let ErrorVariant::CustomError { .. } = err.variant {
+        // pest's own guard against deep recursion: the limits scan let
+        // through something nested in a way it does not count.
+        let span = Span::new(file, f.pos..f.pos + 1);
+        return SyntaxError::TooDeep {
+            src: span.named_source(),
+            span: span.source_span(),
+            what: "text",
+            limit: MAX_NESTING,
+            help: "split it into smaller parts, naming each with `let`",
+        };
+    }
+    if let Some(e) = hints::diagnose(file, region, parsed, &f) {
+        return e;
+    }
+    let (found, len) = describe_found(&file.text, f.pos);
+    let expected = describe_expected(&f);
+    let help = hints::help_for(file, region, &f).or_else(|| {
+        let general = if expected.contains("an expression") {
+            rule_help(Rule::expr)
+        } else {
+            None
+        };
+        general
+            .or_else(|| f.rules.iter().find_map(|r| rule_help(*r)))
+            .map(str::to_string)
+    });
+    // When the unexpected token is on a later line, the mistake is at the end
+    // of the previous one: point there.
+    // Unless a new declaration was expected there: then the found word is
+    // the stray one.
+    let between_declarations = f
+        .rules
+        .iter()
+        .all(|r| *r == Rule::EOI || is_decl_start(*r) || *r == Rule::file);
+    let (span, label) = match hints::previous_token(region, parsed, f.pos) {
+        Some(prev)
+            if !between_declarations
+                && (hints::line_break_between(&file.text, prev.end, f.pos)
+                    || f.pos >= file.text.trim_end().len()) =>
+        {
+            (
+                Span::new(file, prev.start..prev.end),
+                format!("expected {expected} after this"),
+            )
+        }
+        _ => (
+            Span::new(file, f.pos..(f.pos + len).min(file.text.len())),
+            format!("expected {expected} here"),
+        ),
     };
     SyntaxError::Unexpected {
         src: span.named_source(),
         span: span.source_span(),
-        found: found.0,
+        found,
         expected,
+        label,
         help,
     }
 }
@@ -174,6 +332,7 @@ fn from_pest(file: &Arc<SourceFile>, base: usize, err: &pest::error::Error<Rule>
 /// The token at `pos`, in words, and its length in bytes.
 fn describe_found(text: &str, pos: usize) -> (String, usize) {
     let rest = text.get(pos..).unwrap_or("");
+    let rest = rest.trim_start_matches([' ', '\t']);
     let Some(c) = rest.chars().next() else {
         return ("end of file".to_string(), 0);
     };
@@ -189,30 +348,188 @@ fn describe_found(text: &str, pos: usize) -> (String, usize) {
         return ("end of line".to_string(), 1);
     }
     if c == '"' {
-        return ("a string".to_string(), 1);
+        let line = rest.split('\n').next().unwrap_or(rest);
+        let len = line
+            .get(1..)
+            .and_then(|r| r.find('"'))
+            .map_or(line.len(), |i| i + 2);
+        return ("a string".to_string(), len);
     }
-    (format!("`{c}`"), c.len_utf8())
+    let pair = rest
+        .get(..2)
+        .filter(|p| matches!(*p, "==" | "!=" | "<=" | ">=" | "&&" | "||" | ".."));
+    match pair {
+        Some(p) => (format!("`{p}`"), 2),
+        None => (format!("`{c}`"), c.len_utf8()),
+    }
 }
 
-/// Maps pest's expected rules to the words a policy author uses.
-fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
-    let mut words: Vec<&'static str> = Vec::new();
-    let mut help = None;
-    for r in positives {
-        let word = rule_words(*r);
-        if !words.contains(&word) {
-            words.push(word);
+/// What would have been accepted, in words: long lists are summarised
+/// ("an expression" rather than every kind of literal).
+fn describe_expected(f: &Failure) -> String {
+    // After a rule's rungs, `when` is the likely intent; the rung-range words
+    // (`and above`, `to`) would only distract.
+    let rung_range = |r: &Rule| {
+        matches!(
+            r,
+            Rule::kw_and | Rule::kw_to | Rule::and_above | Rule::and_below | Rule::to_rung
+        )
+    };
+    let filtered: Vec<Rule>;
+    let f = if f.expects(Rule::kw_when) && f.rules.iter().any(rung_range) {
+        filtered = f.rules.iter().copied().filter(|r| !rung_range(r)).collect();
+        &Failure {
+            pos: f.pos,
+            rules: filtered,
+            tokens: f.tokens.clone(),
         }
-        if help.is_none() {
-            help = rule_help(*r);
+    } else {
+        f
+    };
+    let exprs = f.rules.iter().filter(|r| is_expr_start(**r)).count();
+    let ops = f.rules.iter().filter(|r| is_operator(**r)).count();
+    let decls = f.rules.iter().filter(|r| is_decl_start(**r)).count();
+    let mut words: Vec<String> = f.tokens.iter().map(|t| format!("`{t}`")).collect();
+    let mut push = |w: String| {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    let mut tail: Vec<String> = Vec::new();
+    for r in &f.rules {
+        let r = *r;
+        let word = if r == Rule::kw_not {
+            // `not` starts an expression, or is the `not` of `not in`.
+            if exprs > 0 {
+                "an expression".to_string()
+            } else {
+                "an operator".to_string()
+            }
+        } else if is_expr_start(r) && exprs > 1 {
+            "an expression".to_string()
+        } else if is_operator(r) && ops > 1 {
+            "an operator".to_string()
+        } else if is_decl_start(r) && decls > 1 {
+            rule_words(Rule::decl).to_string()
+        } else {
+            rule_words(r).to_string()
+        };
+        // Broad classes go last: specific words are the better clue.
+        if word == "an expression"
+            || word == "an operator"
+            || word == "end of file"
+            || word.starts_with("a declaration")
+        {
+            if !tail.contains(&word) {
+                tail.push(word);
+            }
+        } else {
+            push(word);
         }
     }
-    let expected = match words.as_slice() {
+    tail.sort_by_key(|w| match w.as_str() {
+        "an expression" => 0,
+        "an operator" => 1,
+        "end of file" => 3,
+        _ => 2,
+    });
+    for w in tail {
+        push(w);
+    }
+    match words.as_slice() {
         [] => "something else".to_string(),
-        [one] => (*one).to_string(),
+        [one] => one.clone(),
         [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    };
-    (expected, help.map(str::to_string))
+    }
+}
+
+/// Rules that begin an expression.
+fn is_expr_start(r: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        r,
+        ident
+            | op_not
+            | op_neg
+            | paren
+            | list
+            | call
+            | quantifier
+            | quant
+            | any
+            | all
+            | none
+            | boolean
+            | date
+            | duration
+            | decimal
+            | integer
+            | string
+            | primary
+            | term
+            | unary
+            | expr
+    )
+}
+
+/// Rules that continue an expression after an operand.
+fn is_operator(r: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        r,
+        kw_and
+            | kw_or
+            | kw_in
+            | kw_where
+            | kw_is
+            | kw_otherwise
+            | op_or
+            | op_and
+            | op_eq
+            | op_ne
+            | op_le
+            | op_ge
+            | op_lt
+            | op_gt
+            | op_in
+            | op_not_in
+            | op_otherwise
+            | op_add
+            | op_sub
+            | op_mul
+            | op_div
+            | op_field
+            | op_is_present
+            | op_is_absent
+            | infix
+            | body_infix
+            | postfix
+    )
+}
+
+/// Rules that begin a declaration.
+fn is_decl_start(r: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        r,
+        kw_enum
+            | kw_record
+            | kw_facts
+            | kw_ladder
+            | kw_let
+            | kw_rules
+            | kw_warn
+            | kw_test
+            | decl
+            | enum_decl
+            | record_decl
+            | facts_decl
+            | ladder_decl
+            | let_decl
+            | rules_decl
+            | warn_decl
+            | test_decl
+    )
 }
 
 fn rule_words(r: Rule) -> &'static str {
@@ -227,6 +544,9 @@ fn rule_words(r: Rule) -> &'static str {
         keyword => "a keyword",
         expr | operation | body | unary | primary | term | paren | list | call | quantifier
         | expr_input | repl_input => "an expression",
+        rules_item_input => "a rule (`recommend` or `forbid`) or a `let`",
+        ladder_item_input => "a rung (`name \"description\"`)",
+        field_input => "a field (`name: type`)",
         op_not | op_neg | op_field | op_is_present | op_is_absent => "an operator",
         op_or | op_and | op_eq | op_ne | op_le | op_ge | op_lt | op_gt | op_in | op_not_in
         | op_otherwise | op_add | op_sub | op_mul | op_div => "an operator",
