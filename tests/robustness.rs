@@ -243,7 +243,7 @@ fn errors_on_long_lines() {
     );
     // The line is shown as a window around the label, not in full.
     assert!(
-        run.stderr.contains("f.json:1:70042]") && run.stderr.contains("╰── not a field of `facts`"),
+        run.stderr.contains("f.json:1:70036]") && run.stderr.contains("╰── not a field of `facts`"),
         "{}",
         head(&run.stderr)
     );

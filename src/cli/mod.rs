@@ -106,6 +106,22 @@ pub fn emit(diags: &[Diag], format: ErrorFormat) {
     if diags.is_empty() {
         return;
     }
+    // Thousands of reports help nobody (a generated policy can warn about
+    // every one of 20,000 rungs) and rendering each reads its source line.
+    let all = diags;
+    let diags = all.get(..MAX_REPORTS).unwrap_or(all);
+    let hidden = all.len() - diags.len();
+    let more = (hidden > 0).then(|| {
+        let warnings = all
+            .iter()
+            .skip(MAX_REPORTS)
+            .filter(|d| d.is_warning())
+            .count();
+        format!(
+            "{hidden} more reports not shown ({} errors, {warnings} warnings)",
+            hidden - warnings
+        )
+    });
     let text = match format {
         ErrorFormat::Human => {
             let style = if color_on(std::io::stderr().is_terminal()) {
@@ -114,18 +130,37 @@ pub fn emit(diags: &[Diag], format: ErrorFormat) {
                 Style::NoColor
             };
             let mut text = diagnostic::render(diags, style, terminal_width());
-            let summary = diagnostic::summary(diags);
+            if let Some(more) = &more {
+                text.push_str(&format!("\n{more}\n"));
+            }
+            let summary = diagnostic::summary(all);
             if !summary.is_empty() {
                 text.push_str(&summary);
                 text.push('\n');
             }
             text
         }
-        ErrorFormat::Plain => diagnostic::render_plain(diags),
-        ErrorFormat::Json => diagnostic::render_json(diags),
+        ErrorFormat::Plain => {
+            let mut text = diagnostic::render_plain(diags);
+            if let Some(more) = &more {
+                text.push_str(&format!("note: {more}\n"));
+            }
+            text
+        }
+        ErrorFormat::Json => {
+            let mut text = diagnostic::render_json(diags);
+            if let Some(more) = &more {
+                let note = serde_json::json!({ "severity": "note", "message": more });
+                text.push_str(&format!("{note}\n"));
+            }
+            text
+        }
     };
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
+
+/// Most reports printed in one run; the rest are counted.
+const MAX_REPORTS: usize = 200;
 
 /// Width for rendered diagnostics: `COLUMNS`, or 100.
 pub fn terminal_width() -> usize {
