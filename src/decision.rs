@@ -1,11 +1,16 @@
 //! The decision: what rung evaluation concludes, in the stable JSON shape of
 //! DESIGN.md. Field order here is the JSON key order.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use serde::Serialize;
 
 use crate::eval::EvalError;
+
+/// A rung, ladder, rule or subject name, or a justification, shared between
+/// the program and every decision that mentions it: copying it into a
+/// decision is a reference-count increment, not an allocation.
+pub type Name = Rc<str>;
 
 /// Everything an evaluation concludes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -32,17 +37,17 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Decision {
     /// Ladder name.
-    pub ladder: Arc<str>,
+    pub ladder: Name,
     /// Subject (the group key).
-    pub subject: Arc<str>,
+    pub subject: Name,
     /// `complete` or `indeterminate`.
     pub status: Status,
     /// Highest recommended rung.
-    pub top: Option<Arc<str>>,
+    pub top: Option<Name>,
     /// Recommended rungs, in ladder order, never forbidden ones.
-    pub recommended: Vec<Arc<str>>,
+    pub recommended: Vec<Name>,
     /// Every rung a forbid rule hit, in ladder order.
-    pub forbidden: Vec<Arc<str>>,
+    pub forbidden: Vec<Name>,
     /// Rules that fired, by rung then effect then declaration order.
     pub reasons: Vec<Reason>,
     /// Rules that failed for this subject.
@@ -53,16 +58,16 @@ pub struct Decision {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reason {
     /// The rung concerned.
-    pub rung: Arc<str>,
+    pub rung: Name,
     /// `recommend` or `forbid`.
     pub effect: &'static str,
     /// The rule's name.
-    pub rule: Arc<str>,
+    pub rule: Name,
     /// Its justification.
-    pub because: Arc<str>,
+    pub because: Name,
     /// Its citation, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cites: Option<Arc<str>>,
+    pub cites: Option<Name>,
 }
 
 /// A rule (or a grouping) that failed at run time.

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::ast::{self, Effect, Quantifier};
+use crate::decision::Name;
 use crate::source::{SourceFile, Span};
 use crate::types::{Schema, Type};
 use crate::value::Value;
@@ -36,9 +37,9 @@ pub struct Program {
     /// The AST, kept for the formatter and the REPL.
     pub ast: Vec<ast::File>,
     /// Ladder names, shared by every decision that names them.
-    pub ladder_names: Vec<Arc<str>>,
+    pub ladder_names: Vec<Name>,
     /// Rung names per ladder, shared by every decision that names them.
-    pub rung_names: Vec<Vec<Arc<str>>>,
+    pub rung_names: Vec<Vec<Name>>,
 }
 
 /// A definition: `let name = value`.
@@ -87,7 +88,7 @@ pub mod local {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     /// Name: the label, or `<effect> <rung>`.
-    pub name: Arc<str>,
+    pub name: Name,
     /// Recommend or forbid.
     pub effect: Effect,
     /// Lowest rung index concerned.
@@ -97,9 +98,9 @@ pub struct RuleDef {
     /// Condition; `None` means always.
     pub when: Option<Expr>,
     /// Justification.
-    pub because: Arc<str>,
+    pub because: Name,
     /// Citation.
-    pub cites: Option<Arc<str>>,
+    pub cites: Option<Name>,
     /// The rule.
     pub span: Span,
 }

@@ -480,8 +480,9 @@ fn rung_agrees_with_the_reference() {
             .map(|d| {
                 assert_eq!(d.status, rung::Status::Complete);
                 assert!(d.errors.is_empty());
-                let names =
-                    |v: &[std::sync::Arc<str>]| v.iter().map(|r| r.to_string()).collect::<Vec<_>>();
+                let names = |v: &[rung::decision::Name]| {
+                    v.iter().map(|r| r.to_string()).collect::<Vec<_>>()
+                };
                 (
                     (d.ladder.to_string(), d.subject.to_string()),
                     (

@@ -66,12 +66,17 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
     let ladder_names = schema
         .ladders
         .iter()
-        .map(|l| Arc::from(l.name.as_str()))
+        .map(|l| crate::decision::Name::from(l.name.as_str()))
         .collect();
     let rung_names = schema
         .ladders
         .iter()
-        .map(|l| l.rungs.iter().map(|r| Arc::from(r.name.as_str())).collect())
+        .map(|l| {
+            l.rungs
+                .iter()
+                .map(|r| crate::decision::Name::from(r.name.as_str()))
+                .collect()
+        })
         .collect();
     let mut program = Program {
         hoisted: 0,

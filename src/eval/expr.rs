@@ -214,6 +214,31 @@ impl Env<'_> {
                     }
                     return Ok(Value::Int(n));
                 }
+                // Over a field of each item (`sum(acts.severity)`), and
+                // `count(distinct(acts.victim))`: no intermediate lists.
+                match (agg, &x.kind) {
+                    (Aggregate::Distinct, _) => {}
+                    (_, ExprKind::MapField(list, i)) => {
+                        let list = self.eval(list)?;
+                        return aggregate_over(
+                            *agg,
+                            fields_of(list_items(&list), *i),
+                            &e.span,
+                            &e.ty,
+                        );
+                    }
+                    (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
+                        if let ExprKind::MapField(list, i) = &inner.kind {
+                            let list = self.eval(list)?;
+                            return Ok(Value::Int(
+                                distinct(fields_of(list_items(&list), *i)).len() as i64,
+                            ));
+                        }
+                        let list = self.eval(inner)?;
+                        return Ok(Value::Int(distinct(list_items(&list).iter()).len() as i64));
+                    }
+                    _ => {}
+                }
                 let v = self.eval(x)?;
                 aggregate(*agg, &v, &e.span, &e.ty)
             }
@@ -404,9 +429,19 @@ pub fn aggregate(
     span: &crate::source::Span,
     ty: &crate::types::Type,
 ) -> EvalResult {
-    let items = list_items(v);
+    aggregate_over(agg, list_items(v).iter(), span, ty)
+}
+
+/// An aggregate over any sequence of values: a list, or the field of every
+/// item of a list (`sum(acts.severity)` never builds the list of severities).
+pub fn aggregate_over<'v>(
+    agg: Aggregate,
+    items: impl Iterator<Item = &'v Value>,
+    span: &crate::source::Span,
+    ty: &crate::types::Type,
+) -> EvalResult {
     match agg {
-        Aggregate::Count => Ok(Value::Int(items.len() as i64)),
+        Aggregate::Count => Ok(Value::Int(items.count() as i64)),
         Aggregate::Sum => {
             let mut acc: Option<Value> = None;
             for x in items {
@@ -439,14 +474,39 @@ pub fn aggregate(
             }
             Ok(best.cloned().unwrap_or(Value::Absent))
         }
-        Aggregate::Distinct => {
-            let mut seen = HashSet::new();
-            let out: Vec<Value> = items
-                .iter()
-                .filter(|x| seen.insert(Key::of(x)))
-                .cloned()
-                .collect();
-            Ok(Value::List(Rc::new(out)))
+        Aggregate::Distinct => Ok(Value::List(Rc::new(
+            distinct(items).into_iter().cloned().collect(),
+        ))),
+    }
+}
+
+/// The values without repeats, in first-seen order. Short sequences are
+/// compared pairwise; long ones hashed.
+fn distinct<'v>(items: impl Iterator<Item = &'v Value>) -> Vec<&'v Value> {
+    const LINEAR: usize = 16;
+    let mut out: Vec<&Value> = Vec::new();
+    let mut seen: HashSet<Key> = HashSet::new();
+    for x in items {
+        if out.len() < LINEAR {
+            if !out.iter().any(|y| equal(x, y)) {
+                out.push(x);
+            }
+            continue;
+        }
+        if seen.is_empty() {
+            seen.extend(out.iter().map(|y| Key::of(y)));
+        }
+        if seen.insert(Key::of(x)) {
+            out.push(x);
         }
     }
+    out
+}
+
+/// The field `i` of every record in `items`.
+fn fields_of(items: &[Value], i: u32) -> impl Iterator<Item = &Value> {
+    items.iter().filter_map(move |r| match r {
+        Value::Record(f) => f.get(i as usize),
+        _ => None,
+    })
 }

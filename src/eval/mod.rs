@@ -14,13 +14,12 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use expr::{Env, EvalResult, list_items, truthy};
 
 use crate::ast::Effect;
-use crate::decision::{Decision, Evaluation, FactWarning, Reason, RuleError, Status};
+use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
 use crate::facts::Facts;
 use crate::program::{Block, Expr, Program, RuleDef, local};
 use crate::types::Type;
@@ -37,8 +36,18 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
         warnings: warnings(program, facts, &lets),
         errors: Vec::new(),
     };
-    let mut acc: BTreeMap<(u32, Arc<str>), Outcomes<'_>> = BTreeMap::new();
+    // A ladder decided by one rules block (the usual case) is decided subject
+    // by subject as its groups are evaluated; several blocks on one ladder
+    // pool their rules per subject first.
+    let mut acc: BTreeMap<(u32, Name), Outcomes<'_>> = BTreeMap::new();
+    let mut scratch: Outcomes<'_> = Vec::new();
     for block in &program.blocks {
+        let pooled = program
+            .blocks
+            .iter()
+            .filter(|b| b.ladder == block.ladder)
+            .count()
+            > 1;
         let mut env = Env {
             facts: &facts.values,
             lets: &lets,
@@ -53,15 +62,24 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
             }
         };
         for group in groups {
-            let subject: Arc<str> = match &group.key {
-                Value::Str(s) => Arc::from(&**s),
-                key => Arc::from(subject_name(program, block, key)),
+            let subject: Name = match &group.key {
+                Value::Str(s) => Name::from(&**s),
+                key => Name::from(subject_name(program, block, key)),
             };
             enter(&mut env, block, group.key, group.items);
-            let outcomes = acc.entry((block.ladder, subject)).or_default();
-            outcomes.reserve_exact(block.rules.len());
+            let outcomes = if pooled {
+                acc.entry((block.ladder, subject.clone())).or_default()
+            } else {
+                &mut scratch
+            };
+            outcomes.reserve(block.rules.len());
             for rule in &block.rules {
                 outcomes.push((rule, condition(&mut env, rule.when.as_ref())));
+            }
+            if !pooled {
+                out.decisions
+                    .push(decide(program, block.ladder, subject, &scratch));
+                scratch.clear();
             }
         }
     }
@@ -69,6 +87,19 @@ pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
         out.decisions
             .push(decide(program, ladder, subject, &outcomes));
     }
+    // Ladder declaration order, then subject byte order.
+    let rank = |d: &Decision| {
+        program
+            .ladder_names
+            .iter()
+            .position(|l| *l == d.ladder)
+            .unwrap_or(usize::MAX)
+    };
+    out.decisions.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.subject.as_bytes().cmp(b.subject.as_bytes()))
+    });
     out
 }
 
@@ -198,13 +229,13 @@ pub fn subject_name(program: &Program, block: &Block, key: &Value) -> String {
     }
 }
 
-fn rung_name(program: &Program, ladder: u32, rung: u32) -> Arc<str> {
+fn rung_name(program: &Program, ladder: u32, rung: u32) -> Name {
     program
         .rung_names
         .get(ladder as usize)
         .and_then(|l| l.get(rung as usize))
         .cloned()
-        .unwrap_or_else(|| Arc::from("?"))
+        .unwrap_or_else(|| Name::from("?"))
 }
 
 fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
@@ -227,7 +258,7 @@ fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
 fn decide(
     program: &Program,
     ladder: u32,
-    subject: Arc<str>,
+    subject: Name,
     outcomes: &[(&RuleDef, Result<bool, EvalError>)],
 ) -> Decision {
     let n = program
@@ -287,34 +318,36 @@ fn decide(
             cause: Some(e.clone()),
         });
     }
-    // By rung, then recommend before forbid, then declaration order: walking
-    // in that order builds the list sorted, in one allocation.
-    let mut reasons: Vec<Reason> = Vec::with_capacity(fired);
-    for r in 0..n as u32 {
-        for effect in [Effect::Recommend, Effect::Forbid] {
-            for (rule, outcome) in outcomes {
-                if rule.effect == effect
-                    && rule.lo <= r
-                    && r <= rule.hi
-                    && matches!(outcome, Ok(true))
-                {
-                    reasons.push(Reason {
-                        rung: rung_name(program, ladder, r),
-                        effect: rule.effect.as_str(),
-                        rule: Arc::clone(&rule.name),
-                        because: Arc::clone(&rule.because),
-                        cites: rule.cites.clone(),
-                    });
-                }
-            }
+    // By rung, then recommend before forbid, then declaration order.
+    let mut keys: Vec<(u32, Effect, usize)> = Vec::with_capacity(fired);
+    for (order, (rule, outcome)) in outcomes.iter().enumerate() {
+        if let Ok(true) = outcome {
+            keys.extend(
+                (rule.lo..=rule.hi.min(n.saturating_sub(1) as u32))
+                    .map(|r| (r, rule.effect, order)),
+            );
         }
     }
+    keys.sort_unstable();
+    let reasons: Vec<Reason> = keys
+        .iter()
+        .filter_map(|&(r, _, order)| {
+            let (rule, _) = outcomes.get(order)?;
+            Some(Reason {
+                rung: rung_name(program, ladder, r),
+                effect: rule.effect.as_str(),
+                rule: Name::clone(&rule.name),
+                because: Name::clone(&rule.because),
+                cites: rule.cites.clone(),
+            })
+        })
+        .collect();
     Decision {
         ladder: program
             .ladder_names
             .get(ladder as usize)
             .cloned()
-            .unwrap_or_else(|| Arc::from("?")),
+            .unwrap_or_else(|| Name::from("?")),
         subject,
         status,
         top: top.map(|t| rung_name(program, ladder, t as u32)),
@@ -326,7 +359,7 @@ fn decide(
 }
 
 /// Names of the rungs whose mark satisfies `keep`, in ladder order.
-fn named(program: &Program, ladder: u32, marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Arc<str>> {
+fn named(program: &Program, ladder: u32, marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name> {
     let mut out = Vec::with_capacity(marks.iter().filter(|m| keep(**m)).count());
     for (r, m) in marks.iter().enumerate() {
         if keep(*m) {

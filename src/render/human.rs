@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use super::Paint;
 use crate::decision::{Decision, Evaluation, Status};
@@ -98,7 +97,7 @@ fn decision(
     );
     let _ = writeln!(out, "  top:         {top}");
     let none = p.dim("none");
-    let list = |v: &[Arc<str>]| {
+    let list = |v: &[crate::decision::Name]| {
         if v.is_empty() {
             none.clone()
         } else {
