@@ -117,8 +117,12 @@ fn decision(
     if !d.reasons.is_empty() {
         let _ = writeln!(out, "  why:");
         for r in &d.reasons {
+            // A recommendation a forbid overrides is shown, but marked as such.
+            let overridden = r.effect != "forbid" && d.forbidden.contains(&r.rung);
             let mark = if r.effect == "forbid" {
                 p.red("✗ forbid   ")
+            } else if overridden {
+                p.dim("· recommend")
             } else {
                 p.green("✓ recommend")
             };
@@ -126,9 +130,14 @@ fn decision(
                 .cites
                 .as_ref()
                 .map_or(String::new(), |c| format!(" {}", p.dim(&format!("[{c}]"))));
+            let note = if overridden {
+                p.dim(" (overridden: forbidden)")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "    {mark} {} ({}): {}{cites}",
+                "    {mark} {} ({}){note}: {}{cites}",
                 r.rung,
                 p.dim(&r.rule),
                 r.because
