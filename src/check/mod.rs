@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 pub use error::CheckError;
 use error::{at, did_you_mean};
+pub use expr::FUNCTIONS;
 
 use crate::ast::{self, Decl, Effect, RungSpec};
 use crate::program::{self, Block, LetDef, Program, RuleDef, Warn};

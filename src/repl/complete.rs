@@ -15,27 +15,10 @@ use crate::source::SourceFile;
 use crate::syntax;
 use crate::types::Type;
 
-/// Built-in functions.
-pub const FUNCTIONS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
+pub use crate::check::FUNCTIONS;
 
-/// Words of the language.
-pub const KEYWORDS: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "in",
-    "where",
-    "has",
-    "have",
-    "is",
-    "present",
-    "absent",
-    "otherwise",
-    "true",
-    "false",
-    "any",
-    "all",
-    "no",
+/// Words that start or shape a declaration (the reserved words aside).
+const DECLARATION_WORDS: &[&str] = &[
     "enum",
     "record",
     "facts",
@@ -63,6 +46,14 @@ pub const KEYWORDS: &[&str] = &[
     "recommend",
     "forbid",
 ];
+
+/// Words of the language: completed and highlighted.
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    crate::syntax::RESERVED_WORDS
+        .iter()
+        .chain(DECLARATION_WORDS)
+        .copied()
+}
 
 /// What to complete at the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,7 +188,7 @@ pub fn names(session: &Session) -> Vec<String> {
     let program = &session.policy.policy.program;
     let schema = &program.schema;
     let mut out: Vec<String> = Vec::new();
-    out.extend(KEYWORDS.iter().map(|s| s.to_string()));
+    out.extend(keywords().map(str::to_string));
     out.extend(FUNCTIONS.iter().map(|s| s.to_string()));
     out.extend(schema.facts.fields.iter().map(|f| f.name.clone()));
     out.extend(program.lets.iter().map(|l| l.name.clone()));

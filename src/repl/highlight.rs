@@ -2,7 +2,7 @@
 //! (dates, durations), comments and `:commands`, as ANSI colours that keep
 //! the text's display width.
 
-use super::complete::KEYWORDS;
+use super::complete::keywords;
 
 /// A kind of token worth a colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub fn tokens(line: &str) -> Vec<(usize, usize, Kind)> {
         } else if c.is_ascii_alphabetic() || c == b'_' {
             let end = scan(b, i, |c| c.is_ascii_alphanumeric() || c == b'_');
             let word = line.get(start..end).unwrap_or("");
-            if KEYWORDS.contains(&word) {
+            if keywords().any(|k| k == word) {
                 out.push((start, end, Kind::Keyword));
             }
             i = end;

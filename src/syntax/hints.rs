@@ -30,25 +30,7 @@ const CLAUSE_WORDS: &[&str] = &[
     "test",
 ];
 
-/// Words reserved by the grammar.
-const KEYWORDS: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "in",
-    "where",
-    "has",
-    "have",
-    "is",
-    "present",
-    "absent",
-    "otherwise",
-    "true",
-    "false",
-    "any",
-    "all",
-    "no",
-];
+use super::RESERVED_WORDS as KEYWORDS;
 
 /// Whether a label points at the token after the missing piece, or before it.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -28,6 +28,26 @@ pub use error::SyntaxError;
 pub use limits::{MAX_DEFINITION_DEPTH, MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_BYTES};
 
 use crate::ast;
+
+/// Words the grammar reserves: they cannot be names (the `keyword` rule).
+pub const RESERVED_WORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "where",
+    "has",
+    "have",
+    "is",
+    "present",
+    "absent",
+    "otherwise",
+    "true",
+    "false",
+    "any",
+    "all",
+    "no",
+];
 use crate::source::{SourceFile, Span};
 
 #[derive(pest_derive::Parser)]
