@@ -12,6 +12,7 @@
 
 mod error;
 mod expr;
+mod grammar;
 mod hints;
 mod limits;
 mod lower;
@@ -50,9 +51,7 @@ pub const RESERVED_WORDS: &[&str] = &[
 ];
 use crate::source::{SourceFile, Span};
 
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/rung.pest"]
-struct RungParser;
+use grammar::{Rule, RungParser};
 
 /// What the REPL typed: declarations to add, or an expression to evaluate.
 #[derive(Debug, Clone, PartialEq)]
