@@ -12,6 +12,10 @@ use crate::source::Span;
 
 /// A problem found while checking a policy against its schema.
 #[derive(Debug, Error, Diagnostic)]
+#[allow(
+    missing_docs,
+    reason = "fields are named for what they hold; each variant documents an input that triggers it"
+)]
 pub enum CheckError {
     /// `count(incidnets)` when only `incidents` exists.
     #[error("unknown name `{name}`")]
@@ -397,6 +401,10 @@ pub enum CheckError {
 #[derive(Debug, Error, Diagnostic)]
 #[error("{message}")]
 #[diagnostic(severity(Advice))]
+#[allow(
+    missing_docs,
+    reason = "fields are named for what they hold; each variant documents an input that triggers it"
+)]
 pub struct Note {
     #[source_code]
     src: NamedSource<Arc<str>>,

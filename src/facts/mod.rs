@@ -63,6 +63,10 @@ impl fmt::Display for Path<'_> {
 
 /// What is wrong at a path (before it is located in the text).
 #[derive(Debug, Clone)]
+#[allow(
+    missing_docs,
+    reason = "fields are named for what they hold; each variant documents an input that triggers it"
+)]
 pub enum Problem {
     /// A value of the wrong kind; `hint` says how to write the expected one.
     Type {
@@ -109,6 +113,10 @@ pub enum Problem {
 
 /// A facts file that cannot be used, as a miette report.
 #[derive(Debug, Error, Diagnostic)]
+#[allow(
+    missing_docs,
+    reason = "fields are named for what they hold; each variant documents an input that triggers it"
+)]
 pub enum FactsError {
     /// Malformed JSON, e.g. a missing comma, or 200,000 nested arrays.
     #[error("the facts are not valid JSON: {message}")]

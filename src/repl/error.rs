@@ -13,6 +13,10 @@ use crate::source::{SourceFile, Span};
 
 /// A problem with what was typed at the prompt.
 #[derive(Debug, Error, Diagnostic)]
+#[allow(
+    missing_docs,
+    reason = "fields are named for what they hold; each variant documents an input that triggers it"
+)]
 pub enum ReplError {
     /// `:sett now = "2023-01-01"`
     #[error("unknown command `{name}`")]
