@@ -10,6 +10,10 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
 
 use std::hint::black_box;
 use std::path::PathBuf;
