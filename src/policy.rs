@@ -66,6 +66,16 @@ impl Policy {
             .map_err(|es| es.into_iter().map(Diag::from).collect())
     }
 
+    /// Facts and the warnings about them (fields the schema does not know).
+    pub fn facts_with_warnings(
+        &self,
+        file: &Arc<SourceFile>,
+    ) -> Result<(Facts, Vec<Diag>), Vec<Diag>> {
+        facts::load_with_warnings(&self.program.schema, file)
+            .map(|(f, ws)| (f, ws.into_iter().map(Diag::from).collect()))
+            .map_err(|es| es.into_iter().map(Diag::from).collect())
+    }
+
     /// Facts from a JSON text.
     pub fn facts_from_text(&self, name: &str, json: &str) -> Result<Facts, Vec<Diag>> {
         self.facts(&SourceFile::new(name, json))

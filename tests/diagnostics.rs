@@ -81,9 +81,10 @@ fn run_case(path: &Path, stem: &str) -> String {
         return out;
     }
     let file = SourceFile::new(file_name(&facts_path), read(&facts_path));
-    match policy.facts(&file) {
+    match policy.facts_with_warnings(&file) {
         Err(diags) => out.push_str(&rendered(&diags)),
-        Ok(facts) => {
+        Ok((facts, facts_warnings)) => {
+            out.push_str(&rendered(&facts_warnings));
             let evaluation = policy.evaluate(&facts);
             let explanations = policy.explain(&facts);
             out.push_str(&render::human(

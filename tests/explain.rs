@@ -99,8 +99,8 @@ fn codes_of(diags: &[Diag]) -> Vec<String> {
 /// The codes reported for the facts `json` under `policy`.
 fn facts_codes(policy: &str, json: &str) -> Vec<String> {
     match policy_codes(policy) {
-        Ok((p, _)) => match p.facts_from_text("example.json", json) {
-            Ok(_) => Vec::new(),
+        Ok((p, _)) => match p.facts_with_warnings(&rung::SourceFile::new("example.json", json)) {
+            Ok((_, warnings)) => codes_of(&warnings),
             Err(diags) => codes_of(&diags),
         },
         Err(codes) => panic!("the example's policy does not check: {codes:?}"),

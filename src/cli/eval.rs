@@ -70,7 +70,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let warnings: Vec<Diag> = std::mem::take(&mut policy.warnings)
+    let mut warnings: Vec<Diag> = std::mem::take(&mut policy.warnings)
         .into_iter()
         .map(Diag::from)
         .collect();
@@ -82,8 +82,12 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let facts = match policy.facts(&file) {
-        Ok(f) => f,
+    let facts = match policy.facts_with_warnings(&file) {
+        Ok((f, facts_warnings)) => {
+            super::emit(&facts_warnings, format);
+            warnings.extend(facts_warnings);
+            f
+        }
         Err(diags) => {
             super::emit(&diags, format);
             return ExitCode::from(1);

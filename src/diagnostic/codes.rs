@@ -618,8 +618,10 @@ report points at the object that lacks it.",
     Explanation {
         code: "rung::facts::unknown_field",
         title: "a field the schema does not declare",
-        text: "Facts are checked strictly, so that a misspelt field is not silently ignored. A \
-close field is suggested.",
+        text: "A warning: facts documents often carry descriptive fields of their own (a summary, \
+a source), so a field the schema does not declare is reported, never silently ignored, but does not \
+reject the facts; a close field is suggested. `--deny-warnings` makes it an error. A misspelt \
+required field is an error anyway: the field it should have been is missing.",
         example: Example::Facts {
             policy: "",
             bad: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4, \"sevrity\": 4 } ] }",

@@ -193,9 +193,13 @@ pub enum FactsError {
         ty: String,
     },
 
-    /// `"severty": 3` in an incident.
+    /// `"severty": 3` in an incident. A warning: facts documents often carry
+    /// descriptive fields of their own (a summary, a source), so an unknown
+    /// field is reported, with a "did you mean", but does not reject the
+    /// facts; `--deny-warnings` makes it fatal. A misspelt required field is
+    /// still an error, as a missing field.
     #[error("{path}: unknown field `{field}` in `{record}`")]
-    #[diagnostic(code(rung::facts::unknown_field))]
+    #[diagnostic(code(rung::facts::unknown_field), severity(Warning))]
     UnknownField {
         #[source_code]
         src: NamedSource<std::sync::Arc<str>>,
@@ -294,8 +298,18 @@ pub enum FactsError {
     More { count: usize },
 }
 
-/// Reads and validates facts JSON against `schema`.
+/// Reads and validates facts JSON against `schema` (warnings are dropped;
+/// see [`load_with_warnings`]).
 pub fn load(schema: &Schema, file: &Arc<SourceFile>) -> Result<Facts, Vec<FactsError>> {
+    load_with_warnings(schema, file).map(|(facts, _)| facts)
+}
+
+/// Reads and validates facts JSON against `schema`; on success, also the
+/// warnings (fields the schema does not know).
+pub fn load_with_warnings(
+    schema: &Schema,
+    file: &Arc<SourceFile>,
+) -> Result<(Facts, Vec<FactsError>), Vec<FactsError>> {
     if file.text.len() > MAX_FACTS_BYTES {
         return Err(vec![FactsError::TooLarge {
             name: file.name.clone(),
@@ -312,13 +326,21 @@ pub fn load(schema: &Schema, file: &Arc<SourceFile>) -> Result<Facts, Vec<FactsE
         Ok(v) => v,
         Err(e) => return Err(vec![json_error(file, &e)]),
     };
-    if ctx.problems.is_empty() {
-        return Ok(Facts { values });
-    }
-    let mut errors: Vec<FactsError> = ctx
+    let (warnings, problems): (Vec<_>, Vec<_>) = ctx
         .problems
         .iter()
+        .partition(|(_, p)| matches!(p, Problem::UnknownField { .. }));
+    let warnings: Vec<FactsError> = warnings
+        .iter()
         .map(|(path, p)| located(file, path, p))
+        .collect();
+    if problems.is_empty() && ctx.more == 0 {
+        return Ok((Facts { values }, warnings));
+    }
+    let mut errors: Vec<FactsError> = problems
+        .iter()
+        .map(|(path, p)| located(file, path, p))
+        .chain(warnings)
         .collect();
     if ctx.more > 0 {
         errors.push(FactsError::More { count: ctx.more });
