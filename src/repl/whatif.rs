@@ -160,8 +160,21 @@ impl Session {
     /// the decisions that changed are listed.
     fn commit(&mut self, next: Json, edit: String, what: String, reply: &mut Reply) {
         let Some(f) = &self.facts else { return };
-        let validated: Facts = match self.policy.policy.facts(&facts_source(&next, &f.name)) {
-            Ok(v) => v,
+        let policy = &self.policy.policy;
+        let validated: Facts = match policy.facts_with_warnings(&facts_source(&next, &f.name)) {
+            // An edit that adds a field the schema does not know is a typo
+            // here (`:set incidents[0].severty = 3`): refuse it.
+            Ok((_, warnings))
+                if warnings.len()
+                    > policy
+                        .facts_with_warnings(&facts_source(&f.current, &f.name))
+                        .map_or(0, |(_, w)| w.len()) =>
+            {
+                reply.diags(warnings);
+                reply.text("the facts were not changed");
+                return;
+            }
+            Ok((v, _)) => v,
             Err(ds) => {
                 reply.diags(ds);
                 reply.text("the facts were not changed");
