@@ -58,6 +58,13 @@ fn summary(ev: &Evaluation) -> Vec<String> {
         }
         out.push(line);
     }
+    // The tables list ladders alphabetically; the order of ladders itself
+    // (declaration order) is checked by `reference.rs`. The sort is stable,
+    // so subjects keep the order rung gave them.
+    let first_decision = ev.warnings.len();
+    if let Some(decisions) = out.get_mut(first_decision..) {
+        decisions.sort_by(|a, b| a.split(' ').next().cmp(&b.split(' ').next()));
+    }
     out
 }
 
