@@ -73,6 +73,8 @@ pub struct Reason {
 /// A rule (or a grouping) that failed at run time.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RuleError {
+    /// The diagnostic code (`rung explain` explains it).
+    pub code: &'static str,
     /// The rule's name (or `rules <ladder>` for a grouping).
     pub rule: String,
     /// `recommend`, `forbid` or `group`.

@@ -28,6 +28,9 @@ use crate::value::{Key, Value};
 /// Each rule of a subject with its outcome.
 type Outcomes<'p> = Vec<(&'p RuleDef, Result<bool, EvalError>)>;
 
+/// The code of every run-time failure (the same as [`EvalReport`]'s).
+const EVAL_CODE: &str = "rung::eval::arithmetic";
+
 /// Evaluates every ladder of `program` against `facts`.
 pub fn evaluate(program: &Program, facts: &Facts) -> Evaluation {
     let lets = global_lets(program, facts);
@@ -245,6 +248,7 @@ fn group_error(program: &Program, block: &Block, e: &EvalError) -> RuleError {
         .get(block.ladder as usize)
         .map_or("?", |l| l.name.as_str());
     RuleError {
+        code: EVAL_CODE,
         rule: format!("rules {ladder}"),
         effect: "group".into(),
         rungs: Vec::new(),
@@ -308,6 +312,7 @@ fn decide(
             status = Status::Indeterminate;
         }
         errors.push(RuleError {
+            code: EVAL_CODE,
             rule: rule.name.to_string(),
             effect: rule.effect.as_str().into(),
             rungs: (rule.lo..=rule.hi)
