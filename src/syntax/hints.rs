@@ -477,6 +477,19 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
         return Some("a list is written in square brackets: `[high, moderate]`".into());
     }
     let declaration_expected = f.rules.iter().any(|r| super::is_decl_start(*r));
+    let after_number = head
+        .last()
+        .is_some_and(|t| t.text(&file.text).bytes().all(|b| b.is_ascii_digit()));
+    let unit = matches!(
+        word.as_str(),
+        "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years" | "d" | "w"
+    );
+    if after_number && unit {
+        return Some(
+            "a duration is a number with its unit attached: `365d` (days) or `2w` (weeks); months and years are written in days, e.g. `365d`"
+                .into(),
+        );
+    }
     match word.as_str() {
         "for" | "group" | "when" | "if" if declaration_expected => Some(
             "rules stand in a block: `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY { recommend ... }`"
