@@ -306,6 +306,8 @@ pub enum Expect {
     NotRecommends(Ident),
     /// `forbids RUNG`
     Forbids(Ident),
+    /// `not forbids RUNG`
+    NotForbids(Ident),
     /// `status complete|indeterminate`
     Status(Ident),
     /// `fires RULE`

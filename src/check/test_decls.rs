@@ -163,7 +163,8 @@ fn expectation(
         Expect::Top(Some(r))
         | Expect::Recommends(r)
         | Expect::NotRecommends(r)
-        | Expect::Forbids(r) => {
+        | Expect::Forbids(r)
+        | Expect::NotForbids(r) => {
             if !ladder.rungs.iter().any(|x| x.name == r.name) {
                 let (src, span) = at(&r.span);
                 let help = did_you_mean(&r.name, ladder.rungs.iter().map(|x| x.name.as_str()))

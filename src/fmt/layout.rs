@@ -314,6 +314,11 @@ impl<'s> Layout<'s> {
                 self.toks.kw("forbids");
                 self.toks.ident(r);
             }
+            Expect::NotForbids(r) => {
+                self.toks.kw("not");
+                self.toks.kw("forbids");
+                self.toks.ident(r);
+            }
             Expect::Status(s) => {
                 self.toks.kw("status");
                 self.toks.ident(s);

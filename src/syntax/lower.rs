@@ -543,6 +543,7 @@ impl Lowerer {
             Rule::expect_top => Expect::Top(arg.filter(|a| a.name != "none")),
             Rule::expect_recommended => Expect::Recommends(need(arg)?),
             Rule::expect_not_recommended => Expect::NotRecommends(need(arg)?),
+            Rule::expect_not_forbidden => Expect::NotForbids(need(arg)?),
             Rule::expect_forbidden => Expect::Forbids(need(arg)?),
             Rule::expect_status => Expect::Status(need(arg)?),
             Rule::expect_fired => Expect::Fires(need(arg)?),

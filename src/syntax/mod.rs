@@ -601,6 +601,7 @@ fn rule_words(r: Rule) -> &'static str {
         | expect_recommended
         | expect_not_recommended
         | expect_forbidden
+        | expect_not_forbidden
         | expect_status
         | expect_fired
         | expect_not_fired

@@ -98,6 +98,7 @@ pub fn expected(what: &Expect) -> String {
         Expect::Top(None) => "no rung recommended".into(),
         Expect::Recommends(r) => format!("`{}` recommended", r.name),
         Expect::NotRecommends(r) => format!("`{}` not recommended", r.name),
+        Expect::NotForbids(r) => format!("`{}` not forbidden", r.name),
         Expect::Forbids(r) => format!("`{}` forbidden", r.name),
         Expect::Status(s) => format!("status `{}`", s.name),
         Expect::Fires(r) => format!("rule `{}` fires", r.name),
@@ -133,6 +134,14 @@ fn judge(what: &Expect, d: &Decision, rules: &[RuleExplanation]) -> (bool, Strin
         }
         Expect::NotRecommends(r) => {
             let holds = !d.recommended.iter().any(|x| **x == *r.name);
+            (
+                holds,
+                rung_state(d, &r.name),
+                About::Rungs(vec![r.name.clone()]),
+            )
+        }
+        Expect::NotForbids(r) => {
+            let holds = !d.forbidden.iter().any(|x| **x == *r.name);
             (
                 holds,
                 rung_state(d, &r.name),

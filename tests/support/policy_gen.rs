@@ -445,10 +445,15 @@ impl Gen {
             self.t("expect");
             self.name();
             self.string();
-            match self.rng.below(9) {
+            match self.rng.below(10) {
                 0 => {
                     self.t("top");
                     self.t("none");
+                }
+                9 => {
+                    self.t("not");
+                    self.t("forbids");
+                    self.name();
                 }
                 8 => {
                     self.t("no");
