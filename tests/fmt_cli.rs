@@ -140,3 +140,47 @@ fn the_shipped_policies_pass_the_check() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// Runs `rung fmt ARGS` with `input` on standard input.
+fn rung_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rung"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn standard_input_is_formatted_to_standard_output() {
+    let out = rung_stdin(&["fmt", "-"], MESSY);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), TIDY);
+
+    let check = rung_stdin(&["fmt", "--check", "-"], MESSY);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(text(&check.stdout), "");
+    assert_eq!(
+        rung_stdin(&["fmt", "--check", "-"], TIDY).status.code(),
+        Some(0)
+    );
+
+    let broken = rung_stdin(&["fmt", "-"], "let a = (\n");
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(
+        text(&broken.stdout),
+        "",
+        "nothing is written for text that does not parse"
+    );
+    assert!(text(&broken.stderr).contains("rung::fmt::syntax"));
+}

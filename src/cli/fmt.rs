@@ -11,7 +11,9 @@ use rung::{SourceFile, fmt, policy};
 /// Arguments of `rung fmt`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Policy files, or directories whose `.rung` files (at any depth) are formatted.
+    /// Policy files, or directories whose `.rung` files (at any depth) are
+    /// formatted; `-` reads a policy on standard input and writes it,
+    /// formatted, to standard output (for editors).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Change nothing: print a diff for each file that would change and exit 1
@@ -29,6 +31,9 @@ enum Outcome {
 
 /// Runs `rung fmt`.
 pub fn run(args: Args) -> ExitCode {
+    if args.paths.len() == 1 && args.paths.first().is_some_and(|p| p.as_os_str() == "-") {
+        return stdin(args.check);
+    }
     let (files, mut diags) = files(&args.paths);
     let mut changed = 0usize;
     let mut stdout = std::io::stdout().lock();
@@ -105,5 +110,36 @@ fn format_one(path: &Path, check: bool, out: &mut impl std::io::Write) -> Outcom
     match fmt::write_atomic(path, &formatted) {
         Ok(()) => Outcome::Changed,
         Err(e) => Outcome::Failed(Box::new(Diag::from(e))),
+    }
+}
+
+/// `rung fmt -`: standard input to standard output; with `--check`, exit 1
+/// (printing nothing) when the input is not formatted.
+fn stdin(check: bool) -> ExitCode {
+    let mut text = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        super::report(&[Diag::from(IoError::Read {
+            path: "<stdin>".into(),
+            message: e.to_string(),
+        })]);
+        return ExitCode::from(2);
+    }
+    let file = SourceFile::new("<stdin>", text);
+    match fmt::format_source(&file) {
+        Ok(out) if check => {
+            if out == *file.text {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Ok(out) => {
+            let _ = std::io::stdout().write_all(out.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            super::report(&[Diag::from(e)]);
+            ExitCode::from(1)
+        }
     }
 }
