@@ -87,14 +87,7 @@ fn decision(
         Some(t) => format!("{} — {}", p.bold(t), describe(t)),
         None => p.dim("no rung recommended"),
     };
-    let _ = writeln!(
-        out,
-        "{} {} {}  [{}]",
-        p.cyan(&d.ladder),
-        p.dim("·"),
-        p.bold(&d.subject),
-        status
-    );
+    let _ = writeln!(out, "{}  [{status}]", heading(d, p));
     let _ = writeln!(out, "  top:         {top}");
     let none = p.dim("none");
     let list = |v: &[crate::decision::Name]| {
@@ -305,6 +298,16 @@ fn nested_lines(t: &Trace, p: Paint) -> Vec<String> {
         }
         _ => trace_lines(t, p),
     }
+}
+
+/// `response · IR`: how every view names a decision.
+pub fn heading(d: &Decision, p: Paint) -> String {
+    format!(
+        "{} {} {}",
+        p.cyan(&d.ladder),
+        p.dim("·"),
+        p.bold(&d.subject)
+    )
 }
 
 /// A condition trace as indented lines: `✓ count(high_acts) = 2, needs >= 2`.

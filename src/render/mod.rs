@@ -4,6 +4,6 @@ mod human;
 mod json;
 mod paint;
 
-pub use human::{Options, human, rule_lines, trace_lines};
+pub use human::{Options, heading, human, rule_lines, trace_lines};
 pub use json::json;
 pub use paint::Paint;

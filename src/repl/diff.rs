@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::decision::{Decision, Evaluation, Status};
-use crate::render::Paint;
+use crate::render::{Paint, heading};
 
 /// The change of one decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,27 +112,13 @@ pub fn render(before: &Evaluation, after: &Evaluation, p: Paint) -> String {
     for c in changes {
         match c {
             Change::Added(d) => {
-                let _ = writeln!(
-                    out,
-                    "{} {} {}  {}",
-                    p.cyan(&d.ladder),
-                    p.dim("·"),
-                    p.bold(&d.subject),
-                    p.green("(new subject)")
-                );
+                let _ = writeln!(out, "{}  {}", heading(d, p), p.green("(new subject)"));
                 let _ = writeln!(out, "  top:         {}", top(d));
                 list_line(&mut out, "recommended", &[], &d.recommended, p);
                 list_line(&mut out, "forbidden", &[], &d.forbidden, p);
             }
             Change::Removed(d) => {
-                let _ = writeln!(
-                    out,
-                    "{} {} {}  {}",
-                    p.cyan(&d.ladder),
-                    p.dim("·"),
-                    p.bold(&d.subject),
-                    p.red("(no longer a subject)")
-                );
+                let _ = writeln!(out, "{}  {}", heading(d, p), p.red("(no longer a subject)"));
                 let _ = writeln!(out, "  top was:     {}", top(d));
             }
             Change::Changed(b, a) => changed(&mut out, b, a, p),
@@ -142,13 +128,7 @@ pub fn render(before: &Evaluation, after: &Evaluation, p: Paint) -> String {
 }
 
 fn changed(out: &mut String, b: &Decision, a: &Decision, p: Paint) {
-    let _ = writeln!(
-        out,
-        "{} {} {}",
-        p.cyan(&a.ladder),
-        p.dim("·"),
-        p.bold(&a.subject)
-    );
+    let _ = writeln!(out, "{}", heading(a, p));
     if b.top == a.top {
         let _ = writeln!(out, "  top:         {} (unchanged)", top(a));
     } else {

@@ -161,10 +161,8 @@ pub fn why(
     let top = d.top.as_deref().unwrap_or("none");
     let _ = writeln!(
         out,
-        "{} {} {} — {}: {standing} (top: {top})",
-        p.cyan(&d.ladder),
-        p.dim("·"),
-        p.bold(&d.subject),
+        "{} — {}: {standing} (top: {top})",
+        crate::render::heading(d, p),
         p.bold(rung)
     );
     let index = program
