@@ -165,10 +165,11 @@ impl Session {
             // An edit that adds a field the schema does not know is a typo
             // here (`:set incidents[0].severty = 3`): refuse it.
             Ok((_, warnings))
-                if warnings.len()
-                    > policy
-                        .facts_with_warnings(&facts_source(&f.current, &f.name))
-                        .map_or(0, |(_, w)| w.len()) =>
+                if !warnings.is_empty()
+                    && warnings.len()
+                        > policy
+                            .facts_with_warnings(&facts_source(&f.current, &f.name))
+                            .map_or(0, |(_, w)| w.len()) =>
             {
                 reply.diags(warnings);
                 reply.text("the facts were not changed");
