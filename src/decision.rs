@@ -1,7 +1,7 @@
 //! The decision: what rung evaluation concludes, in the stable JSON shape of
 //! DESIGN.md. Field order here is the JSON key order.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use crate::eval::EvalError;
 /// A rung, ladder, rule or subject name, or a justification, shared between
 /// the program and every decision that mentions it: copying it into a
 /// decision is a reference-count increment, not an allocation.
-pub type Name = Rc<str>;
+pub type Name = Arc<str>;
 
 /// Everything an evaluation concludes.
 #[derive(Debug, Clone, Serialize, PartialEq)]

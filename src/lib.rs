@@ -55,3 +55,16 @@ pub use decision::{Decision, Evaluation, Status};
 pub use diagnostic::Diag;
 pub use policy::Policy;
 pub use source::{SourceFile, Span};
+
+/// The engine is shared across threads (a server answers requests on many
+/// at once): these types must stay `Send + Sync`. A field that breaks it
+/// (an `Rc`, a `Cell`) fails the build here, not in a client.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Policy>();
+    shared::<program::Program>();
+    shared::<facts::Facts>();
+    shared::<Evaluation>();
+    shared::<Decision>();
+    shared::<eval::explain::SubjectExplanation>();
+};

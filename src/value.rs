@@ -1,11 +1,11 @@
 //! Runtime values and the calendar.
 //!
 //! Values are small and cheap to clone: lists and records are shared behind
-//! `Rc`, strings behind `Rc<str>`. Dates are days since 1970-01-01, so that
+//! `Rc`, strings behind `Arc<str>`. Dates are days since 1970-01-01, so that
 //! comparing and subtracting them is integer arithmetic.
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -23,7 +23,7 @@ pub enum Value {
     /// Exact decimal.
     Decimal(Decimal),
     /// Text.
-    Str(Rc<str>),
+    Str(Arc<str>),
     /// Days since 1970-01-01.
     Date(i32),
     /// A number of days.
@@ -33,9 +33,9 @@ pub enum Value {
     /// An optional value that is not there.
     Absent,
     /// A list (a `Vec` behind the `Rc`, so building one from a filter does not copy it).
-    List(Rc<Vec<Value>>),
+    List(Arc<Vec<Value>>),
     /// A record's fields in declaration order.
-    Record(Rc<[Value]>),
+    Record(Arc<[Value]>),
 }
 
 impl Value {
@@ -49,7 +49,7 @@ impl Value {
     }
 
     /// The items, if this is a list.
-    pub fn as_list(&self) -> Option<&Rc<Vec<Value>>> {
+    pub fn as_list(&self) -> Option<&Arc<Vec<Value>>> {
         if let Value::List(l) = self {
             Some(l)
         } else {
@@ -68,7 +68,7 @@ pub enum Key {
     /// A decimal, normalised so that `1.0` and `1.00` are one key.
     Decimal(Decimal),
     /// A string.
-    Str(Rc<str>),
+    Str(Arc<str>),
     /// A date.
     Date(i32),
     /// A duration.
@@ -88,7 +88,7 @@ impl Key {
             Value::Bool(b) => Key::Bool(*b),
             Value::Int(i) => Key::Int(*i),
             Value::Decimal(d) => Key::Decimal(d.normalize()),
-            Value::Str(s) => Key::Str(Rc::clone(s)),
+            Value::Str(s) => Key::Str(Arc::clone(s)),
             Value::Date(d) => Key::Date(*d),
             Value::Duration(d) => Key::Duration(*d),
             Value::Enum(e) => Key::Enum(*e),

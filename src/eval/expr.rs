@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -183,7 +183,7 @@ impl Env<'_> {
                 Ok(match out {
                     None => list.clone(),
                     Some(v) if v.is_empty() => empty_list(),
-                    Some(v) => Value::List(Rc::new(v)),
+                    Some(v) => Value::List(Arc::new(v)),
                 })
             }
             ExprKind::Quantified(q, list, cond, slot) => {
@@ -251,12 +251,12 @@ impl Env<'_> {
 }
 
 thread_local! {
-    static EMPTY: Rc<Vec<Value>> = Rc::new(Vec::new());
+    static EMPTY: Arc<Vec<Value>> = Arc::new(Vec::new());
 }
 
 /// A shared empty list (no allocation).
 pub fn empty_list() -> Value {
-    Value::List(EMPTY.with(Rc::clone))
+    Value::List(EMPTY.with(Arc::clone))
 }
 
 /// The items of a list value (empty for anything else).
@@ -474,7 +474,7 @@ pub fn aggregate_over<'v>(
             }
             Ok(best.cloned().unwrap_or(Value::Absent))
         }
-        Aggregate::Distinct => Ok(Value::List(Rc::new(
+        Aggregate::Distinct => Ok(Value::List(Arc::new(
             distinct(items).into_iter().cloned().collect(),
         ))),
     }

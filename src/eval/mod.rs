@@ -13,7 +13,7 @@ mod expr;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use expr::{Env, EvalResult, list_items, truthy};
@@ -198,7 +198,7 @@ pub fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError>
 pub fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) {
     env.locals.clear();
     env.locals.push(key);
-    env.locals.push(Value::List(Rc::new(items)));
+    env.locals.push(Value::List(Arc::new(items)));
     env.block_lets.clear();
     for def in &block.lets {
         let v = env.eval(&def.value);

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Deserialize as _;
@@ -305,7 +305,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
         }
         let want = self.want();
         Ok(match want {
-            Type::Str => Value::Str(Rc::from(s)),
+            Type::Str => Value::Str(Arc::from(s)),
             Type::Date => match parse_date(s) {
                 Some(d) => Value::Date(d),
                 None => {
@@ -386,7 +386,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
         if let Type::Record(r) = elem {
             check_unique(self.ctx, *r, &items);
         }
-        Ok(Value::List(Rc::new(items)))
+        Ok(Value::List(Arc::new(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -465,7 +465,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                 },
             });
         }
-        Ok(Value::Record(Rc::from(out)))
+        Ok(Value::Record(Arc::from(out)))
     }
 }
 
