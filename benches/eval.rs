@@ -115,7 +115,7 @@ fn bench(c: &mut Criterion) {
             loaded.sample_size(10);
         }
         loaded.bench_with_input(BenchmarkId::from_parameter(n), &facts, |b, f| {
-            b.iter(|| policy.evaluate(black_box(f)))
+            b.iter(|| policy.evaluate(black_box(f)).unwrap())
         });
     }
     loaded.finish();
@@ -130,7 +130,7 @@ fn bench(c: &mut Criterion) {
         end_to_end.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| {
             b.iter(|| {
                 let facts = policy.facts_from_text("bench.json", black_box(t)).unwrap();
-                policy.evaluate(&facts)
+                policy.evaluate(&facts).unwrap()
             })
         });
     }

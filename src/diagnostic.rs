@@ -51,6 +51,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Usage(#[from] UsageError),
+    /// A bug in rung: no decision is made.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Internal(#[from] crate::internal::Internal),
 }
 
 impl Diag {

@@ -25,7 +25,7 @@
 //! let facts = policy.facts_from_text("facts.json", r#"
 //!     { "incidents": [ { "id": "a", "sponsor": "XX", "level": "high" } ] }
 //! "#).map_err(|e| format!("{e:?}"))?;
-//! let evaluation = policy.evaluate(&facts);
+//! let evaluation = policy.evaluate(&facts).map_err(|e| e.to_string())?;
 //! assert_eq!(evaluation.decisions[0].top.as_deref(), Some("name"));
 //! # Ok::<(), String>(())
 //! ```
@@ -41,6 +41,8 @@ pub mod diagnostic;
 pub mod eval;
 pub mod facts;
 pub mod fmt;
+pub mod ids;
+pub mod internal;
 pub mod policy;
 pub mod program;
 pub mod render;

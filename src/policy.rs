@@ -6,11 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use sha2::{Digest as _, Sha256};
+
 use crate::check::{self, CheckError};
 use crate::decision::Evaluation;
 use crate::diagnostic::{Diag, IoError};
-use crate::eval::{self, explain::SubjectExplanation};
+use crate::eval::{self, Detail, Run};
 use crate::facts::{self, Facts};
+use crate::internal::Internal;
 use crate::program::Program;
 use crate::source::SourceFile;
 use crate::syntax;
@@ -22,18 +25,73 @@ pub struct Policy {
     pub program: Program,
     /// Warnings (legal but suspicious constructs).
     pub warnings: Vec<CheckError>,
+    /// Which doctrine this is, byte for byte: a decision carries it so that
+    /// it can be traced to the exact files that produced it.
+    pub digest: PolicyDigest,
 }
+
+/// The SHA-256 of a policy's files: for each, in load order, its path
+/// relative to the directory (or file) it was loaded from and its bytes. The
+/// same files give the same digest wherever they are stored; any edit, rename
+/// or reordering changes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PolicyDigest(String);
+
+impl PolicyDigest {
+    /// Digests `(relative path, text)` pairs in load order.
+    pub fn of<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> PolicyDigest {
+        let mut h = Sha256::new();
+        for (path, text) in files {
+            // Lengths first, so that no two different lists of files can
+            // produce the same stream of bytes.
+            h.update((path.len() as u64).to_le_bytes());
+            h.update(path.as_bytes());
+            h.update((text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        let mut hex = String::with_capacity(64);
+        for b in h.finalize() {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        PolicyDigest(hex)
+    }
+
+    /// The 64 hexadecimal digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first 12 digits, for people (as `git` shortens a commit).
+    pub fn short(&self) -> &str {
+        self.0.get(..12).unwrap_or(&self.0)
+    }
+}
+
+/// The version of rung that evaluates: with the digest, what a decision
+/// needs to be reproduced.
+pub const RUNG_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 impl Policy {
     /// Loads every `.rung` file named by `paths` (directories are searched,
     /// files sorted by path so the load order never depends on the disk).
     pub fn from_paths(paths: &[PathBuf]) -> Result<Policy, Vec<Diag>> {
-        let sources = read_sources(paths)?;
-        Policy::from_sources(sources)
+        let loaded = load_sources(paths)?;
+        let digest = PolicyDigest::of(loaded.iter().map(|(rel, src)| (rel.as_str(), &*src.text)));
+        let sources = loaded.into_iter().map(|(_, src)| src).collect();
+        Policy::check_sources(sources, digest)
     }
 
-    /// Parses and checks the given sources as one policy.
+    /// Parses and checks the given sources as one policy (each named by its
+    /// path relative to the policy, for the digest).
     pub fn from_sources(sources: Vec<Arc<SourceFile>>) -> Result<Policy, Vec<Diag>> {
+        let digest = PolicyDigest::of(sources.iter().map(|s| (s.name.as_str(), &*s.text)));
+        Policy::check_sources(sources, digest)
+    }
+
+    fn check_sources(
+        sources: Vec<Arc<SourceFile>>,
+        digest: PolicyDigest,
+    ) -> Result<Policy, Vec<Diag>> {
         let mut diags: Vec<Diag> = Vec::new();
         let mut parsed = Vec::new();
         for src in sources {
@@ -50,6 +108,7 @@ impl Policy {
             Some(program) => Ok(Policy {
                 program,
                 warnings: checked.diagnostics,
+                digest,
             }),
             None => Err(checked.diagnostics.into_iter().map(Diag::from).collect()),
         }
@@ -82,36 +141,46 @@ impl Policy {
     }
 
     /// The decision for every ladder and subject.
-    pub fn evaluate(&self, facts: &Facts) -> Evaluation {
+    pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, Internal> {
         eval::evaluate(&self.program, facts)
     }
 
-    /// Every rule's outcome for every subject, part by part.
-    pub fn explain(&self, facts: &Facts) -> Vec<SubjectExplanation> {
-        eval::explain::explain(&self.program, facts)
+    /// The one evaluation: decisions and every rule's outcome behind them,
+    /// with each condition part by part when `detail` asks for it.
+    pub fn run(&self, facts: &Facts, detail: Detail) -> Result<Run, Internal> {
+        eval::run(&self.program, facts, detail)
     }
 }
 
 /// Reads the `.rung` files named by `paths`.
 pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Arc<SourceFile>>, Vec<Diag>> {
+    Ok(load_sources(paths)?
+        .into_iter()
+        .map(|(_, src)| src)
+        .collect())
+}
+
+/// Reads the `.rung` files named by `paths`, each with its path relative to
+/// the argument it was found under (`/` separated; a file given by name is
+/// its own file name).
+fn load_sources(paths: &[PathBuf]) -> Result<Vec<(String, Arc<SourceFile>)>, Vec<Diag>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
         match collect(p) {
-            Ok(mut found) if found.is_empty() => {
+            Ok(found) if found.is_empty() => {
                 errors.push(Diag::from(IoError::NoPolicyFiles {
                     path: p.display().to_string(),
                 }));
-                found.clear();
             }
-            Ok(found) => files.extend(found),
+            Ok(found) => files.extend(found.into_iter().map(|f| (relative(p, &f), f))),
             Err(e) => errors.push(Diag::from(e)),
         }
     }
     let mut sources = Vec::new();
-    for f in files {
+    for (rel, f) in files {
         match read_text(&f) {
-            Ok(text) => sources.push(SourceFile::new(f.display().to_string(), text)),
+            Ok(text) => sources.push((rel, SourceFile::new(f.display().to_string(), text))),
             Err(e) => errors.push(Diag::from(e)),
         }
     }
@@ -120,6 +189,19 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Arc<SourceFile>>, Vec<Diag>
     } else {
         Err(errors)
     }
+}
+
+/// `file`'s path below `root`, with `/` between components whatever the
+/// platform; a file given directly is named by its file name.
+fn relative(root: &Path, file: &Path) -> String {
+    let rel = match file.strip_prefix(root) {
+        Ok(r) if !r.as_os_str().is_empty() => r,
+        _ => Path::new(file.file_name().unwrap_or(file.as_os_str())),
+    };
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Reads a file as UTF-8 text, refusing anything over the policy size limit.

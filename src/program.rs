@@ -9,6 +9,10 @@ use std::sync::Arc;
 
 use crate::ast::{self, Effect, Quantifier};
 use crate::decision::Name;
+pub use crate::ids::{
+    BlockId, BlockLetId, FactId, FieldId, LadderId, LetId, RuleId, RungId, SlotId,
+};
+use crate::internal::Internal;
 use crate::source::{SourceFile, Span};
 use crate::types::{Schema, Type};
 use crate::value::Value;
@@ -20,12 +24,13 @@ pub struct Program {
     /// Types, ladders and the shape of the facts.
     pub schema: Schema,
     /// Global definitions, in an order where each comes after what it uses.
-    /// The first [`Program::hoisted`] are not written by the user: they are
+    /// The first `hoisted` are not written by the user: they are
     /// loop-invariant subexpressions lifted out of `where` and quantifier
-    /// conditions (see `check::hoist`).
-    pub lets: Vec<LetDef>,
-    /// How many leading definitions of [`Program::lets`] were hoisted.
-    pub hoisted: usize,
+    /// conditions (see `check::hoist`). They are the checker's business:
+    /// clients read [`Program::definitions`].
+    pub(crate) lets: Vec<LetDef>,
+    /// How many leading definitions of `lets` were hoisted.
+    pub(crate) hoisted: usize,
     /// Rules blocks in declaration order.
     pub blocks: Vec<Block>,
     /// `warn` declarations.
@@ -42,6 +47,56 @@ pub struct Program {
     pub rung_names: Vec<Vec<Name>>,
 }
 
+impl Program {
+    /// The definitions the user wrote, in dependency order (the checker's
+    /// hoisted subexpressions are its own business and never shown).
+    pub fn definitions(&self) -> &[LetDef] {
+        self.lets.get(self.hoisted..).unwrap_or(&[])
+    }
+
+    /// A ladder of the schema.
+    pub fn ladder(&self, id: LadderId) -> Result<&crate::types::Ladder, Internal> {
+        self.schema.ladder(id)
+    }
+
+    /// A ladder's name, shared by the decisions that name it.
+    pub fn ladder_name(&self, id: LadderId) -> Result<&Name, Internal> {
+        self.ladder_names
+            .get(id.index())
+            .ok_or(Internal::new("a ladder id has no ladder"))
+    }
+
+    /// A ladder's rung names, lowest first, shared by the decisions that name them.
+    pub fn rung_names(&self, id: LadderId) -> Result<&[Name], Internal> {
+        self.rung_names
+            .get(id.index())
+            .map(Vec::as_slice)
+            .ok_or(Internal::new("a ladder id has no rungs"))
+    }
+
+    /// A rules block.
+    pub fn block(&self, id: BlockId) -> Result<&Block, Internal> {
+        self.blocks
+            .get(id.index())
+            .ok_or(Internal::new("a block id has no rules block"))
+    }
+
+    /// A rule.
+    pub fn rule(&self, id: RuleId) -> Result<&RuleDef, Internal> {
+        self.block(id.block)?
+            .rules
+            .get(id.index())
+            .ok_or(Internal::new("a rule id has no rule"))
+    }
+}
+
+impl RuleDef {
+    /// The rungs it concerns, lowest first.
+    pub fn rungs(&self) -> impl Iterator<Item = RungId> + use<> {
+        RungId::range(self.lo, self.hi)
+    }
+}
+
 /// A definition: `let name = value`.
 #[derive(Debug, Clone)]
 pub struct LetDef {
@@ -56,8 +111,8 @@ pub struct LetDef {
 /// A rules block: for each group of `source` by `key`, decide `ladder`.
 #[derive(Debug, Clone)]
 pub struct Block {
-    /// Ladder index.
-    pub ladder: u32,
+    /// The ladder it decides.
+    pub ladder: LadderId,
     /// Name bound to the subject (local 0).
     pub subject: String,
     /// Name bound to the group's items (local 1).
@@ -76,12 +131,13 @@ pub struct Block {
 
 /// Local slots of a rules block.
 pub mod local {
+    use super::SlotId;
     /// The subject (group key).
-    pub const SUBJECT: u32 = 0;
+    pub const SUBJECT: SlotId = SlotId::of(0);
     /// The group's items.
-    pub const ITEMS: u32 = 1;
+    pub const ITEMS: SlotId = SlotId::of(1);
     /// First slot free for `where` and quantifier items.
-    pub const FIRST_FREE: u32 = 2;
+    pub const FIRST_FREE: SlotId = SlotId::of(2);
 }
 
 /// A recommend or forbid rule, resolved.
@@ -91,10 +147,10 @@ pub struct RuleDef {
     pub name: Name,
     /// Recommend or forbid.
     pub effect: Effect,
-    /// Lowest rung index concerned.
-    pub lo: u32,
-    /// Highest rung index concerned.
-    pub hi: u32,
+    /// Lowest rung concerned.
+    pub lo: RungId,
+    /// Highest rung concerned.
+    pub hi: RungId,
     /// Condition; `None` means always.
     pub when: Option<Expr>,
     /// Justification.
@@ -267,17 +323,17 @@ pub enum ExprKind {
     /// A literal or enum variant.
     Const(Value),
     /// A top-level fact, by index.
-    Fact(u32),
+    Fact(FactId),
     /// A global `let`, by index into [`Program::lets`].
-    Let(u32),
+    Let(LetId),
     /// A per-subject `let`, by index into [`Block::lets`].
-    BlockLet(u32),
+    BlockLet(BlockLetId),
     /// A local slot (subject, items, or the item of a `where`/quantifier).
-    Local(u32),
+    Local(SlotId),
     /// A field of a record.
-    Field(Box<Expr>, u32),
+    Field(Box<Expr>, FieldId),
     /// A field of every record of a list.
-    MapField(Box<Expr>, u32),
+    MapField(Box<Expr>, FieldId),
     /// `[a, b]`
     List(Vec<Expr>),
     /// `not e`
@@ -299,9 +355,9 @@ pub enum ExprKind {
     /// `e otherwise default`
     Otherwise(Box<Expr>, Box<Expr>),
     /// `list where cond`, the item in local `slot`.
-    Filter(Box<Expr>, Box<Expr>, u32),
+    Filter(Box<Expr>, Box<Expr>, SlotId),
     /// `any list has cond`, the item in local `slot`.
-    Quantified(Quantifier, Box<Expr>, Box<Expr>, u32),
+    Quantified(Quantifier, Box<Expr>, Box<Expr>, SlotId),
     /// `count(l)`, `sum(l)`, ...
     Aggregate(Aggregate, Box<Expr>),
     /// `days(d)`: a duration as a whole number of days.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::ids::{EnumId, LadderId, RecordId};
+use crate::internal::Internal;
 use crate::source::Span;
 use crate::value::Value;
 
@@ -21,11 +23,11 @@ pub enum Type {
     /// `duration`
     Duration,
     /// A declared enum, by index.
-    Enum(u32),
+    Enum(EnumId),
     /// `rung of L`: a rung of ladder L, ordered like the ladder.
-    Rung(u32),
+    Rung(LadderId),
     /// A declared record, by index.
-    Record(u32),
+    Record(RecordId),
     /// `list of T`
     List(Box<Type>),
     /// `optional T`
@@ -150,36 +152,62 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// Name of variant `i` of an enum or rung type.
-    pub fn variant_name(&self, ty: &Type, i: u32) -> &str {
-        let name = match ty {
-            Type::Enum(e) => self
-                .enums
-                .get(*e as usize)
-                .and_then(|e| e.variants.get(i as usize))
-                .map(String::as_str),
-            Type::Rung(l) => self
-                .ladders
-                .get(*l as usize)
-                .and_then(|l| l.rungs.get(i as usize))
-                .map(|r| r.name.as_str()),
-            Type::Optional(t) => return self.variant_name(t, i),
-            _ => None,
-        };
-        name.unwrap_or("?")
+    /// A record type.
+    pub fn record(&self, id: RecordId) -> Result<&RecordType, Internal> {
+        self.records
+            .get(id.index())
+            .ok_or(Internal::new("a record id has no record"))
     }
 
-    /// Variant names of an enum or rung type.
+    /// An enum type.
+    pub fn enum_type(&self, id: EnumId) -> Result<&EnumType, Internal> {
+        self.enums
+            .get(id.index())
+            .ok_or(Internal::new("an enum id has no enum"))
+    }
+
+    /// A ladder.
+    pub fn ladder(&self, id: LadderId) -> Result<&Ladder, Internal> {
+        self.ladders
+            .get(id.index())
+            .ok_or(Internal::new("a ladder id has no ladder"))
+    }
+
+    /// Name of variant `i` of an enum or rung type: a value the checker or
+    /// the facts loader made, so a miss is a bug, never a `?` in a decision.
+    pub fn variant_name(&self, ty: &Type, i: u32) -> Result<&str, Internal> {
+        let missing = Internal::new("an enum value is not a variant of its type");
+        match ty {
+            Type::Enum(e) => self
+                .enum_type(*e)?
+                .variants
+                .get(i as usize)
+                .map(String::as_str)
+                .ok_or(missing),
+            Type::Rung(l) => self
+                .ladder(*l)?
+                .rungs
+                .get(i as usize)
+                .map(|r| r.name.as_str())
+                .ok_or(missing),
+            Type::Optional(t) => self.variant_name(t, i),
+            _ => Err(Internal::new(
+                "an enum value has a type that is not an enum",
+            )),
+        }
+    }
+
+    /// Variant names of an enum or rung type (none for other types).
     pub fn variants(&self, ty: &Type) -> Vec<&str> {
         match ty {
             Type::Enum(e) => self
                 .enums
-                .get(*e as usize)
+                .get(e.index())
                 .map(|e| e.variants.iter().map(String::as_str).collect())
                 .unwrap_or_default(),
             Type::Rung(l) => self
                 .ladders
-                .get(*l as usize)
+                .get(l.index())
                 .map(|l| l.rungs.iter().map(|r| r.name.as_str()).collect())
                 .unwrap_or_default(),
             _ => Vec::new(),
@@ -210,17 +238,17 @@ impl fmt::Display for TypeName<'_> {
             Type::Enum(e) => write!(
                 f,
                 "{}",
-                s.enums.get(*e as usize).map_or("?", |e| e.name.as_str())
+                s.enums.get(e.index()).map_or("?", |e| e.name.as_str())
             ),
             Type::Rung(l) => write!(
                 f,
                 "rung of {}",
-                s.ladders.get(*l as usize).map_or("?", |l| l.name.as_str())
+                s.ladders.get(l.index()).map_or("?", |l| l.name.as_str())
             ),
             Type::Record(r) => write!(
                 f,
                 "{}",
-                s.records.get(*r as usize).map_or("?", |r| r.name.as_str())
+                s.records.get(r.index()).map_or("?", |r| r.name.as_str())
             ),
             Type::List(t) => write!(f, "list of {}", TypeName { ty: t, schema: s }),
             Type::Optional(t) => write!(f, "optional {}", TypeName { ty: t, schema: s }),

@@ -4,11 +4,13 @@
 //! `Rc`, strings behind `Arc<str>`. Dates are days since 1970-01-01, so that
 //! comparing and subtracting them is integer arithmetic.
 
-use std::fmt;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+
+use crate::internal::Internal;
+use crate::types::{Schema, Type};
 
 /// The longest duration a literal or a fact may hold, in days (about 1,000,000 years).
 pub const MAX_DURATION_DAYS: i64 = 365_250_000;
@@ -141,81 +143,93 @@ pub fn date_in_range(days: i64) -> bool {
     (-719_162..=2_932_896).contains(&days)
 }
 
-/// Renders values for humans; needs the names of enum variants, so it is a
-/// wrapper over a value and a lookup.
-pub struct Display<'a> {
-    /// The value.
-    pub value: &'a Value,
-    /// Its type, to name enum variants and fields.
-    pub ty: &'a crate::types::Type,
-    /// The program's schema.
-    pub schema: &'a crate::types::Schema,
+/// A value written for people: `"IR"`, `2022-07-15`, `high`, `[1, 2]`,
+/// `{id: "a", severity: 4}`. Enum variants and record fields are named from
+/// the schema; a value that does not fit its type is a bug in rung, reported
+/// as such rather than shown as a plausible `?`.
+pub fn show(value: &Value, ty: &Type, schema: &Schema) -> Result<String, Internal> {
+    let mut out = String::new();
+    write_value(&mut out, value, ty, schema)?;
+    Ok(out)
 }
 
-impl fmt::Display for Display<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::types::Type;
-        match (self.value, self.ty) {
-            (Value::Bool(b), _) => write!(f, "{b}"),
-            (Value::Int(i), _) => write!(f, "{i}"),
-            (Value::Decimal(d), _) => write!(f, "{}", d.normalize()),
-            (Value::Str(s), _) => write!(f, "{s:?}"),
-            (Value::Date(d), _) => write!(f, "{}", format_date(*d)),
-            (Value::Duration(d), _) => write!(f, "{d}d"),
-            (Value::Enum(i), ty) => write!(f, "{}", self.schema.variant_name(ty, *i)),
-            (Value::Absent, _) => write!(f, "absent"),
-            (Value::List(items), ty) => {
-                let elem = match ty {
-                    Type::List(e) => e.as_ref(),
-                    other => other,
-                };
-                const SHOWN: usize = 8;
-                write!(f, "[")?;
-                for (i, v) in items.iter().take(SHOWN).enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    write!(
-                        f,
-                        "{}",
-                        Display {
-                            value: v,
-                            ty: elem,
-                            schema: self.schema
-                        }
-                    )?;
+/// Items of a list shown before `… N more`.
+const SHOWN_ITEMS: usize = 8;
+
+fn write_value(
+    out: &mut String,
+    value: &Value,
+    ty: &Type,
+    schema: &Schema,
+) -> Result<(), Internal> {
+    use std::fmt::Write as _;
+    match (value, ty) {
+        (Value::Bool(b), _) => {
+            let _ = write!(out, "{b}");
+        }
+        (Value::Int(i), _) => {
+            let _ = write!(out, "{i}");
+        }
+        (Value::Decimal(d), _) => {
+            let _ = write!(out, "{}", d.normalize());
+        }
+        (Value::Str(s), _) => {
+            let _ = write!(out, "{s:?}");
+        }
+        (Value::Date(d), _) => out.push_str(&format_date(*d)),
+        (Value::Duration(d), _) => {
+            let _ = write!(out, "{d}d");
+        }
+        (Value::Enum(i), ty) => out.push_str(schema.variant_name(ty, *i)?),
+        (Value::Absent, _) => out.push_str("absent"),
+        (Value::List(items), ty) => {
+            let elem = match ty {
+                Type::List(e) => e.as_ref(),
+                Type::Optional(t) => t.element().unwrap_or(t),
+                other => other,
+            };
+            out.push('[');
+            for (i, v) in items.iter().take(SHOWN_ITEMS).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
                 }
-                if items.len() > SHOWN {
-                    write!(f, ", … {} more", items.len() - SHOWN)?;
-                }
-                write!(f, "]")
+                write_value(out, v, elem, schema)?;
             }
-            (Value::Record(fields), ty) => {
-                let record = match ty {
-                    Type::Record(r) => self.schema.records.get(*r as usize),
-                    _ => None,
-                };
-                write!(f, "{{")?;
-                for (i, v) in fields.iter().enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    match record.and_then(|r| r.fields.get(i)) {
-                        Some(field) => write!(
-                            f,
-                            "{}: {}",
-                            field.name,
-                            Display {
-                                value: v,
-                                ty: &field.ty,
-                                schema: self.schema
-                            }
-                        )?,
-                        None => write!(f, "{v:?}")?,
-                    }
-                }
-                write!(f, "}}")
+            if items.len() > SHOWN_ITEMS {
+                let _ = write!(out, ", … {} more", items.len() - SHOWN_ITEMS);
             }
+            out.push(']');
+        }
+        (Value::Record(fields), ty) => {
+            let record = match ty {
+                Type::Record(r) => schema.record(*r)?,
+                Type::Optional(t) => match t.as_ref() {
+                    Type::Record(r) => schema.record(*r)?,
+                    _ => {
+                        return Err(Internal::new(
+                            "a record value has a type that is not a record",
+                        ));
+                    }
+                },
+                _ => {
+                    return Err(Internal::new(
+                        "a record value has a type that is not a record",
+                    ));
+                }
+            };
+            out.push('{');
+            for (i, v) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let field = record.fields.get(i).ok_or(Internal::new(
+                    "a record value has more fields than its type",
+                ))?;
+                let _ = write!(out, "{}: ", field.name);
+                write_value(out, v, &field.ty, schema)?;
+            }
+            out.push('}');
         }
     }
+    Ok(())
 }

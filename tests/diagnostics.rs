@@ -85,15 +85,20 @@ fn run_case(path: &Path, stem: &str) -> String {
         Err(diags) => out.push_str(&rendered(&diags)),
         Ok((facts, facts_warnings)) => {
             out.push_str(&rendered(&facts_warnings));
-            let evaluation = policy.evaluate(&facts);
-            let explanations = policy.explain(&facts);
+            let run = policy
+                .run(&facts, rung::eval::Detail::Traces)
+                .expect("no internal error");
+            let explanations = run
+                .explanations(&policy.program)
+                .expect("no internal error");
             out.push_str(&render::human(
                 &policy.program,
-                &evaluation,
+                &run.evaluation,
                 &explanations,
                 render::Options {
                     explain: false,
                     paint: Paint { enabled: false },
+                    digest: None,
                 },
             ));
         }

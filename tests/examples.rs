@@ -35,7 +35,7 @@ fn json_decisions() {
         ]);
         run.expect_code(0, &facts);
         assert_eq!(run.stderr, "", "{facts}: nothing on stderr");
-        insta::assert_snapshot!(run.stdout);
+        insta::assert_snapshot!(common::pin_nato_digest(&run.stdout));
     });
 }
 
@@ -46,7 +46,7 @@ fn human_decisions() {
         let run = rung(&["eval", "policies/nato", "--facts", &facts]);
         run.expect_code(0, &facts);
         assert_eq!(run.stderr, "", "{facts}: nothing on stderr");
-        insta::assert_snapshot!(run.stdout);
+        insta::assert_snapshot!(common::pin_nato_digest(&run.stdout));
     });
 }
 
@@ -56,7 +56,7 @@ fn explained_decisions() {
         let facts = relative(path);
         let run = rung(&["eval", "policies/nato", "--facts", &facts, "--explain"]);
         run.expect_code(0, &facts);
-        insta::assert_snapshot!(run.stdout);
+        insta::assert_snapshot!(common::pin_nato_digest(&run.stdout));
     });
 }
 

@@ -115,7 +115,7 @@ fn eval_fails(policy: &str, facts: &str) -> bool {
     let facts = p
         .facts_from_text("example.json", facts)
         .unwrap_or_else(|d| panic!("the example's facts do not load: {:?}", codes_of(&d)));
-    let evaluation = p.evaluate(&facts);
+    let evaluation = p.evaluate(&facts).expect("no internal error");
     !evaluation.errors.is_empty() || evaluation.decisions.iter().any(|d| !d.errors.is_empty())
 }
 

@@ -134,7 +134,7 @@ fn decisions(policy: &Policy) -> Vec<String> {
             let facts = policy
                 .facts_from_text(&p.display().to_string(), &json)
                 .unwrap();
-            let mut eval = policy.evaluate(&facts);
+            let mut eval = policy.evaluate(&facts).unwrap();
             for d in &mut eval.decisions {
                 d.errors.iter_mut().for_each(|e| e.location.clear());
             }

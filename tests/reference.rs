@@ -410,14 +410,16 @@ fn to_json(f: &Facts) -> Value {
 
 // ---------------------------------------------------------------- the comparison
 
-/// The explanations (behind the human output and `--explain`) are computed
-/// apart from the decisions: they must name the same subjects, and the rules
-/// they say fired must be the rules the decision gives as reasons.
+/// A run with traces (behind the human output and `--explain`) decides as
+/// a run without them, and its explanations name the same subjects, and the
+/// rules they say fired are the rules the decision gives as reasons.
 fn explanations_agree(policy: &rung::Policy, json: &Value, ev: &rung::Evaluation) {
     let facts = policy
         .facts_from_text("facts.json", &json.to_string())
         .unwrap();
-    let explanations = policy.explain(&facts);
+    let run = policy.run(&facts, rung::eval::Detail::Traces).unwrap();
+    assert_eq!(&run.evaluation, ev, "traces change no decision");
+    let explanations = run.explanations(&policy.program).unwrap();
     assert_eq!(explanations.len(), ev.decisions.len());
     for (x, d) in explanations.iter().zip(&ev.decisions) {
         assert_eq!(

@@ -62,8 +62,8 @@ fn run_case(name: &str, text: &str) -> String {
 fn decide(policy: &Policy, text: &str) -> String {
     match policy.facts_from_text("facts.json", section(text, "facts")) {
         Ok(facts) => {
-            let first = rung::render::json(&policy.evaluate(&facts), None);
-            let second = rung::render::json(&policy.evaluate(&facts), None);
+            let first = rung::render::json(&policy.evaluate(&facts).unwrap(), None, None);
+            let second = rung::render::json(&policy.evaluate(&facts).unwrap(), None, None);
             assert_eq!(first, second, "evaluation is deterministic");
             first
         }

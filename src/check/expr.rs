@@ -3,6 +3,7 @@
 use super::error::{CheckError, Note, at, did_you_mean};
 use super::{Checker, DefState};
 use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
+use crate::ids::{BlockLetId, EnumId, FactId, FieldId, LadderId, LetId, SlotId};
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind as P};
 use crate::source::Span;
 use crate::syntax::MAX_DEFINITION_DEPTH;
@@ -96,7 +97,7 @@ impl Checker<'_> {
                     Type::List(_) | Type::EmptyList => list.ty.clone(),
                     _ => Type::Error,
                 };
-                (P::Filter(Box::new(list), Box::new(c), slot), ty)
+                (P::Filter(Box::new(list), Box::new(c), SlotId::of(slot)), ty)
             }
             A::Quantified(q, list, body) => {
                 let list = self.expr(list, None);
@@ -115,7 +116,7 @@ impl Checker<'_> {
                 );
                 self.pop_item();
                 (
-                    P::Quantified(*q, Box::new(list), Box::new(c), slot),
+                    P::Quantified(*q, Box::new(list), Box::new(c), SlotId::of(slot)),
                     Type::Bool,
                 )
             }
@@ -289,25 +290,25 @@ impl Checker<'_> {
                 };
                 self.schema
                     .records
-                    .get(rec as usize)?
+                    .get(rec.index())?
                     .fields
-                    .get(*i as usize)
+                    .get(i.index())
                     .map(|f| f.span.clone())
             }
             P::Fact(i) => self
                 .schema
                 .facts
                 .fields
-                .get(*i as usize)
+                .get(i.index())
                 .map(|f| f.span.clone()),
             P::Let(slot) => {
-                let name = &self.globals.out.get(*slot as usize)?.name;
+                let name = &self.globals.out.get(slot.index())?.name;
                 let i = *self.globals.index.get(name.as_str())?;
                 self.globals.decls.get(i).map(|d| d.name.span.clone())
             }
             P::BlockLet(slot) => {
                 let defs = &self.block.as_ref()?.defs;
-                let name = &defs.out.get(*slot as usize)?.name;
+                let name = &defs.out.get(slot.index())?.name;
                 let i = *defs.index.get(name.as_str())?;
                 defs.decls.get(i).map(|d| d.name.span.clone())
             }
@@ -330,13 +331,13 @@ impl Checker<'_> {
         if n == "it"
             && let Some(item) = self.items.last()
         {
-            return make(P::Local(item.slot), item.ty.clone());
+            return make(P::Local(SlotId::of(item.slot)), item.ty.clone());
         }
         // Fields of the items in scope, innermost first.
         let mut found = None;
         for item in self.items.iter().rev() {
             if let Type::Record(r) = &item.ty
-                && let Some(rec) = self.schema.records.get(*r as usize)
+                && let Some(rec) = self.schema.records.get(r.index())
                 && let Some(fi) = rec.field(n)
             {
                 let fty = rec
@@ -345,11 +346,11 @@ impl Checker<'_> {
                     .map(|f| f.ty.clone())
                     .unwrap_or(Type::Error);
                 let base = Expr {
-                    kind: P::Local(item.slot),
+                    kind: P::Local(SlotId::of(item.slot)),
                     ty: item.ty.clone(),
                     span: span.clone(),
                 };
-                found = Some(make(P::Field(Box::new(base), fi as u32), fty));
+                found = Some(make(P::Field(Box::new(base), FieldId::new(fi)), fty));
                 break;
             }
         }
@@ -386,7 +387,7 @@ impl Checker<'_> {
                     return e;
                 }
                 return match self.block_let(i) {
-                    Some((slot, ty)) => make(P::BlockLet(slot), ty),
+                    Some((slot, ty)) => make(P::BlockLet(BlockLetId::of(slot)), ty),
                     None => self.cycle(n, span),
                 };
             }
@@ -400,7 +401,7 @@ impl Checker<'_> {
                 return e;
             }
             return match self.global_let(i) {
-                Some((slot, ty)) => make(P::Let(slot), ty),
+                Some((slot, ty)) => make(P::Let(LetId::of(slot)), ty),
                 None => self.cycle(n, span),
             };
         }
@@ -412,18 +413,18 @@ impl Checker<'_> {
                 .get(i)
                 .map(|f| f.ty.clone())
                 .unwrap_or(Type::Error);
-            return make(P::Fact(i as u32), ty);
+            return make(P::Fact(FactId::new(i)), ty);
         }
         // A variant of exactly one enum or ladder: `[low, high]`, `high == attribution`.
         let mut owners = Vec::new();
         for (i, e) in self.schema.enums.iter().enumerate() {
             if let Some(v) = e.variants.iter().position(|v| v == n) {
-                owners.push((Type::Enum(i as u32), v));
+                owners.push((Type::Enum(EnumId::new(i)), v));
             }
         }
         for (i, l) in self.schema.ladders.iter().enumerate() {
             if let Some(v) = l.rungs.iter().position(|r| r.name == n) {
-                owners.push((Type::Rung(i as u32), v));
+                owners.push((Type::Rung(LadderId::new(i)), v));
             }
         }
         if let [(ty, v)] = owners.as_slice() {
@@ -503,7 +504,7 @@ impl Checker<'_> {
             Type::Record(r) => self
                 .schema
                 .records
-                .get(*r as usize)
+                .get(r.index())
                 .is_some_and(|rec| self.doubtful_records.contains(&rec.name)),
             _ => false,
         }
@@ -586,7 +587,7 @@ impl Checker<'_> {
         let mut out: Vec<String> = Vec::new();
         for item in &self.items {
             if let Type::Record(r) = &item.ty
-                && let Some(rec) = self.schema.records.get(*r as usize)
+                && let Some(rec) = self.schema.records.get(r.index())
             {
                 out.extend(rec.fields.iter().map(|f| f.name.clone()));
             }
@@ -667,7 +668,7 @@ impl Checker<'_> {
             }
             _ => return self.no_fields(b, field, span),
         };
-        let Some(record) = self.schema.records.get(rec as usize) else {
+        let Some(record) = self.schema.records.get(rec.index()) else {
             return Expr {
                 kind: P::Const(Value::Bool(false)),
                 ty: Type::Error,
@@ -683,13 +684,13 @@ impl Checker<'_> {
                     .unwrap_or(Type::Error);
                 if on_list {
                     Expr {
-                        kind: P::MapField(Box::new(b), i as u32),
+                        kind: P::MapField(Box::new(b), FieldId::new(i)),
                         ty: Type::List(Box::new(fty)),
                         span: span.clone(),
                     }
                 } else {
                     Expr {
-                        kind: P::Field(Box::new(b), i as u32),
+                        kind: P::Field(Box::new(b), FieldId::new(i)),
                         ty: fty,
                         span: span.clone(),
                     }

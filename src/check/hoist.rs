@@ -7,7 +7,7 @@
 //! every other definition. Semantics are unchanged: a definition's value (or
 //! error) is only observed where the expression stood.
 
-use crate::program::{Expr, ExprKind, LetDef, Program};
+use crate::program::{Expr, ExprKind, LetDef, LetId, Program};
 
 /// Hoists invariant subexpressions of loop bodies into leading definitions.
 pub fn hoist(program: &mut Program) {
@@ -86,7 +86,7 @@ fn walk(e: &mut Expr, in_loop: bool, hoisted: &mut Vec<LetDef>) {
         let value = std::mem::replace(
             e,
             Expr {
-                kind: ExprKind::Let(index),
+                kind: ExprKind::Let(LetId::of(index)),
                 ty: e.ty.clone(),
                 span: e.span.clone(),
             },
@@ -114,8 +114,10 @@ fn walk(e: &mut Expr, in_loop: bool, hoisted: &mut Vec<LetDef>) {
 /// definition reference past them.
 fn renumber(e: &mut Expr, n: u32) {
     match &mut e.kind {
-        ExprKind::Let(i) if *i > u32::MAX - n => *i = u32::MAX - *i,
-        ExprKind::Let(i) => *i += n,
+        ExprKind::Let(i) if i.index() > (u32::MAX - n) as usize => {
+            *i = LetId::new(u32::MAX as usize - i.index());
+        }
+        ExprKind::Let(i) => *i = LetId::new(i.index() + n as usize),
         _ => e.children_mut().into_iter().for_each(|c| renumber(c, n)),
     }
 }

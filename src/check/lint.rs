@@ -2,18 +2,19 @@
 
 use super::error::{CheckError, at};
 use crate::ast::Effect;
-use crate::program::{Expr, ExprKind, Program};
+use crate::program::{Expr, ExprKind, LadderId, Program, RungId};
 use crate::value::Value;
 
 /// Warnings about rungs, conditions and forbids.
 pub fn lint(program: &Program) -> Vec<CheckError> {
     let mut out = Vec::new();
     for (li, ladder) in program.schema.ladders.iter().enumerate() {
-        if !program.blocks.iter().any(|b| b.ladder as usize == li) {
+        let li = LadderId::new(li);
+        if !program.blocks.iter().any(|b| b.ladder == li) {
             continue;
         }
         for (ri, rung) in ladder.rungs.iter().enumerate() {
-            if !super::recommends(program, li as u32, ri as u32) {
+            if !super::recommends(program, li, RungId::new(ri)) {
                 let (src, span) = at(&rung.span);
                 out.push(CheckError::UnreachableRung {
                     src,
@@ -41,7 +42,9 @@ pub fn lint(program: &Program) -> Vec<CheckError> {
             if rule.effect == Effect::Forbid {
                 let reason = if constant == Some(false) {
                     Some("its condition is always false".to_string())
-                } else if !(rule.lo..=rule.hi).any(|r| super::recommends(program, block.ladder, r))
+                } else if !rule
+                    .rungs()
+                    .any(|r| super::recommends(program, block.ladder, r))
                 {
                     Some("no rule recommends the rungs it forbids".to_string())
                 } else {

@@ -22,7 +22,7 @@ use error::{at, did_you_mean};
 pub use expr::FUNCTIONS;
 
 use crate::ast::{self, Decl, Effect, RungSpec};
-use crate::program::{self, Block, LetDef, Program, RuleDef, Warn};
+use crate::program::{self, Block, LadderId, LetDef, Program, RuleDef, RungId, Warn};
 use crate::source::{SourceFile, Span};
 use crate::types::{Schema, Type};
 
@@ -104,6 +104,10 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         diagnostics,
     }
 }
+
+/// The first local slot free for `where` and quantifier items (the checker
+/// counts slots as numbers; the program holds them as [`program::SlotId`]).
+const FIRST_FREE: u32 = program::local::FIRST_FREE.index() as u32;
 
 /// How far a definition has got.
 #[derive(Clone)]
@@ -286,7 +290,7 @@ impl<'a> Checker<'a> {
             *s = DefState::InProgress;
         }
         let saved_items = std::mem::take(&mut self.items);
-        let saved_slot = std::mem::replace(&mut self.next_slot, program::local::FIRST_FREE);
+        let saved_slot = std::mem::replace(&mut self.next_slot, FIRST_FREE);
         self.in_progress.push(decl.name.name.clone());
         let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
         self.in_progress.pop();
@@ -335,7 +339,7 @@ impl<'a> Checker<'a> {
         names: &mut HashMap<(u32, String), Span>,
     ) -> Option<Block> {
         let ladder = self.ladder_index(&d.ladder);
-        self.next_slot = program::local::FIRST_FREE;
+        self.next_slot = FIRST_FREE;
         let source = self.expr(&d.source, None);
         let elem = match &source.ty {
             Type::List(t) => (**t).clone(),
@@ -350,7 +354,7 @@ impl<'a> Checker<'a> {
             }
         };
         // The key is evaluated with the item in scope.
-        let slot = program::local::FIRST_FREE;
+        let slot = FIRST_FREE;
         self.items.push(ItemScope {
             slot,
             ty: elem.clone(),
@@ -387,7 +391,7 @@ impl<'a> Checker<'a> {
             items: (d.items.name.clone(), Type::List(Box::new(elem))),
             defs,
         });
-        self.next_slot = program::local::FIRST_FREE;
+        self.next_slot = FIRST_FREE;
         for l in &d.lets {
             if let Some(&i) = self.globals.index.get(l.name.name.as_str())
                 && let Some(g) = self.globals.decls.get(i)
@@ -422,7 +426,7 @@ impl<'a> Checker<'a> {
             }
         }
         Some(Block {
-            ladder: ladder?,
+            ladder: LadderId::new(ladder? as usize),
             subject: d.subject.name.clone(),
             items: d.items.name.clone(),
             source,
@@ -485,7 +489,7 @@ impl<'a> Checker<'a> {
         names: &mut HashMap<(u32, String), Span>,
     ) -> Option<RuleDef> {
         let when = r.when.as_ref().map(|w| {
-            self.next_slot = program::local::FIRST_FREE;
+            self.next_slot = FIRST_FREE;
             let e = self.expr(w, Some(&Type::Bool));
             self.expect_type(&e, &Type::Bool, "a rule's condition must be true or false");
             e
@@ -557,8 +561,8 @@ impl<'a> Checker<'a> {
         Some(RuleDef {
             name: name.into(),
             effect: r.effect,
-            lo,
-            hi,
+            lo: RungId::new(lo as usize),
+            hi: RungId::new(hi as usize),
             when,
             because: r.because.value.as_str().into(),
             cites: r.cites.as_ref().map(|c| c.value.as_str().into()),
@@ -661,7 +665,7 @@ fn rung_list(l: &crate::types::Ladder) -> String {
 }
 
 /// Whether an effect/rung pair is reachable; used by lints.
-pub(crate) fn recommends(program: &Program, ladder: u32, rung: u32) -> bool {
+pub(crate) fn recommends(program: &Program, ladder: LadderId, rung: RungId) -> bool {
     program
         .blocks
         .iter()
@@ -680,4 +684,83 @@ fn is_const_false(e: Option<&program::Expr>) -> bool {
         e.map(|e| &e.kind),
         Some(program::ExprKind::Const(crate::value::Value::Bool(false)))
     )
+}
+
+/// Checks one expression in the scope of a checked program: the top level
+/// (`block` is `None`) or the scope of a rules block's subject, with its
+/// subject, items and definitions. The program is not checked again and
+/// gains nothing: the expression's names resolve to the program's own
+/// facts, definitions and slots, so the evaluator can run it against the
+/// program's values. This is what the REPL and an editor need.
+pub fn expression(
+    program: &Program,
+    expr: &ast::Expr,
+    block: Option<program::BlockId>,
+) -> Result<program::Expr, Vec<crate::diagnostic::Diag>> {
+    use crate::diagnostic::Diag;
+    use crate::internal::Internal;
+    let no_block = || vec![Diag::from(Internal::new("a block id has no rules block"))];
+    let mut c = Checker::new(&program.schema, &program.ast);
+    // The program checked: the repeats Defs::new reports were reported then.
+    c.errors.clear();
+    c.globals.resolved(program.definitions(), program.hoisted);
+    c.globals.out = program.lets.clone();
+    c.next_slot = 0;
+    if let Some(id) = block {
+        let checked = program.block(id).map_err(|e| vec![Diag::from(e)])?;
+        // The block's declaration: rules blocks are numbered in source order.
+        let decl = program
+            .ast
+            .iter()
+            .flat_map(|f| &f.decls)
+            .filter_map(|d| match d {
+                Decl::Rules(r) => Some(r),
+                _ => None,
+            })
+            .nth(id.index())
+            .ok_or_else(no_block)?;
+        let mut defs = Defs::new(decl.lets.iter().collect(), &mut Vec::new());
+        defs.resolved(&checked.lets, 0);
+        defs.out = checked.lets.clone();
+        let subject_ty = match &checked.key.ty {
+            Type::Optional(t) => (**t).clone(),
+            t => t.clone(),
+        };
+        c.block = Some(BlockCtx {
+            subject: (checked.subject.clone(), subject_ty),
+            items: (checked.items.clone(), checked.source.ty.clone()),
+            defs,
+        });
+        c.next_slot = FIRST_FREE;
+    }
+    let e = c.expr(expr, None);
+    if c.errors.is_empty() {
+        Ok(e)
+    } else {
+        Err(error::merge_repeats(c.errors)
+            .into_iter()
+            .map(Diag::from)
+            .collect())
+    }
+}
+
+impl Defs<'_> {
+    /// Marks every definition as already checked, at its place among
+    /// `lets` (offset by `first`: hoisted definitions come before the user's).
+    /// A name not found stays in progress, so a use of it resolves to
+    /// nothing rather than to a definition checked a second time.
+    fn resolved(&mut self, lets: &[LetDef], first: usize) {
+        for (name, &i) in &self.index {
+            let state = match lets.iter().position(|l| l.name == *name) {
+                Some(p) => DefState::Done {
+                    index: (first + p) as u32,
+                    ty: lets.get(p).map_or(Type::Error, |l| l.value.ty.clone()),
+                },
+                None => DefState::InProgress,
+            };
+            if let Some(s) = self.state.get_mut(i) {
+                *s = state;
+            }
+        }
+    }
 }

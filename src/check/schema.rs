@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::error::{CheckError, Note, at, did_you_mean};
 use crate::ast::{self, Decl, ExprKind, TypeExpr};
+use crate::ids::{EnumId, LadderId, RecordId};
 use crate::source::Span;
 use crate::types::{EnumType, FieldType, Ladder, RecordType, Rung, Schema, Type};
 use crate::value::Value;
@@ -22,13 +23,13 @@ pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {
     for decl in files.iter().flat_map(|f| &f.decls) {
         match decl {
             Decl::Enum(e) => {
-                let ty = Type::Enum(enums.len() as u32);
+                let ty = Type::Enum(EnumId::new(enums.len()));
                 if declare_type(&mut names, &e.name, ty, errors) {
                     enums.push(enum_type(e, errors));
                 }
             }
             Decl::Record(r) => {
-                let ty = Type::Record(record_decls.len() as u32);
+                let ty = Type::Record(RecordId::new(record_decls.len()));
                 if declare_type(&mut names, &r.name, ty, errors) {
                     record_decls.push(r);
                 }
@@ -272,7 +273,7 @@ impl TypeResolver<'_> {
                 t => Type::Optional(Box::new(t)),
             },
             TypeExpr::Rung(id, _) => match self.ladders.iter().position(|l| *l == id.name) {
-                Some(i) => Type::Rung(i as u32),
+                Some(i) => Type::Rung(LadderId::new(i)),
                 None => {
                     let (src, span) = at(&id.span);
                     let help = did_you_mean(&id.name, self.ladders.iter().map(String::as_str));

@@ -89,7 +89,7 @@ impl<'a> RuleNames<'a> {
     fn new(schema: &'a Schema, blocks: &'a [Block]) -> Self {
         let mut by_ladder = vec![Vec::new(); schema.ladders.len()];
         for b in blocks {
-            if let Some(names) = by_ladder.get_mut(b.ladder as usize) {
+            if let Some(names) = by_ladder.get_mut(b.ladder.index()) {
                 names.extend(b.rules.iter().map(|r| &*r.name));
             }
         }

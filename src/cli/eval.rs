@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use rung::decision::{Decision, RuleError};
 use rung::diagnostic::{Diag, IoError};
-use rung::eval::EvalReport;
+use rung::eval::{Detail, EvalReport};
 use rung::policy::without_bom;
-use rung::render::{self, Paint};
+use rung::render::{self, Paint, Provenance};
 use rung::{SourceFile, Status};
 
 use super::{DiagnosticOptions, Format};
@@ -93,24 +93,49 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let evaluation = policy.evaluate(&facts);
-    let text = match args.format {
-        Format::Json => {
-            let ex = args.explain.then(|| policy.explain(&facts));
-            render::json(&evaluation, ex.as_deref())
+    // One run. Human output always needs the traces (the "next rung"
+    // lines); JSON only with --explain.
+    let detail = if args.explain || args.format == Format::Human {
+        Detail::Traces
+    } else {
+        Detail::Outcomes
+    };
+    let run = match policy.run(&facts, detail) {
+        Ok(r) => r,
+        Err(e) => {
+            super::emit(&[Diag::from(e)], format);
+            return ExitCode::from(1);
         }
+    };
+    let explanations = match detail {
+        Detail::Traces => match run.explanations(&policy.program) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                super::emit(&[Diag::from(e)], format);
+                return ExitCode::from(1);
+            }
+        },
+        Detail::Outcomes => None,
+    };
+    let evaluation = &run.evaluation;
+    let text = match args.format {
+        Format::Json => render::json(
+            evaluation,
+            explanations.as_deref().filter(|_| args.explain),
+            Some(Provenance::of(&policy)),
+        ),
         Format::Human => {
-            let explanations = policy.explain(&facts);
             let paint = Paint {
                 enabled: super::color_on(std::io::stdout().is_terminal()),
             };
             render::human(
                 &policy.program,
-                &evaluation,
-                &explanations,
+                evaluation,
+                explanations.as_deref().unwrap_or_default(),
                 render::Options {
                     explain: args.explain,
                     paint,
+                    digest: Some(policy.digest.short()),
                 },
             )
         }

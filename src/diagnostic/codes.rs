@@ -345,6 +345,18 @@ rung, not in the policy; please report it with the policy text.",
             fixed: "(report it)",
         },
     },
+    Explanation {
+        code: "rung::internal",
+        title: "a bug in rung's evaluator",
+        text: "A state the checker rules out was reached while evaluating (an id with no item, a \
+value of the wrong shape). rung stops without a decision rather than substitute a default that \
+could make a plausible but wrong one. This is a bug in rung, not in the policy or the facts; \
+please report it with the policy, the facts and the command.",
+        example: Example::Shown {
+            bad: "(no policy should produce this)",
+            fixed: "(report it)",
+        },
+    },
     // ------------------------------------------------------------ names
     Explanation {
         code: "rung::name::unknown",

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::internal::Internal;
 use crate::source::Span;
 
 /// What went wrong while evaluating.
@@ -14,6 +15,9 @@ pub enum EvalErrorKind {
     DivisionByZero,
     /// A date before year 1 or after 9999, e.g. `now + 1000000000d`.
     DateOutOfRange,
+    /// A state the checker rules out (a bug in rung): never a rule's
+    /// failure, it stops the whole run (see [`crate::internal`]).
+    Internal(&'static str),
 }
 
 /// A run-time error with the expression that raised it.
@@ -47,11 +51,34 @@ impl fmt::Display for EvalError {
             EvalErrorKind::DateOutOfRange => {
                 write!(f, "date out of range in `{}`", self.span.text())
             }
+            EvalErrorKind::Internal(what) => {
+                write!(f, "internal error in `{}`: {what}", self.span.text())
+            }
         }
     }
 }
 
 impl std::error::Error for EvalError {}
+
+/// `Err` when `e` is a bug rather than a failure of the policy on the facts.
+pub(crate) fn not_a_bug(e: &EvalError) -> Result<(), Internal> {
+    match e.kind {
+        EvalErrorKind::Internal(what) => Err(Internal::new(what)),
+        _ => Ok(()),
+    }
+}
+
+/// Separates a bug from a rule's failure: an internal error stops the run,
+/// any other failure stays the rule's outcome.
+pub(crate) fn surface<T>(r: Result<T, EvalError>) -> Result<Result<T, EvalError>, Internal> {
+    match r {
+        Err(EvalError {
+            kind: EvalErrorKind::Internal(what),
+            ..
+        }) => Err(Internal::new(what)),
+        other => Ok(other),
+    }
+}
 
 /// A run-time error as a miette report, pointing into the policy.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

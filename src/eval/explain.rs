@@ -2,16 +2,14 @@
 //! of each part of its condition, so a reader sees which part was not met
 //! and by how much (`sum(high_acts.severity) = 14, needs >= 15`).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use super::expr::{Env, list_items, truthy};
-use super::{condition, enter, global_lets, groups, subject_name};
+use super::error::surface;
+use super::expr::{Env, compare, list_items, truthy};
 use crate::ast::{Effect, Quantifier};
-use crate::facts::Facts;
-use crate::program::{Expr, ExprKind, Program};
-use crate::value::{Display, Value};
+use crate::internal::Internal;
+use crate::program::{Expr, ExprKind, Program, RungId};
+use crate::value::Value;
 
 /// The explanation of one subject on one ladder.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -31,9 +29,9 @@ pub struct RuleExplanation {
     pub rule: String,
     /// `recommend` or `forbid`.
     pub effect: String,
-    /// Rung indices concerned (lowest, highest).
+    /// Rungs concerned (lowest, highest).
     #[serde(skip)]
-    pub range: (u32, u32),
+    pub range: (RungId, RungId),
     /// Rung names concerned.
     pub rungs: Vec<String>,
     /// `fired`, `not met` or `failed`.
@@ -106,125 +104,40 @@ impl Trace {
     }
 }
 
-/// Explains every rule for every subject of every ladder.
-pub fn explain(program: &Program, facts: &Facts) -> Vec<SubjectExplanation> {
-    let lets = global_lets(program, facts);
-    let mut out: Vec<SubjectExplanation> = Vec::new();
-    // Where each (ladder, subject) is in `out`: several blocks may add to one.
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    for block in &program.blocks {
-        let mut env = Env {
-            facts: &facts.values,
-            lets: &lets,
-            block_lets: Vec::new(),
-            locals: Vec::new(),
-        };
-        let Ok(groups) = groups(&mut env, block) else {
-            continue;
-        };
-        let ladder = program
-            .schema
-            .ladders
-            .get(block.ladder as usize)
-            .map_or_else(String::new, |l| l.name.clone());
-        for group in groups {
-            let subject = subject_name(program, block, &group.key);
-            enter(&mut env, block, group.key, group.items);
-            let rules: Vec<RuleExplanation> = block
-                .rules
-                .iter()
-                .map(|rule| {
-                    let result = condition(&mut env, rule.when.as_ref());
-                    let (outcome, error) = match &result {
-                        Ok(true) => (Outcome::Fired, None),
-                        Ok(false) => (Outcome::NotMet, None),
-                        Err(e) => (Outcome::Failed, Some(e.to_string())),
-                    };
-                    RuleExplanation {
-                        rule: rule.name.to_string(),
-                        effect: rule.effect.as_str().into(),
-                        range: (rule.lo, rule.hi),
-                        rungs: (rule.lo..=rule.hi)
-                            .map(|r| {
-                                program
-                                    .schema
-                                    .ladders
-                                    .get(block.ladder as usize)
-                                    .and_then(|l| l.rungs.get(r as usize))
-                                    .map_or_else(String::new, |r| r.name.clone())
-                            })
-                            .collect(),
-                        outcome,
-                        error,
-                        condition: rule.when.as_ref().map(|w| trace(&mut env, program, w)),
-                    }
-                })
-                .collect();
-            match index
-                .get(&(ladder.clone(), subject.clone()))
-                .and_then(|&i| out.get_mut(i))
-            {
-                Some(s) => s.rules.extend(rules),
-                None => {
-                    index.insert((ladder.clone(), subject.clone()), out.len());
-                    out.push(SubjectExplanation {
-                        ladder: ladder.clone(),
-                        subject,
-                        rules,
-                    });
-                }
-            }
-        }
-    }
-    let order = |s: &SubjectExplanation| {
-        (
-            program
-                .schema
-                .ladders
-                .iter()
-                .position(|l| l.name == s.ladder)
-                .unwrap_or(usize::MAX),
-            s.subject.clone(),
-        )
-    };
-    out.sort_by_key(order);
-    out
-}
-
 /// Whether `effect` is a recommend.
 pub fn is_recommend(r: &RuleExplanation) -> bool {
     r.effect == Effect::Recommend.as_str()
 }
 
 /// Breaks a condition into parts and evaluates each (no short-circuit, so
-/// every part shows).
-pub fn trace(env: &mut Env<'_>, program: &Program, e: &Expr) -> Trace {
-    match &e.kind {
+/// every part shows). A part that fails shows its error; a bug stops.
+pub(super) fn trace(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Internal> {
+    Ok(match &e.kind {
         ExprKind::And(..) => {
-            let parts: Vec<Trace> = flatten(e, true)
+            let parts = flatten(e, true)
                 .into_iter()
                 .map(|p| trace(env, program, p))
-                .collect();
+                .collect::<Result<Vec<Trace>, _>>()?;
             let holds = combine(&parts, true);
             Trace::All { holds, parts }
         }
         ExprKind::Or(..) => {
-            let parts: Vec<Trace> = flatten(e, false)
+            let parts = flatten(e, false)
                 .into_iter()
                 .map(|p| trace(env, program, p))
-                .collect();
+                .collect::<Result<Vec<Trace>, _>>()?;
             let holds = combine(&parts, false);
             Trace::Any { holds, parts }
         }
         ExprKind::Not(x) => {
-            let part = trace(env, program, x);
+            let part = trace(env, program, x)?;
             Trace::Not {
                 holds: part.holds().map(|h| !h),
                 part: Box::new(part),
             }
         }
-        _ => leaf(env, program, e),
-    }
+        _ => leaf(env, program, e)?,
+    })
 }
 
 fn flatten(e: &Expr, and: bool) -> Vec<&Expr> {
@@ -251,29 +164,24 @@ fn combine(parts: &[Trace], and: bool) -> Option<bool> {
     Some(result)
 }
 
-fn show(program: &Program, e: &Expr, v: &Value) -> String {
-    Display {
-        value: v,
-        ty: &e.ty,
-        schema: &program.schema,
-    }
-    .to_string()
+fn show(program: &Program, e: &Expr, v: &Value) -> Result<String, Internal> {
+    crate::value::show(v, &e.ty, &program.schema)
 }
 
 /// A leaf: its value and, for comparisons, both sides.
-fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Trace {
+fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Internal> {
     let text = e.span.text().to_string();
     let summary;
     let holds;
     match &e.kind {
-        ExprKind::Cmp(op, a, b) => match (env.eval(a), env.eval(b)) {
+        ExprKind::Cmp(op, a, b) => match (surface(env.eval(a))?, surface(env.eval(b))?) {
             (Ok(x), Ok(y)) => {
-                holds = Some(crate::eval::expr::compare(*op, &x, &y));
-                let left = describe(program, a, &x);
+                holds = Some(compare(*op, &x, &y));
+                let left = describe(program, a, &x)?;
                 let right = if matches!(b.kind, ExprKind::Const(_)) {
-                    show(program, b, &y)
+                    show(program, b, &y)?
                 } else {
-                    format!("{} ({})", b.span.text(), show(program, b, &y))
+                    format!("{} ({})", b.span.text(), show(program, b, &y)?)
                 };
                 summary = format!("{left}, needs {} {right}", op.as_str());
             }
@@ -282,19 +190,14 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Trace {
                 summary = format!("{text}: {err}");
             }
         },
-        ExprKind::Quantified(q, list, cond, slot) => match env.eval(list) {
+        ExprKind::Quantified(q, list, cond, slot) => match surface(env.eval(list))? {
             Ok(items) => {
-                let items = list_items(&items).to_vec();
+                let items = list_items(&items);
                 let mut matched = 0usize;
                 let mut failed = None;
-                for item in &items {
-                    if let Some(s) = env.locals.get_mut(*slot as usize) {
-                        *s = item.clone();
-                    } else {
-                        env.locals.resize(*slot as usize, Value::Absent);
-                        env.locals.push(item.clone());
-                    }
-                    match env.eval(cond) {
+                for item in items {
+                    env.set_local(*slot, item.clone());
+                    match surface(env.eval(cond))? {
                         Ok(v) if truthy(&v) => matched += 1,
                         Ok(_) => {}
                         Err(err) => failed = Some(err),
@@ -319,10 +222,10 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Trace {
                 summary = format!("{text}: {err}");
             }
         },
-        _ => match env.eval(e) {
+        _ => match surface(env.eval(e))? {
             Ok(v) => {
                 holds = Some(truthy(&v));
-                summary = format!("{text} is {}", show(program, e, &v));
+                summary = format!("{text} is {}", show(program, e, &v)?);
             }
             Err(err) => {
                 holds = None;
@@ -330,19 +233,19 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Trace {
             }
         },
     }
-    Trace::Leaf {
+    Ok(Trace::Leaf {
         holds,
         text,
         summary,
-    }
+    })
 }
 
 /// `expr = value`, or just the value for a literal.
-fn describe(program: &Program, e: &Expr, v: &Value) -> String {
-    let shown = show(program, e, v);
-    if matches!(e.kind, ExprKind::Const(_)) {
+fn describe(program: &Program, e: &Expr, v: &Value) -> Result<String, Internal> {
+    let shown = show(program, e, v)?;
+    Ok(if matches!(e.kind, ExprKind::Const(_)) {
         shown
     } else {
         format!("{} = {shown}", e.span.text())
-    }
+    })
 }

@@ -8,27 +8,68 @@ use rust_decimal::Decimal;
 
 use super::error::{EvalError, EvalErrorKind};
 use crate::ast::Quantifier;
-use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind};
+use crate::facts::Facts;
+use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, FieldId, SlotId, local};
 use crate::value::{Key, Value, date_in_range};
 
 /// Result of evaluating an expression.
-pub type EvalResult = Result<Value, EvalError>;
+pub(crate) type EvalResult = Result<Value, EvalError>;
 
-/// What an expression can read: facts, definitions and local slots.
-pub struct Env<'a> {
+/// What an expression can read: facts, definitions and local slots. Private
+/// to `eval`: clients go through [`super::run()`] and [`super::expression()`].
+pub(super) struct Env<'a> {
     /// Top-level facts by index.
-    pub facts: &'a [Value],
+    facts: &'a [Value],
     /// Global definitions, already evaluated.
-    pub lets: &'a [EvalResult],
+    lets: &'a [EvalResult],
     /// The current block's definitions, evaluated so far.
-    pub block_lets: Vec<EvalResult>,
+    block_lets: Vec<EvalResult>,
     /// Local slots.
-    pub locals: Vec<Value>,
+    locals: Vec<Value>,
 }
 
-impl Env<'_> {
-    fn set_local(&mut self, slot: u32, v: Value) {
-        let i = slot as usize;
+/// A lookup the checker guaranteed failed: a bug, reported at `e`.
+fn missing(e: &Expr, what: &'static str) -> EvalError {
+    EvalError::new(EvalErrorKind::Internal(what), &e.span)
+}
+
+impl<'a> Env<'a> {
+    /// An environment reading `facts` and the global definitions so far.
+    pub(super) fn new(facts: &'a Facts, lets: &'a [EvalResult]) -> Self {
+        Env {
+            facts: facts.values(),
+            lets,
+            block_lets: Vec::new(),
+            locals: Vec::new(),
+        }
+    }
+
+    /// An environment that reads nothing (constant folding in lints).
+    pub(super) fn constant() -> Self {
+        Env {
+            facts: &[],
+            lets: &[],
+            block_lets: Vec::new(),
+            locals: Vec::new(),
+        }
+    }
+
+    /// Binds a subject and its items, forgetting the previous subject's
+    /// definitions.
+    pub(super) fn enter(&mut self, subject: Value, items: Value) {
+        self.locals.clear();
+        self.set_local(local::SUBJECT, subject);
+        self.set_local(local::ITEMS, items);
+        self.block_lets.clear();
+    }
+
+    /// Records the value of the subject's next definition.
+    pub(super) fn push_block_let(&mut self, v: EvalResult) {
+        self.block_lets.push(v);
+    }
+
+    pub(super) fn set_local(&mut self, slot: SlotId, v: Value) {
+        let i = slot.index();
         if i >= self.locals.len() {
             self.locals.resize(i + 1, Value::Absent);
         }
@@ -44,21 +85,18 @@ impl Env<'_> {
     fn peek<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
         match &e.kind {
             ExprKind::Const(v) => Some(v),
-            ExprKind::Local(i) => self.locals.get(*i as usize),
-            ExprKind::Fact(i) => self.facts.get(*i as usize),
-            ExprKind::Let(i) => self.lets.get(*i as usize).and_then(|r| r.as_ref().ok()),
-            ExprKind::BlockLet(i) => self
-                .block_lets
-                .get(*i as usize)
-                .and_then(|r| r.as_ref().ok()),
+            ExprKind::Local(i) => self.locals.get(i.index()),
+            ExprKind::Fact(i) => self.facts.get(i.index()),
+            ExprKind::Let(i) => self.lets.get(i.index()).and_then(|r| r.as_ref().ok()),
+            ExprKind::BlockLet(i) => self.block_lets.get(i.index()).and_then(|r| r.as_ref().ok()),
             ExprKind::Field(base, i) => {
                 // The common case, an item's field, without a second call.
                 let record = match &base.kind {
-                    ExprKind::Local(l) => self.locals.get(*l as usize)?,
+                    ExprKind::Local(l) => self.locals.get(l.index())?,
                     _ => self.peek(base)?,
                 };
                 match record {
-                    Value::Record(fields) => fields.get(*i as usize),
+                    Value::Record(fields) => fields.get(i.index()),
                     _ => None,
                 }
             }
@@ -109,30 +147,33 @@ impl Env<'_> {
     fn eval_at(&mut self, e: &Expr) -> EvalResult {
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
-            ExprKind::Fact(i) => Ok(self
+            ExprKind::Fact(i) => self
                 .facts
-                .get(*i as usize)
+                .get(i.index())
                 .cloned()
-                .unwrap_or(Value::Absent)),
-            ExprKind::Let(i) => self
-                .lets
-                .get(*i as usize)
-                .cloned()
-                .unwrap_or(Ok(Value::Absent)),
-            ExprKind::BlockLet(i) => self
-                .block_lets
-                .get(*i as usize)
-                .cloned()
-                .unwrap_or(Ok(Value::Absent)),
-            ExprKind::Local(i) => Ok(self
+                .ok_or_else(|| missing(e, "a fact id has no value")),
+            ExprKind::Let(i) => {
+                self.lets.get(i.index()).cloned().unwrap_or_else(|| {
+                    Err(missing(e, "a definition is read before it is evaluated"))
+                })
+            }
+            ExprKind::BlockLet(i) => {
+                self.block_lets.get(i.index()).cloned().unwrap_or_else(|| {
+                    Err(missing(e, "a definition is read before it is evaluated"))
+                })
+            }
+            ExprKind::Local(i) => self
                 .locals
-                .get(*i as usize)
+                .get(i.index())
                 .cloned()
-                .unwrap_or(Value::Absent)),
-            ExprKind::Field(base, i) => Ok(field(&self.eval(base)?, *i)),
+                .ok_or_else(|| missing(e, "a local slot is read before it is bound")),
+            ExprKind::Field(base, i) => field(&self.eval(base)?, *i, e),
             ExprKind::MapField(base, i) => {
                 let list = self.eval(base)?;
-                let items: Vec<Value> = list_items(&list).iter().map(|r| field(r, *i)).collect();
+                let items = list_items(&list)
+                    .iter()
+                    .map(|r| field(r, *i, e))
+                    .collect::<Result<Vec<Value>, _>>()?;
                 Ok(Value::List(items.into()))
             }
             ExprKind::List(items) => {
@@ -267,10 +308,20 @@ pub fn list_items(v: &Value) -> &[Value] {
     }
 }
 
-fn field(v: &Value, i: u32) -> Value {
+/// Field `i` of a record value. An absent record (an optional field that
+/// is not there) has absent fields; anything else that is not a record with
+/// that field is a bug.
+fn field(v: &Value, i: FieldId, e: &Expr) -> EvalResult {
     match v {
-        Value::Record(fields) => fields.get(i as usize).cloned().unwrap_or(Value::Absent),
-        _ => Value::Absent,
+        Value::Record(fields) => fields
+            .get(i.index())
+            .cloned()
+            .ok_or_else(|| missing(e, "a record value lacks a declared field")),
+        Value::Absent => Ok(Value::Absent),
+        _ => Err(missing(
+            e,
+            "a field is read from a value that is not a record",
+        )),
     }
 }
 
@@ -504,9 +555,9 @@ fn distinct<'v>(items: impl Iterator<Item = &'v Value>) -> Vec<&'v Value> {
 }
 
 /// The field `i` of every record in `items`.
-fn fields_of(items: &[Value], i: u32) -> impl Iterator<Item = &Value> {
+fn fields_of(items: &[Value], i: FieldId) -> impl Iterator<Item = &Value> {
     items.iter().filter_map(move |r| match r {
-        Value::Record(f) => f.get(i as usize),
+        Value::Record(f) => f.get(i.index()),
         _ => None,
     })
 }

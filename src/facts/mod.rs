@@ -24,10 +24,19 @@ use crate::value::Value;
 pub const MAX_FACTS_BYTES: usize = 1 << 30;
 
 /// Facts that passed the schema: the top-level fields, in declaration order.
-#[derive(Debug, Clone)]
+/// Only the loader makes them, so every value fits its declared type (the
+/// default, no facts at all, is what an expression that reads none needs).
+#[derive(Debug, Clone, Default)]
 pub struct Facts {
     /// Values of the facts' fields.
-    pub values: Vec<Value>,
+    values: Vec<Value>,
+}
+
+impl Facts {
+    /// The value of every fact, in the order the schema declares them.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
 }
 
 /// One step of a JSON path.

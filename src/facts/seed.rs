@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::ids::RecordId;
+
 use rust_decimal::Decimal;
 use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -199,7 +201,7 @@ impl<'s> ValueSeed<'_, 's> {
                 Type::Enum(_) | Type::Rung(_) => "give one of its values in double quotes",
                 Type::List(_) => "give a list: [ ... ]",
                 Type::Record(r) => {
-                    let rec = self.ctx.schema.records.get(*r as usize)?;
+                    let rec = self.ctx.schema.records.get(r.index())?;
                     let fields: Vec<String> = rec
                         .fields
                         .iter()
@@ -239,7 +241,7 @@ impl<'s> ValueSeed<'_, 's> {
 
     fn record_type(&self) -> Option<&'s RecordType> {
         self.record.or_else(|| match self.want() {
-            Type::Record(r) => self.ctx.schema.records.get(*r as usize),
+            Type::Record(r) => self.ctx.schema.records.get(r.index()),
             _ => None,
         })
     }
@@ -500,8 +502,8 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 }
 
 /// Reports repeated values of `unique` fields in a list of records.
-fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
-    let Some(rec) = ctx.schema.records.get(record as usize) else {
+fn check_unique(ctx: &mut Ctx<'_>, record: RecordId, items: &[Value]) {
+    let Some(rec) = ctx.schema.records.get(record.index()) else {
         return;
     };
     for (fi, field) in rec.fields.iter().enumerate().filter(|(_, f)| f.unique) {
@@ -515,12 +517,10 @@ fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
                 continue;
             }
             if let Some(&first) = seen.get(&Key::of(v)) {
-                let shown = crate::value::Display {
-                    value: v,
-                    ty: &field.ty,
-                    schema: ctx.schema,
-                }
-                .to_string();
+                // The error is reported either way; a value that cannot be
+                // shown says so in its place.
+                let shown =
+                    crate::value::show(v, &field.ty, ctx.schema).unwrap_or_else(|e| e.to_string());
                 let mut first_path: Vec<Seg> = ctx
                     .path
                     .iter()

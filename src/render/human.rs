@@ -12,11 +12,14 @@ use crate::program::Program;
 
 /// What to include.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     /// Show every rule's condition, part by part.
     pub explain: bool,
     /// Colour.
     pub paint: Paint,
+    /// The short policy digest, shown last so a printed decision names the
+    /// doctrine that made it (`None` where the context already says).
+    pub digest: Option<&'a str>,
 }
 
 /// Renders an evaluation; `explanations` (from [`crate::eval::explain::explain`])
@@ -25,7 +28,7 @@ pub fn human(
     program: &Program,
     evaluation: &Evaluation,
     explanations: &[SubjectExplanation],
-    opts: Options,
+    opts: Options<'_>,
 ) -> String {
     let p = opts.paint;
     let mut out = String::new();
@@ -61,6 +64,16 @@ pub fn human(
         }
         let explanation = by_subject.get(&(&*d.ladder, &*d.subject)).copied();
         decision(&mut out, program, d, explanation, opts);
+    }
+    if let Some(digest) = opts.digest {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.dim(&format!(
+                "policy {digest} · rung {}",
+                crate::policy::RUNG_VERSION
+            ))
+        );
     }
     out
 }
@@ -197,7 +210,7 @@ fn next_rung(
     let rules: Vec<&RuleExplanation> = ex
         .rules
         .iter()
-        .filter(|r| is_recommend(r) && r.range.0 as usize <= next && next <= r.range.1 as usize)
+        .filter(|r| is_recommend(r) && r.range.0.index() <= next && next <= r.range.1.index())
         .collect();
     if rules.is_empty() {
         let _ = writeln!(out, "no rule recommends it");

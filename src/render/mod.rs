@@ -5,5 +5,5 @@ mod json;
 mod paint;
 
 pub use human::{Options, heading, human, rule_lines, trace_lines};
-pub use json::json;
+pub use json::{Provenance, json};
 pub use paint::Paint;

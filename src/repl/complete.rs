@@ -191,7 +191,7 @@ pub fn names(session: &Session) -> Vec<String> {
     out.extend(keywords().map(str::to_string));
     out.extend(FUNCTIONS.iter().map(|s| s.to_string()));
     out.extend(schema.facts.fields.iter().map(|f| f.name.clone()));
-    out.extend(program.lets.iter().map(|l| l.name.clone()));
+    out.extend(program.definitions().iter().map(|l| l.name.clone()));
     for e in &schema.enums {
         out.extend(e.variants.iter().cloned());
     }
@@ -207,7 +207,6 @@ pub fn names(session: &Session) -> Vec<String> {
         out.push(b.items.clone());
         out.extend(b.lets.iter().map(|l| l.name.clone()));
     }
-    out.retain(|n| n != probe::PROBE);
     out
 }
 
@@ -225,7 +224,7 @@ fn fields_of(session: &Session, base: &str) -> Vec<String> {
         Type::Record(r) => program
             .schema
             .records
-            .get(*r as usize)
+            .get(r.index())
             .map(|r| r.fields.iter().map(|f| f.name.clone()).collect())
             .unwrap_or_default(),
         _ => Vec::new(),
@@ -254,10 +253,8 @@ fn type_of_tail(session: &Session, text: &str) -> Option<Type> {
         let Ok(expr) = syntax::parse_expr(&file) else {
             continue;
         };
-        if let Ok(p) = probe::check(&session.policy, &file, expr, session.scope.as_ref())
-            && let Some(e) = p.expr()
-        {
-            return Some(e.ty.clone());
+        if let Ok(p) = probe::check(&session.policy, &expr, session.scope.as_ref()) {
+            return Some(p.expr.ty);
         }
     }
     None

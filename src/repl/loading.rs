@@ -138,8 +138,10 @@ impl Session {
     pub(super) fn rebase(&mut self) {
         if let Some(f) = &mut self.facts
             && let Ok(loaded) = self.policy.policy.facts(&facts_source(&f.loaded, &f.name))
+            // A failure shows at the next evaluation; the old baseline stays.
+            && let Ok(baseline) = self.policy.policy.evaluate(&loaded)
         {
-            f.baseline = self.policy.policy.evaluate(&loaded);
+            f.baseline = baseline;
         }
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::ast::{self, Decl};
 use crate::check::{self, CheckError};
 use crate::diagnostic::Diag;
-use crate::policy::{Policy, read_sources};
+use crate::policy::{Policy, PolicyDigest, read_sources};
 use crate::source::SourceFile;
 use crate::syntax;
 
@@ -163,11 +163,13 @@ fn blank_facts() -> Parsed {
 
 /// Checks parsed sources as one policy.
 pub fn check_sources(sources: Vec<Parsed>) -> Result<Policy, Vec<Diag>> {
+    let digest = PolicyDigest::of(sources.iter().map(|(s, _)| (s.name.as_str(), &*s.text)));
     let checked = check::check(sources);
     match checked.program {
         Some(program) => Ok(Policy {
             program,
             warnings: checked.diagnostics,
+            digest,
         }),
         None => Err(checked
             .diagnostics

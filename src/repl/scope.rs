@@ -21,7 +21,7 @@ impl Session {
             let name = program
                 .schema
                 .ladders
-                .get(b.ladder as usize)
+                .get(b.ladder.index())
                 .map(|l| &l.name);
             if name.is_some_and(|n| n == ladder) {
                 for s in probe::block_subjects(program, &f.facts, i) {
@@ -40,7 +40,7 @@ impl Session {
         let f = self.facts.as_ref()?;
         let program = &self.policy.policy.program;
         program.blocks.iter().enumerate().find_map(|(i, b)| {
-            let name = &program.schema.ladders.get(b.ladder as usize)?.name;
+            let name = &program.schema.ladders.get(b.ladder.index())?.name;
             (name == ladder
                 && probe::block_subjects(program, &f.facts, i)
                     .iter()

@@ -209,7 +209,9 @@ impl Session {
     ) {
         let span = e.span.clone();
         let names = names_in(&e);
-        let probe = match probe::check(&self.policy, file, e, self.scope.as_ref()) {
+        let _ = file;
+        let program = &self.policy.policy.program;
+        let probe = match probe::check(&self.policy, &e, self.scope.as_ref()) {
             Ok(p) => p,
             Err(ds) => {
                 reply.diags(ds);
@@ -217,22 +219,13 @@ impl Session {
                 return;
             }
         };
-        let Some(expr) = probe.expr() else {
-            reply.report(ReplError::Plain {
-                message: "the expression was lost while checking".into(),
-                help: None,
-            });
-            return;
-        };
         if type_only {
-            reply.text(format!("{} : {}", span.text(), probe.type_name()));
+            reply.text(format!("{} : {}", span.text(), probe.type_name(program)));
             return;
         }
-        let ty = expr.ty.clone();
-        let empty = Facts { values: Vec::new() };
         let facts = match &self.facts {
-            Some(f) => &f.facts,
-            None if !probe.needs_facts() => &empty,
+            Some(f) => Some(&f.facts),
+            None if !probe.needs_facts(program) => None,
             None => {
                 let (src, s) = at(&span);
                 reply.report(ReplError::NoFacts { src, span: s });
@@ -240,8 +233,10 @@ impl Session {
             }
         };
         let subject = self.scope.as_ref().map(|s| s.subject.as_str());
-        match probe::evaluate(&probe, facts, subject) {
-            Ok(v) => reply.text(probe::show(&probe.program, &ty, &v)),
+        match probe::evaluate(program, &probe, facts, subject)
+            .and_then(|v| probe::show(program, &probe.expr.ty, &v).map_err(Report::new))
+        {
+            Ok(text) => reply.text(text),
             Err(r) => reply.items.push(Out::Report(r)),
         }
     }

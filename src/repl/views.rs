@@ -9,7 +9,8 @@ use super::error::{ReplError, at, typed};
 use crate::ast::Effect;
 use crate::decision::Decision;
 use crate::eval::explain::SubjectExplanation;
-use crate::program::Program;
+use crate::internal::Internal;
+use crate::program::{LadderId, Program, RungId};
 use crate::render::Paint;
 use crate::source::SourceFile;
 
@@ -55,24 +56,20 @@ pub fn ladders(program: &Program) -> String {
     out
 }
 
-fn rung_name(program: &Program, ladder: u32, rung: u32) -> &str {
+fn rung_name(program: &Program, ladder: LadderId, rung: RungId) -> Result<&str, Internal> {
     program
-        .schema
-        .ladders
-        .get(ladder as usize)
-        .and_then(|l| l.rungs.get(rung as usize))
-        .map_or("?", |r| r.name.as_str())
+        .ladder(ladder)?
+        .rungs
+        .get(rung.index())
+        .map(|r| r.name.as_str())
+        .ok_or(Internal::new("a rule's rung is outside its ladder"))
 }
 
 /// `:rules [LADDER]`
-pub fn rules(program: &Program, only: Option<&str>) -> String {
+pub fn rules(program: &Program, only: Option<&str>) -> Result<String, Internal> {
     let mut out = String::new();
     for b in &program.blocks {
-        let ladder = program
-            .schema
-            .ladders
-            .get(b.ladder as usize)
-            .map_or("?", |l| l.name.as_str());
+        let ladder = program.ladder(b.ladder)?.name.as_str();
         if only.is_some_and(|o| o != ladder) {
             continue;
         }
@@ -90,12 +87,12 @@ pub fn rules(program: &Program, only: Option<&str>) -> String {
         }
         for r in &b.rules {
             let rungs = if r.lo == r.hi {
-                rung_name(program, b.ladder, r.lo).to_string()
+                rung_name(program, b.ladder, r.lo)?.to_string()
             } else {
                 format!(
                     "{} to {}",
-                    rung_name(program, b.ladder, r.lo),
-                    rung_name(program, b.ladder, r.hi)
+                    rung_name(program, b.ladder, r.lo)?,
+                    rung_name(program, b.ladder, r.hi)?
                 )
             };
             let _ = writeln!(out, "  {}: {} {rungs}", r.name, r.effect.as_str());
@@ -112,7 +109,7 @@ pub fn rules(program: &Program, only: Option<&str>) -> String {
     if out.is_empty() {
         out.push_str("no rules\n");
     }
-    out
+    Ok(out)
 }
 
 /// Source text on one line: comments dropped, runs of white space squeezed.
@@ -175,7 +172,7 @@ pub fn why(
     let concerned: Vec<_> = ex
         .rules
         .iter()
-        .filter(|r| r.range.0 as usize <= index && index <= r.range.1 as usize)
+        .filter(|r| r.range.0.index() <= index && index <= r.range.1.index())
         .collect();
     if concerned.is_empty() {
         let _ = writeln!(out, "  no rule concerns `{rung}`");

@@ -15,7 +15,11 @@ use super::session::{FactsState, Reply, Session, facts_source};
 use super::views;
 use crate::decision::Evaluation;
 use crate::diagnostic::{Diag, IoError};
+use crate::eval::explain::SubjectExplanation;
+use crate::eval::{Detail, Run};
 use crate::facts::{Facts, MAX_FACTS_BYTES};
+use crate::internal::Internal;
+use crate::policy::Policy;
 use crate::render;
 use crate::source::SourceFile;
 
@@ -47,7 +51,13 @@ impl Session {
                 return;
             }
         };
-        let baseline = self.policy.policy.evaluate(&facts);
+        let baseline = match self.policy.policy.evaluate(&facts) {
+            Ok(e) => e,
+            Err(e) => {
+                reply.report(e);
+                return;
+            }
+        };
         reply.text(format!("loaded facts from {path}: {}", summary(&json)));
         self.facts = Some(FactsState {
             name: path.to_string(),
@@ -182,8 +192,16 @@ impl Session {
                 return;
             }
         };
-        let before = self.policy.policy.evaluate(&f.facts);
-        let after = self.policy.policy.evaluate(&validated);
+        let (before, after) = match (
+            self.policy.policy.evaluate(&f.facts),
+            self.policy.policy.evaluate(&validated),
+        ) {
+            (Ok(b), Ok(a)) => (b, a),
+            (Err(e), _) | (_, Err(e)) => {
+                reply.report(e);
+                return;
+            }
+        };
         if let Some(f) = &mut self.facts {
             f.current = next;
             f.facts = validated;
@@ -230,15 +248,21 @@ impl Session {
             return;
         };
         let policy = &self.policy.policy;
-        let evaluation = policy.evaluate(&f.facts);
-        let explanations = policy.explain(&f.facts);
+        let (run, explanations) = match traced(policy, &f.facts) {
+            Ok(r) => r,
+            Err(e) => {
+                reply.report(e);
+                return;
+            }
+        };
         reply.text(render::human(
             &policy.program,
-            &evaluation,
+            &run.evaluation,
             &explanations,
             render::Options {
                 explain: false,
                 paint: self.paint,
+                digest: None,
             },
         ));
     }
@@ -266,7 +290,13 @@ impl Session {
             );
         }
         out.push('\n');
-        let now = self.policy.policy.evaluate(&f.facts);
+        let now = match self.policy.policy.evaluate(&f.facts) {
+            Ok(e) => e,
+            Err(e) => {
+                reply.report(e);
+                return;
+            }
+        };
         out.push_str(&diff::render(&f.baseline, &now, self.paint));
         reply.text(out);
     }
@@ -317,8 +347,14 @@ impl Session {
             .filter(|l| only.as_ref().is_none_or(|o| *o == l.name))
             .map(|l| l.name.clone())
             .collect();
-        let explanations = self.policy.policy.explain(&f.facts);
-        let evaluation = self.policy.policy.evaluate(&f.facts);
+        let (run, explanations) = match traced(&self.policy.policy, &f.facts) {
+            Ok(r) => r,
+            Err(e) => {
+                reply.report(e);
+                return;
+            }
+        };
+        let evaluation = &run.evaluation;
         let mut shown = 0;
         for ladder in &ladders {
             let subject = match subject {
@@ -393,11 +429,18 @@ impl Session {
             reply.report(e);
             return;
         }
-        reply.text(views::rules(
-            &self.policy.policy.program,
-            ladder.map(|a| a.text.as_str()),
-        ));
+        match views::rules(&self.policy.policy.program, ladder.map(|a| a.text.as_str())) {
+            Ok(text) => reply.text(text),
+            Err(e) => reply.report(e),
+        }
     }
+}
+
+/// One run with every condition traced, and its explanations.
+fn traced(policy: &Policy, facts: &Facts) -> Result<(Run, Vec<SubjectExplanation>), Internal> {
+    let run = policy.run(facts, Detail::Traces)?;
+    let explanations = run.explanations(&policy.program)?;
+    Ok((run, explanations))
 }
 
 /// `response.sanctions` → (`response`, `sanctions` with its own span).

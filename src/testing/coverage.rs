@@ -37,7 +37,7 @@ impl Tracker {
             let ladder = program
                 .schema
                 .ladders
-                .get(block.ladder as usize)
+                .get(block.ladder.index())
                 .map_or_else(String::new, |l| l.name.clone());
             for rule in &block.rules {
                 let forbid = rule.effect == Effect::Forbid;

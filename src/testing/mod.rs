@@ -48,6 +48,7 @@ use crate::Policy;
 use crate::ast::TestDecl;
 use crate::check::test_decls::resolve;
 use crate::diagnostic::{self, Diag, Style};
+use crate::eval::Detail;
 use crate::render;
 use crate::source::SourceFile;
 
@@ -169,17 +170,36 @@ fn run_one(
             return result;
         }
     };
-    let evaluation = policy.evaluate(&loaded);
-    let explanations = policy.explain(&loaded);
+    // One run: verdicts, coverage, failure explanations and the snapshot
+    // are all read off the same outcomes.
+    let run = match policy.run(&loaded, Detail::Traces) {
+        Ok(r) => r,
+        Err(e) => {
+            result.facts_errors = vec![Diag::from(e)];
+            return result;
+        }
+    };
+    let explanations = match run.explanations(&policy.program) {
+        Ok(x) => x,
+        Err(e) => {
+            result.facts_errors = vec![Diag::from(e)];
+            return result;
+        }
+    };
+    let evaluation = &run.evaluation;
     tracker.record(&explanations);
     result.failures = decl
         .expectations
         .iter()
-        .filter_map(|e| expect::check(e, &evaluation, &explanations))
+        .filter_map(|e| expect::check(e, evaluation, &explanations))
         .collect();
     result.snapshot = decl.snapshot.as_ref().map(|s| {
         let path = resolve(file, &s.value);
-        snapshot::compare(&path, &render::json(&evaluation, None), options.snapshots)
+        snapshot::compare(
+            &path,
+            &render::json(evaluation, None, None),
+            options.snapshots,
+        )
     });
     let snapshot_fails = result.snapshot.as_ref().is_some_and(|s| s.status.fails());
     if result.failures.is_empty() && !snapshot_fails {

@@ -1,0 +1,373 @@
+//! The one run: a checked program against loaded facts, every rule's outcome
+//! recorded for every (ladder, subject).
+//!
+//! This is the only driver that walks blocks, groups and rules. Decisions,
+//! explanations, `rung test` verdicts and coverage, the REPL's `:decide`,
+//! `:why` and `:diff`, and the "next rung" lines are all read off a [`Run`],
+//! so they cannot disagree about what happened.
+
+use std::collections::BTreeMap;
+
+use super::error::{EvalError, not_a_bug, surface};
+use super::explain::{Outcome, RuleExplanation, SubjectExplanation, Trace, trace};
+use super::expr::{Env, EvalResult, list_items};
+use super::{condition, enter, global_lets, groups, subject_of};
+use crate::ast::Effect;
+use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
+use crate::facts::Facts;
+use crate::internal::Internal;
+use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
+use crate::types::Type;
+use crate::value::Value;
+
+/// The code of every run-time failure (the same as [`super::EvalReport`]'s).
+const EVAL_CODE: &str = "rung::eval::arithmetic";
+
+/// How much a run records beyond each rule's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Outcomes only: what decisions, verdicts and coverage need.
+    Outcomes,
+    /// Also every condition part by part, with values (`--explain`, the
+    /// "next rung" lines, `:why`, test failure reports).
+    Traces,
+}
+
+/// How one rule went for one subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleRecord {
+    /// The rule.
+    pub rule: RuleId,
+    /// Whether its condition held, or why it could not be evaluated.
+    pub outcome: Result<bool, EvalError>,
+    /// Its condition part by part, when the run was asked for traces.
+    pub trace: Option<Trace>,
+}
+
+impl RuleRecord {
+    /// The outcome without its error.
+    pub fn outcome(&self) -> Outcome {
+        match self.outcome {
+            Ok(true) => Outcome::Fired,
+            Ok(false) => Outcome::NotMet,
+            Err(_) => Outcome::Failed,
+        }
+    }
+}
+
+/// Every rule's record for one (ladder, subject), in declaration order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectRecord {
+    /// The ladder decided.
+    pub ladder: LadderId,
+    /// The subject.
+    pub subject: Name,
+    /// Each rule of each block on the ladder, in declaration order.
+    pub rules: Vec<RuleRecord>,
+}
+
+/// What one evaluation found: the decisions, and every rule outcome behind them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Decisions, warnings and failed groupings (the JSON document).
+    pub evaluation: Evaluation,
+    /// For each decision, at the same index, the records it was decided from.
+    pub subjects: Vec<SubjectRecord>,
+}
+
+impl Run {
+    /// The records behind `decision` (found by ladder and subject).
+    pub fn records(&self, ladder: &str, subject: &str) -> Option<&SubjectRecord> {
+        self.evaluation
+            .decisions
+            .iter()
+            .position(|d| &*d.ladder == ladder && &*d.subject == subject)
+            .and_then(|i| self.subjects.get(i))
+    }
+
+    /// Every rule for every subject, in words: the `--explain` view, in
+    /// decision order.
+    pub fn explanations(&self, program: &Program) -> Result<Vec<SubjectExplanation>, Internal> {
+        self.subjects
+            .iter()
+            .map(|s| explanation(program, s))
+            .collect()
+    }
+}
+
+/// Evaluates every ladder of `program` against `facts`, once.
+pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Internal> {
+    let lets = global_lets(program, facts)?;
+    let warnings = warnings(program, facts, &lets)?;
+    let mut errors = Vec::new();
+    // Several blocks may decide one ladder: their rules pool per subject.
+    // The map's order is the decisions' order: ladder declaration order,
+    // then subject byte order.
+    let mut pooled: BTreeMap<(LadderId, Name), Vec<RuleRecord>> = BTreeMap::new();
+    for (b, block) in program.blocks.iter().enumerate() {
+        let block_id = BlockId::new(b);
+        let mut env = Env::new(facts, &lets);
+        let groups = match groups(&mut env, block) {
+            Ok(g) => g,
+            Err(e) => {
+                not_a_bug(&e)?;
+                errors.push(group_error(program, block, e)?);
+                continue;
+            }
+        };
+        for group in groups {
+            let subject = subject_of(program, block, &group.key)?;
+            enter(&mut env, block, group.key, group.items)?;
+            let key = (block.ladder, subject);
+            let records = pooled.entry(key).or_default();
+            records.reserve(block.rules.len());
+            for (i, rule) in block.rules.iter().enumerate() {
+                let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
+                let trace = match (detail, &rule.when) {
+                    (Detail::Traces, Some(w)) => Some(trace(&mut env, program, w)?),
+                    _ => None,
+                };
+                records.push(RuleRecord {
+                    rule: RuleId::new(block_id, i),
+                    outcome,
+                    trace,
+                });
+            }
+        }
+    }
+    let mut decided: Vec<(Decision, SubjectRecord)> = Vec::with_capacity(pooled.len());
+    for (key, rules) in pooled {
+        let (ladder, subject) = key;
+        let decision = decide(program, ladder, Name::clone(&subject), &rules)?;
+        decided.push((
+            decision,
+            SubjectRecord {
+                ladder,
+                subject,
+                rules,
+            },
+        ));
+    }
+    let (decisions, subjects) = decided.into_iter().unzip();
+    Ok(Run {
+        evaluation: Evaluation {
+            decisions,
+            warnings,
+            errors,
+        },
+        subjects,
+    })
+}
+
+fn group_error(program: &Program, block: &Block, e: EvalError) -> Result<RuleError, Internal> {
+    let ladder = program.ladder(block.ladder)?;
+    Ok(RuleError {
+        code: EVAL_CODE,
+        rule: format!("rules {}", ladder.name),
+        effect: "group".into(),
+        rungs: Vec::new(),
+        message: e.to_string(),
+        location: e.span.location(),
+        cause: Some(e),
+    })
+}
+
+/// Combines rule outcomes into a decision: forbid overrides recommend.
+fn decide(
+    program: &Program,
+    ladder: LadderId,
+    subject: Name,
+    records: &[RuleRecord],
+) -> Result<Decision, Internal> {
+    let names = program.rung_names(ladder)?;
+    let n = names.len();
+    // One byte per rung: bit 0 recommended, bit 1 forbidden.
+    const REC: u8 = 1;
+    const FORBID: u8 = 2;
+    // Ladders are short: marks live on the stack unless one is not.
+    let mut small = [0u8; 32];
+    let mut large = Vec::new();
+    let marks: &mut [u8] = match small.get_mut(..n) {
+        Some(m) => m,
+        None => {
+            large.resize(n, 0);
+            &mut large
+        }
+    };
+    let mut rules: Vec<&RuleDef> = Vec::with_capacity(records.len());
+    let mut fired = 0usize;
+    for r in records {
+        let rule = program.rule(r.rule)?;
+        rules.push(rule);
+        if let Ok(true) = r.outcome {
+            let bit = if rule.effect == Effect::Forbid {
+                FORBID
+            } else {
+                REC
+            };
+            for rung in rule.rungs() {
+                let m = marks
+                    .get_mut(rung.index())
+                    .ok_or_else(|| Internal::new("a rule's rung is outside its ladder"))?;
+                *m |= bit;
+                fired += 1;
+            }
+        }
+    }
+    let top = marks.iter().rposition(|m| *m == REC);
+    let mut status = Status::Complete;
+    let mut errors = Vec::new();
+    for (r, rule) in records.iter().zip(&rules) {
+        let Err(e) = &r.outcome else { continue };
+        let matters = match rule.effect {
+            Effect::Recommend => top.is_none_or(|t| rule.hi.index() > t),
+            Effect::Forbid => top.is_some_and(|t| rule.lo.index() <= t),
+        };
+        if matters {
+            status = Status::Indeterminate;
+        }
+        errors.push(RuleError {
+            code: EVAL_CODE,
+            rule: rule.name.to_string(),
+            effect: rule.effect.as_str().into(),
+            rungs: rule
+                .rungs()
+                .map(|g| rung_name(names, g).map(|n| n.to_string()))
+                .collect::<Result<_, _>>()?,
+            message: e.to_string(),
+            location: e.span.location(),
+            cause: Some(e.clone()),
+        });
+    }
+    // By rung, then recommend before forbid, then declaration order.
+    let mut keys: Vec<(RungId, Effect, usize)> = Vec::with_capacity(fired);
+    for (order, (r, rule)) in records.iter().zip(&rules).enumerate() {
+        if let Ok(true) = r.outcome {
+            keys.extend(rule.rungs().map(|g| (g, rule.effect, order)));
+        }
+    }
+    keys.sort_unstable();
+    let mut reasons: Vec<Reason> = Vec::with_capacity(keys.len());
+    for &(g, _, order) in &keys {
+        let rule = rules
+            .get(order)
+            .ok_or_else(|| Internal::new("a reason names no rule"))?;
+        reasons.push(Reason {
+            rung: rung_name(names, g)?,
+            effect: rule.effect.as_str(),
+            rule: Name::clone(&rule.name),
+            because: Name::clone(&rule.because),
+            cites: rule.cites.clone(),
+        });
+    }
+    let top = match top {
+        Some(t) => Some(rung_name(names, RungId::new(t))?),
+        None => None,
+    };
+    Ok(Decision {
+        ladder: Name::clone(program.ladder_name(ladder)?),
+        subject,
+        status,
+        top,
+        recommended: named(names, marks, |m| m == REC),
+        forbidden: named(names, marks, |m| m & FORBID != 0),
+        reasons,
+        errors,
+    })
+}
+
+fn rung_name(names: &[Name], rung: RungId) -> Result<Name, Internal> {
+    names
+        .get(rung.index())
+        .cloned()
+        .ok_or_else(|| Internal::new("a rung is outside its ladder"))
+}
+
+/// Names of the rungs whose mark satisfies `keep`, in ladder order.
+fn named(names: &[Name], marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name> {
+    names
+        .iter()
+        .zip(marks.iter())
+        .filter(|(_, m)| keep(**m))
+        .map(|(n, _)| Name::clone(n))
+        .collect()
+}
+
+/// The `--explain` view of one subject's records.
+fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanation, Internal> {
+    let names = program.rung_names(s.ladder)?;
+    let rules = s
+        .rules
+        .iter()
+        .map(|r| {
+            let rule = program.rule(r.rule)?;
+            Ok(RuleExplanation {
+                rule: rule.name.to_string(),
+                effect: rule.effect.as_str().into(),
+                range: (rule.lo, rule.hi),
+                rungs: rule
+                    .rungs()
+                    .map(|g| rung_name(names, g).map(|n| n.to_string()))
+                    .collect::<Result<_, _>>()?,
+                outcome: r.outcome(),
+                error: r.outcome.as_ref().err().map(ToString::to_string),
+                condition: r.trace.clone(),
+            })
+        })
+        .collect::<Result<_, Internal>>()?;
+    Ok(SubjectExplanation {
+        ladder: program.ladder_name(s.ladder)?.to_string(),
+        subject: s.subject.to_string(),
+        rules,
+    })
+}
+
+/// Items matched by `warn` declarations.
+fn warnings(
+    program: &Program,
+    facts: &Facts,
+    lets: &[EvalResult],
+) -> Result<Vec<FactWarning>, Internal> {
+    let mut out = Vec::new();
+    for w in &program.warns {
+        let mut env = Env::new(facts, lets);
+        match env.eval(&w.items) {
+            Ok(list) => {
+                for (i, item) in list_items(&list).iter().enumerate() {
+                    out.push(FactWarning {
+                        message: w.because.clone(),
+                        item: item_name(program, &w.items.ty, item, i)?,
+                    });
+                }
+            }
+            Err(e) => {
+                not_a_bug(&e)?;
+                out.push(FactWarning {
+                    message: format!("could not evaluate: {e}"),
+                    item: e.span.location(),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Names an item by its unique field when its record has one.
+fn item_name(
+    program: &Program,
+    list_ty: &Type,
+    item: &Value,
+    i: usize,
+) -> Result<String, Internal> {
+    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) {
+        let rec = program.schema.record(*r)?;
+        if let Some((fi, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique) {
+            let v = fields
+                .get(fi)
+                .ok_or_else(|| Internal::new("a record value lacks a declared field"))?;
+            let shown = crate::value::show(v, &f.ty, &program.schema)?;
+            return Ok(format!("{} {}", f.name, shown));
+        }
+    }
+    Ok(format!("item {}", i + 1))
+}
