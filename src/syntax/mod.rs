@@ -14,10 +14,12 @@ mod error;
 mod expr;
 mod grammar;
 mod hints;
+pub mod lex;
 mod limits;
 mod lower;
 mod recover;
 mod scan;
+pub mod words;
 
 use std::sync::Arc;
 
