@@ -92,7 +92,7 @@ impl<'s> Toks<'s> {
             .filter(|t| {
                 t.kind == Kind::Word
                     && t.start == start
-                    && text.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && text.bytes().next().is_some_and(lex::is_word_start)
             })
             .map_or(start + text.len(), |t| t.end);
         self.push(text.to_string(), start, end, space, level);

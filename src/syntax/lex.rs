@@ -447,6 +447,86 @@ mod tests {
         }
     }
 
+    /// Whether the parser reads `text` as one expression.
+    fn parses(text: &str) -> bool {
+        let file = crate::source::SourceFile::new("t", text);
+        super::super::parse_expr(&file).is_ok()
+    }
+
+    #[test]
+    fn strings_end_where_the_grammar_ends_them() {
+        // Each text is a `"` and more: the tokenizer reads one closed string
+        // over all of it exactly when the grammar reads one string literal.
+        // (The tokenizer forgives unknown escapes such as `\d`; the cases
+        // use the grammar's own escapes.)
+        let cases = [
+            r#""plain""#,
+            r#""a \"quoted\" word""#,
+            r#""ends in a backslash \\""#,
+            r#""tab\tnew\nline""#,
+            r##""# not a comment""##,
+            "\"é ü ß\"",
+            "\"a\r\"",
+            "\"two\nlines\"",
+            "\"backslash \\\nnewline\"",
+            r#""no end"#,
+            r#""escaped end\""#,
+        ];
+        for text in cases {
+            let toks = tokens(text);
+            let one_string = matches!(
+                toks.as_slice(),
+                [Token { kind: Kind::Str { closed: true }, start: 0, end }] if *end == text.len()
+            );
+            assert_eq!(one_string, parses(text), "{text:?}: {toks:?}");
+        }
+    }
+
+    #[test]
+    fn comments_end_where_the_grammar_ends_them() {
+        // Each text parses; the code tokens are those the parser reads.
+        for (text, code) in [
+            ("1 # two\n", 1),
+            ("1 # two\n+ 2", 3),
+            ("1 # two + 2", 1),
+            ("\"#\" # \"", 1),
+        ] {
+            assert!(parses(text), "{text:?}");
+            let n = Lexer::new(text).filter(Token::is_code).count();
+            assert_eq!(n, code, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn real_policies_tokenize_cleanly() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        for dir in ["policies", "tests/diagnostics", "tests/fmt", "examples"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for path in entries.flatten().map(|e| e.path()) {
+                if path.extension().is_none_or(|e| e != "rung") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                files += 1;
+                let mut at = 0;
+                for t in tokens(&text) {
+                    let gap = text.get(at..t.start).unwrap_or("x");
+                    assert!(gap.bytes().all(is_blank), "{}: gap at {at}", path.display());
+                    if !matches!(t.kind, Kind::Punct) {
+                        assert!(!t.text(&text).contains('\n'), "{}: {t:?}", path.display());
+                    }
+                    at = t.end;
+                }
+            }
+        }
+        assert!(files > 10, "found {files} policy files");
+    }
+
     #[test]
     fn quoting_and_unescaping_round_trip() {
         for v in ["", "plain", "a \"b\" \\ c\n\td", "é # ü"] {

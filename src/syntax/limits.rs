@@ -118,3 +118,25 @@ fn type_too_deep(file: &Arc<SourceFile>, at: usize) -> SyntaxError {
         help: "declare a record for the inner part: `record Item { ... }` then `list of Item`",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_words_are_reserved_words() {
+        for w in OPENING_WORDS {
+            assert!(words::is_reserved(w), "`{w}` is not in the table");
+        }
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_nest() {
+        let deep = "(".repeat(MAX_NESTING + 1);
+        let hidden = format!("let a = 1 # {deep}\nlet b = \"{deep}\"\n");
+        assert!(check(&SourceFile::new("t", hidden)).is_ok());
+        // A string ends at its line, even after a backslash: what follows is code.
+        let after = format!("let b = \"x\\\n{deep}\n");
+        assert!(check(&SourceFile::new("t", after)).is_err());
+    }
+}
