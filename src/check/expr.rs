@@ -15,8 +15,8 @@ const STACK_RED_ZONE: usize = 64 * 1024;
 /// Size of each fresh stack segment.
 const STACK_GROWTH: usize = 1024 * 1024;
 
-/// Built-in functions, for "did you mean" and completion.
-pub const FUNCTIONS: &[&str] = &["count", "sum", "min", "max", "distinct", "days"];
+/// Built-in functions, for "did you mean": kept in the table of words.
+pub use crate::syntax::words::FUNCTIONS;
 
 impl Checker<'_> {
     /// Checks `e`; `hint` is the type the context expects (used to read bare

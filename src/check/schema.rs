@@ -9,8 +9,8 @@ use crate::source::Span;
 use crate::types::{EnumType, FieldType, Ladder, RecordType, Rung, Schema, Type};
 use crate::value::Value;
 
-/// Names of the built-in scalar types.
-pub const BUILTIN_TYPES: &[&str] = &["bool", "int", "decimal", "string", "date", "duration"];
+/// Names of the built-in scalar types: kept in the table of words.
+pub use crate::syntax::words::TYPES as BUILTIN_TYPES;
 
 /// Builds the schema from every file's declarations; reports problems into `errors`.
 pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {

@@ -1,11 +1,14 @@
 //! Comment extraction: comments are not in the AST, so the formatter reads
 //! them back from the source text.
 //!
-//! A small lexer walks the text, skipping string literals (so a `#` inside
-//! `"..."` is text, not a comment) and the opaque regions the caller names
-//! (inline JSON facts, whose `#` and quotes follow JSON's rules, not ours).
+//! The tokenizer ([`crate::syntax::lex`]) says where comments are, so a `#`
+//! inside `"..."` is text, not a comment; the opaque regions the caller names
+//! (inline JSON facts, whose `#` and quotes follow JSON's rules, not ours)
+//! are jumped over.
 
 use std::ops::Range;
+
+use crate::syntax::lex::{self, Kind, Lexer};
 
 /// One `# ...` comment as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,86 +28,42 @@ pub struct Comment {
 /// Every comment of `text`, in source order, outside strings and outside the
 /// `opaque` byte ranges (sorted or not).
 pub fn extract(text: &str, opaque: &[Range<usize>]) -> Vec<Comment> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    let mut line_has_code = false;
-    while let Some(&b) = bytes.get(i) {
-        if let Some(r) = opaque.iter().find(|r| r.start == i && r.end > i) {
-            i = r.end;
-            line_has_code = true;
+    let mut lexer = Lexer::new(text);
+    // End of the last code (token or opaque range) seen.
+    let mut code_end: Option<usize> = None;
+    loop {
+        let at = lexer.position();
+        let next_opaque = opaque
+            .iter()
+            .filter(|r| r.start >= at && r.end > r.start)
+            .min_by_key(|r| r.start);
+        let Some(t) = lexer.next() else { break };
+        if let Some(r) = next_opaque.filter(|r| r.start <= t.start) {
+            lexer = Lexer::at(text, r.end);
+            code_end = Some(r.end);
             continue;
         }
-        match b {
-            b'\n' => {
-                line_has_code = false;
-                i += 1;
-            }
-            b'"' => {
-                i = string_end(bytes, i);
-                line_has_code = true;
-            }
-            b'#' => {
-                let end = line_end(bytes, i);
-                let raw = text.get(i..end).unwrap_or("");
-                let trimmed = raw.trim_end();
-                out.push(Comment {
-                    text: trimmed.to_string(),
-                    start: i,
-                    end: i + trimmed.len(),
-                    trailing: line_has_code,
-                });
-                i = end;
-            }
-            b if b.is_ascii_whitespace() => i += 1,
-            _ => {
-                line_has_code = true;
-                i += 1;
-            }
+        if t.kind != Kind::Comment {
+            code_end = Some(t.end);
+            continue;
         }
+        let trimmed = t.text(text).trim_end();
+        out.push(Comment {
+            text: trimmed.to_string(),
+            start: t.start,
+            end: t.start + trimmed.len(),
+            trailing: code_end
+                .is_some_and(|e| text.get(e..t.start).is_some_and(|s| !s.contains('\n'))),
+        });
     }
     out
-}
-
-/// The offset just past the string literal opening at `start` (a `"`).
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            // Strings never span lines; an unterminated one ends at the line.
-            b'\n' => return i,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// The offset of the end of the line holding `from` (its `\n`, or the end).
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes
-        .iter()
-        .skip(from)
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p)
 }
 
 /// The offset of the first code character at or after `from`: whitespace and
 /// comments skipped. Used to find where an unspanned keyword or operator stands.
 pub fn skip_trivia(text: &str, from: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'#' {
-            i = line_end(bytes, i);
-        } else if b.is_ascii_whitespace() {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    i
+    lex::code_at(text, from).map_or(text.len().max(from), |t| t.start)
 }
 
 /// Whether the source between `a` and `b` holds a blank line (a whole line
@@ -154,6 +113,18 @@ mod tests {
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].text, "# after");
         assert!(cs[0].trailing);
+    }
+
+    #[test]
+    fn trailing_means_code_before_it_on_its_line() {
+        let src = "facts {\n \"a\": \"#\"\n} # after json\n# own\nx # t";
+        let json = 6..src.find('}').map_or(0, |i| i + 1);
+        let cs = extract(src, std::slice::from_ref(&json));
+        let got: Vec<_> = cs.iter().map(|c| (c.text.as_str(), c.trailing)).collect();
+        assert_eq!(
+            got,
+            vec![("# after json", true), ("# own", false), ("# t", true)]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::source::Span;
 use crate::value::format_date;
 
 use super::comments::skip_trivia;
+use crate::syntax::lex::{self, Kind, Lexer, quote};
 
 /// One printed token.
 #[derive(Debug, Clone)]
@@ -86,20 +87,15 @@ impl<'s> Toks<'s> {
 
     fn kw_at_level(&mut self, text: &str, space: usize, level: u8) {
         let start = self.next_start();
-        let word = text.starts_with(|c: char| c.is_ascii_alphabetic());
-        let len = if word {
-            let n = self
-                .src
-                .get(start..)
-                .unwrap_or("")
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                .count();
-            if n == 0 { text.len() } else { n }
-        } else {
-            text.len()
-        };
-        self.push(text.to_string(), start, start + len, space, level);
+        // A keyword spans the word written there (`have` for `has`).
+        let end = lex::token_at(self.src, start)
+            .filter(|t| {
+                t.kind == Kind::Word
+                    && t.start == start
+                    && text.bytes().next().is_some_and(lex::is_word_start)
+            })
+            .map_or(start + text.len(), |t| t.end);
+        self.push(text.to_string(), start, end, space, level);
     }
 
     /// A token printed at a known source range.
@@ -136,15 +132,19 @@ impl<'s> Toks<'s> {
     /// `space` spaces after what precedes it.
     pub fn number(&mut self, n: i64, space: usize) {
         let start = self.next_start();
-        let len = self
-            .src
-            .get(start..)
-            .unwrap_or("")
-            .bytes()
-            .enumerate()
-            .take_while(|(i, b)| b.is_ascii_digit() || (*i == 0 && *b == b'-'))
-            .count();
-        self.at(n.to_string(), start, start + len, space);
+        let mut lexer = Lexer::at(self.src, start);
+        let mut first = lexer.next().filter(|t| t.start == start);
+        // A negative bound is `-` then the digits, written together.
+        if let Some(minus) = first.filter(|t| t.is_punct(self.src, "-")) {
+            first = lexer
+                .next()
+                .filter(|t| t.start == minus.end)
+                .map(|t| lex::Token { start, ..t });
+        }
+        let end = first
+            .filter(|t| t.kind == Kind::Number)
+            .map_or(start, |t| t.end);
+        self.at(n.to_string(), start, end, space);
     }
 
     /// A type.
@@ -310,31 +310,9 @@ fn duration_text(days: i64, unit: char) -> String {
     }
 }
 
-/// A string literal with the escapes the grammar knows.
-pub(super) fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quotes_escape_what_the_grammar_escapes() {
-        assert_eq!(quote("a \"b\" \\ c\n\td"), r#""a \"b\" \\ c\n\td""#);
-    }
 
     #[test]
     fn durations_keep_their_unit() {

@@ -13,47 +13,8 @@ use super::probe;
 use super::session::Session;
 use crate::source::SourceFile;
 use crate::syntax;
+use crate::syntax::{lex, words};
 use crate::types::Type;
-
-pub use crate::check::FUNCTIONS;
-
-/// Words that start or shape a declaration (the reserved words aside).
-const DECLARATION_WORDS: &[&str] = &[
-    "enum",
-    "record",
-    "facts",
-    "list",
-    "of",
-    "optional",
-    "rung",
-    "unique",
-    "default",
-    "ladder",
-    "let",
-    "rules",
-    "for",
-    "each",
-    "grouped",
-    "by",
-    "when",
-    "because",
-    "cites",
-    "above",
-    "below",
-    "to",
-    "warn",
-    "test",
-    "recommend",
-    "forbid",
-];
-
-/// Words of the language: completed and highlighted.
-pub fn keywords() -> impl Iterator<Item = &'static str> {
-    crate::syntax::RESERVED_WORDS
-        .iter()
-        .chain(DECLARATION_WORDS)
-        .copied()
-}
 
 /// What to complete at the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +116,7 @@ fn rung_names(session: &Session) -> Vec<String> {
 }
 
 fn is_ident(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+    u8::try_from(c).is_ok_and(lex::is_word_char)
 }
 
 /// Names (or, after `.`, fields) for the word ending at the end of `before`;
@@ -188,8 +149,8 @@ pub fn names(session: &Session) -> Vec<String> {
     let program = &session.policy.policy.program;
     let schema = &program.schema;
     let mut out: Vec<String> = Vec::new();
-    out.extend(keywords().map(str::to_string));
-    out.extend(FUNCTIONS.iter().map(|s| s.to_string()));
+    out.extend(words::language().map(str::to_string));
+    out.extend(words::FUNCTIONS.iter().map(|s| s.to_string()));
     out.extend(schema.facts.fields.iter().map(|f| f.name.clone()));
     out.extend(program.definitions().iter().map(|l| l.name.clone()));
     for e in &schema.enums {

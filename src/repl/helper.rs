@@ -16,6 +16,7 @@ use super::complete::{self, Completion};
 use super::highlight;
 use super::session::Session;
 use crate::syntax;
+use crate::syntax::lex::{Kind, Lexer};
 
 /// The rustyline helper of `rung repl`.
 pub struct ReplHelper {
@@ -144,10 +145,7 @@ pub fn is_unfinished(input: &str) -> bool {
 
 /// Whether an input holds nothing but blank lines and `#` comments.
 pub fn is_blank(input: &str) -> bool {
-    input.lines().all(|l| {
-        let l = l.trim_start();
-        l.is_empty() || l.starts_with('#')
-    })
+    Lexer::new(input).all(|t| t.kind == Kind::Comment)
 }
 
 #[cfg(test)]

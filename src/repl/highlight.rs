@@ -2,7 +2,8 @@
 //! (dates, durations), comments and `:commands`, as ANSI colours that keep
 //! the text's display width.
 
-use super::complete::keywords;
+use crate::syntax::lex::{self, Lexer};
+use crate::syntax::words;
 
 /// A kind of token worth a colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,61 +32,32 @@ impl Kind {
     }
 }
 
-/// The coloured tokens of `line`: byte ranges and kinds.
+/// The coloured tokens of `line`: byte ranges and kinds. The tokens are the
+/// tokenizer's, so a string or comment is coloured exactly where the parser
+/// will see one.
 pub fn tokens(line: &str) -> Vec<(usize, usize, Kind)> {
-    let b = line.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
     let lead = line.len() - line.trim_start().len();
-    if b.get(lead) == Some(&b':') {
-        let end = scan(b, lead + 1, |c| !c.is_ascii_whitespace());
+    let mut from = 0;
+    if line.as_bytes().get(lead) == Some(&b':') {
+        let end = line
+            .get(lead..)
+            .and_then(|r| r.find(|c: char| c.is_ascii_whitespace()))
+            .map_or(line.len(), |i| lead + i);
         out.push((lead, end, Kind::Command));
-        i = end;
+        from = end;
     }
-    while let Some(&c) = b.get(i) {
-        let start = i;
-        if c == b'#' {
-            let end = scan(b, i, |c| c != b'\n');
-            out.push((start, end, Kind::Comment));
-            i = end;
-        } else if c == b'"' {
-            let mut j = i + 1;
-            while let Some(&d) = b.get(j) {
-                j += 1;
-                if d == b'\\' {
-                    j += 1;
-                } else if d == b'"' || d == b'\n' {
-                    break;
-                }
-            }
-            let end = j.min(b.len());
-            out.push((start, end, Kind::String));
-            i = end;
-        } else if c.is_ascii_digit() {
-            let end = scan(b, i, |c| {
-                c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
-            });
-            out.push((start, end, Kind::Number));
-            i = end;
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            let end = scan(b, i, |c| c.is_ascii_alphanumeric() || c == b'_');
-            let word = line.get(start..end).unwrap_or("");
-            if keywords().any(|k| k == word) {
-                out.push((start, end, Kind::Keyword));
-            }
-            i = end;
-        } else {
-            i += 1;
-        }
+    for t in Lexer::at(line, from) {
+        let kind = match t.kind {
+            lex::Kind::Comment => Kind::Comment,
+            lex::Kind::Str { .. } => Kind::String,
+            lex::Kind::Number => Kind::Number,
+            lex::Kind::Word if words::language().any(|k| k == t.text(line)) => Kind::Keyword,
+            lex::Kind::Word | lex::Kind::Punct => continue,
+        };
+        out.push((t.start, t.end, kind));
     }
     out
-}
-
-fn scan(b: &[u8], mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
-    while b.get(i).is_some_and(|&c| keep(c)) {
-        i += 1;
-    }
-    i
 }
 
 /// `line` with ANSI colours around its tokens.
@@ -119,6 +91,28 @@ mod tests {
         let t = tokens(r#":set now = "2023-01-01""#);
         assert_eq!(t.first(), Some(&(0, 4, Kind::Command)));
         assert_eq!(t.get(1).map(|x| x.2), Some(Kind::String));
+    }
+
+    #[test]
+    fn tokens_are_the_tokenizers() {
+        // A range is two numbers around `..`, not one number.
+        let t = tokens("severity in 1..5");
+        assert_eq!(
+            t,
+            vec![
+                (9, 11, Kind::Keyword),
+                (12, 13, Kind::Number),
+                (15, 16, Kind::Number)
+            ]
+        );
+        // `#` in a string is text; an escaped quote does not end the string.
+        let t = tokens(r##"x == "a \"#\" b" # c"##);
+        assert_eq!(
+            t.iter().map(|t| t.2).collect::<Vec<_>>(),
+            [Kind::String, Kind::Comment]
+        );
+        // Test words are common names: not highlighted.
+        assert!(tokens("status top").is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::internal::Internal;
 use crate::program::{LadderId, Program, RungId};
 use crate::render::Paint;
 use crate::source::SourceFile;
+use crate::syntax::lex::{Lexer, Token};
 
 /// `:help`
 pub fn help() -> String {
@@ -112,28 +113,19 @@ pub fn rules(program: &Program, only: Option<&str>) -> Result<String, Internal> 
     Ok(out)
 }
 
-/// Source text on one line: comments dropped, runs of white space squeezed.
+/// Source text on one line: comments dropped, the blanks between tokens
+/// squeezed to one space; strings are kept as written.
 fn one_line(text: &str) -> String {
     let mut out = String::new();
-    for line in text.lines() {
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut code = String::new();
-        for c in line.chars() {
-            match c {
-                '#' if !in_string => break,
-                '"' if !escaped => in_string = !in_string,
-                _ => {}
-            }
-            escaped = c == '\\' && !escaped;
-            code.push(c);
+    let mut last_end = None;
+    for t in Lexer::new(text).filter(Token::is_code) {
+        if let Some(e) = last_end
+            && e < t.start
+        {
+            out.push(' ');
         }
-        for word in code.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
+        out.push_str(t.text(text));
+        last_end = Some(t.end);
     }
     out
 }
@@ -215,5 +207,17 @@ pub fn unknown_rung(file: &Arc<SourceFile>, program: &Program, arg: &Arg) -> Rep
                 None => "`:ladders` lists the rungs".into(),
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_drops_comments_and_keeps_strings() {
+        let text = "count(acts)  # how many\n  and  name == \"a  # b\"\n";
+        assert_eq!(one_line(text), "count(acts) and name == \"a  # b\"");
+        assert_eq!(one_line("a\n# only a comment\n  b"), "a b");
     }
 }

@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 
 use super::Rule;
 use super::error::SyntaxError;
+use super::lex::unescape;
 use super::limits::MAX_EXPR_DEPTH;
-use super::lower::{Lowerer, Result, is_keyword, unescape};
+use super::lower::{Lowerer, Result, is_keyword};
 use crate::ast::*;
 use crate::source::Span;
 

@@ -2,35 +2,15 @@
 //!
 //! pest knows which rules failed; an author wants to hear "this string is not
 //! closed" or "write `and`, not `&&`". Each check below looks at the tokens
-//! around the failure (see [`super::scan`]) and returns a specific report, or
+//! around the failure (read by [`super::lex`]) and returns a specific report, or
 //! nothing, in which case the generic "unexpected …; expected …" is used.
 
 use std::sync::Arc;
 
-use super::scan::{self, Kind, Tok};
+use super::lex::{self, Kind, Token as Tok};
+use super::words;
 use super::{Failure, Region, Rule, SyntaxError};
 use crate::source::{SourceFile, Span};
-
-/// Words that end an expression: a bracket still open when one of them comes
-/// was never closed.
-const CLAUSE_WORDS: &[&str] = &[
-    "when",
-    "because",
-    "cites",
-    "recommend",
-    "forbid",
-    "grouped",
-    "let",
-    "rules",
-    "ladder",
-    "record",
-    "facts",
-    "enum",
-    "warn",
-    "test",
-];
-
-use super::RESERVED_WORDS as KEYWORDS;
 
 /// Whether a label points at the token after the missing piece, or before it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,7 +41,7 @@ struct Scene<'t> {
 
 impl<'t> Scene<'t> {
     fn new(file: &'t Arc<SourceFile>, region: Region, parsed: &str, f: &'t Failure) -> Self {
-        let toks = scan::lex_at(parsed, region.start, region.end.max(f.pos));
+        let toks = region_tokens(parsed, region.start, region.end.max(f.pos));
         let at = toks
             .iter()
             .position(|t| t.end > f.pos)
@@ -130,7 +110,7 @@ impl<'t> Scene<'t> {
             Some(t) if t.start >= self.region.end => true,
             Some(t) => {
                 let w = t.text(self.text());
-                (t.kind == Kind::Word && CLAUSE_WORDS.contains(&w)) || w == "}"
+                (t.kind == Kind::Word && words::ends_expression(w)) || w == "}"
             }
         }
     }
@@ -203,17 +183,17 @@ fn brackets(s: &Scene<'_>) -> Option<SyntaxError> {
             continue;
         }
         let w = t.text(text);
-        if scan::closer(w).is_some() {
+        if lex::closer(w).is_some() {
             stack.push(*t);
-        } else if scan::is_closer(w)
-            && stack.last().and_then(|o| scan::closer(o.text(text))) == Some(w)
+        } else if lex::is_closer(w)
+            && stack.last().and_then(|o| lex::closer(o.text(text))) == Some(w)
         {
             stack.pop();
         }
     }
     let found = s.found().filter(|t| t.kind == Kind::Punct);
     if let Some(t) = found
-        && scan::is_closer(t.text(text))
+        && lex::is_closer(t.text(text))
     {
         let close = t.text(text);
         return match stack.last() {
@@ -226,7 +206,7 @@ fn brackets(s: &Scene<'_>) -> Option<SyntaxError> {
                     open: opener(close).to_string(),
                 })
             }
-            Some(open) if scan::closer(open.text(text)) != Some(close) => {
+            Some(open) if lex::closer(open.text(text)) != Some(close) => {
                 Some(unclosed(s, *open, (s.span(t), Where::Before)))
             }
             Some(_) => None,
@@ -240,7 +220,7 @@ fn brackets(s: &Scene<'_>) -> Option<SyntaxError> {
     if !inner && s.next().is_none_or(|t| t.start >= s.region.end) {
         // The block's items may have been blanked out: the `}` belongs after
         // the last token of the real text.
-        let last = scan::lex(text, open.start, s.f.pos.min(s.region.end))
+        let last = lex::code(text, open.start, s.f.pos.min(s.region.end))
             .last()
             .copied();
         let end = match last {
@@ -262,7 +242,7 @@ fn opener(close: &str) -> &'static str {
 
 fn unclosed(s: &Scene<'_>, open: Tok, (end, place): (Span, Where)) -> SyntaxError {
     let o = open.text(s.text()).to_string();
-    let close = scan::closer(&o).unwrap_or(")").to_string();
+    let close = lex::closer(&o).unwrap_or(")").to_string();
     let span = s.span(open);
     let help = match o.as_str() {
         "{" => format!("add `{close}` at the end of the block"),
@@ -407,7 +387,7 @@ fn keyword(s: &Scene<'_>) -> Option<SyntaxError> {
     }
     let t = s.found().filter(|t| t.kind == Kind::Word)?;
     let word = t.text(s.text());
-    if !KEYWORDS.contains(&word) {
+    if !words::is_reserved(word) {
         return None;
     }
     let span = s.span(t);
@@ -421,7 +401,7 @@ fn keyword(s: &Scene<'_>) -> Option<SyntaxError> {
 /// Help for the generic report when what was found is a known slip.
 pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> Option<String> {
     let rest = file.text.get(f.pos..).unwrap_or("");
-    let head = scan::lex(&file.text, region.start, f.pos);
+    let head = lex::code(&file.text, region.start, f.pos);
     if rest.starts_with("group") && f.expects(Rule::kw_grouped) {
         return Some("write `grouped by KEY`, e.g. `grouped by state_sponsor`".into());
     }
@@ -433,10 +413,9 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
                 .into(),
         );
     }
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let word = lex::token_at(&file.text, f.pos)
+        .filter(|t| t.kind == Kind::Word && t.start == f.pos)
+        .map_or("", |t| t.text(&file.text));
     let first = head.first().map(|t| t.text(&file.text));
     if f.tokens.contains(&":")
         && (region.entry == Rule::field_input || matches!(first, Some("record" | "facts")))
@@ -481,7 +460,7 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
         .last()
         .is_some_and(|t| t.text(&file.text).bytes().all(|b| b.is_ascii_digit()));
     let unit = matches!(
-        word.as_str(),
+        word,
         "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years" | "d" | "w"
     );
     if after_number && unit {
@@ -490,7 +469,7 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
                 .into(),
         );
     }
-    match word.as_str() {
+    match word {
         "for" | "group" | "when" | "if" if declaration_expected => Some(
             "rules stand in a block: `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY { recommend ... }`"
                 .into(),
@@ -518,10 +497,24 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
 
 /// The last token that ends at or before `pos` in the region.
 pub(super) fn previous_token(region: Region, parsed: &str, pos: usize) -> Option<Tok> {
-    scan::lex_at(parsed, region.start, pos).last().copied()
+    region_tokens(parsed, region.start, pos).last().copied()
 }
 
 /// Whether a line break stands between two offsets.
 pub(super) fn line_break_between(text: &str, a: usize, b: usize) -> bool {
     text.get(a..b).is_some_and(|s| s.contains('\n'))
+}
+
+/// Code tokens of `parsed`, a text that stands at byte `base` of the file,
+/// up to file offset `end`, with offsets into the file. Parts of the file may
+/// have been blanked out in `parsed`: they give no tokens.
+fn region_tokens(parsed: &str, base: usize, end: usize) -> Vec<Tok> {
+    lex::code(parsed, 0, end.saturating_sub(base))
+        .into_iter()
+        .map(|t| Tok {
+            kind: t.kind,
+            start: t.start + base,
+            end: t.end + base,
+        })
+        .collect()
 }

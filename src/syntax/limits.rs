@@ -1,7 +1,8 @@
 //! Limits checked before pest runs.
 //!
 //! pest recurses once per nested rule, and a few hundred nested parentheses
-//! overflow a thread's stack. This scan estimates nesting in one linear pass,
+//! overflow a thread's stack. This scan estimates nesting in one linear pass
+//! over the tokens (so brackets in strings and comments do not count),
 //! without recursion, and refuses texts that would nest too deeply.
 
 use std::sync::Arc;
@@ -9,6 +10,8 @@ use std::sync::Arc;
 use crate::source::{SourceFile, Span};
 
 use super::error::SyntaxError;
+use super::lex::{Kind, Lexer, Token};
+use super::words;
 
 /// Largest policy file accepted, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
@@ -23,32 +26,12 @@ pub const MAX_EXPR_DEPTH: usize = 200;
 /// follows (it checks a definition where it is first used, recursively).
 pub const MAX_DEFINITION_DEPTH: usize = 1000;
 
-/// Words after which the nesting estimate drops back to the bracket depth:
-/// they start a new clause or declaration.
-const CLAUSE_WORDS: &[&str] = &[
-    "when",
-    "because",
-    "cites",
-    "let",
-    "rules",
-    "grouped",
-    "by",
-    "recommend",
-    "forbid",
-    "warn",
-    "test",
-    "enum",
-    "record",
-    "facts",
-    "ladder",
-];
-
 /// Words that open a level of nesting that no bracket closes.
 const OPENING_WORDS: &[&str] = &["where", "has", "have", "not"];
 
 /// Checks size and nesting; returns the first violation.
 pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
-    let text = file.text.as_bytes();
+    let text: &str = &file.text;
     if text.len() > MAX_SOURCE_BYTES {
         return Err(SyntaxError::TooLarge {
             name: file.name.clone(),
@@ -62,31 +45,14 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
     let mut minus_run = 0usize;
     // `list of optional list of ...`: each `of` or `optional` nests a type.
     let mut type_run = 0usize;
-    let mut i = 0;
-    while let Some(&c) = text.get(i) {
-        let start = i;
-        i += 1;
-        match c {
-            b'#' => {
-                while text.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                while let Some(&c) = text.get(i) {
-                    i += 1;
-                    match c {
-                        b'\\' => i += 1,
-                        b'"' | b'\n' => break,
-                        _ => {}
-                    }
-                }
-            }
-            b'(' | b'[' | b'{' => {
+    for t in Lexer::new(text).filter(Token::is_code) {
+        let start = t.start;
+        match (t.kind, t.text(text)) {
+            (Kind::Punct, "(" | "[" | "{") => {
                 open.push(0);
                 minus_run = 0;
             }
-            b')' | b']' | b'}' => {
+            (Kind::Punct, ")" | "]" | "}") => {
                 if open.len() > 1
                     && let Some(n) = open.pop()
                 {
@@ -94,21 +60,13 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
                 }
                 minus_run = 0;
             }
-            b'-' => {
+            (Kind::Punct, "-") => {
                 minus_run += 1;
                 if minus_run > MAX_NESTING {
                     return Err(too_deep(file, start));
                 }
             }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while text
-                    .get(i)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                {
-                    i += 1;
-                }
-                let word =
-                    std::str::from_utf8(text.get(start..i).unwrap_or_default()).unwrap_or("");
+            (Kind::Word, word) => {
                 minus_run = 0;
                 if matches!(word, "of" | "optional") {
                     type_run += 1;
@@ -123,14 +81,13 @@ pub fn check(file: &Arc<SourceFile>) -> Result<(), SyntaxError> {
                         *n += 1;
                         words += 1;
                     }
-                } else if CLAUSE_WORDS.contains(&word)
+                } else if words::ends_expression(word)
                     && let Some(n) = open.last_mut()
                 {
                     words -= *n;
                     *n = 0;
                 }
             }
-            c if c.is_ascii_whitespace() => {}
             _ => minus_run = 0,
         }
         if open.len() - 1 + words > MAX_NESTING {
@@ -159,5 +116,27 @@ fn type_too_deep(file: &Arc<SourceFile>, at: usize) -> SyntaxError {
         what: "type",
         limit: MAX_NESTING,
         help: "declare a record for the inner part: `record Item { ... }` then `list of Item`",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_words_are_reserved_words() {
+        for w in OPENING_WORDS {
+            assert!(words::is_reserved(w), "`{w}` is not in the table");
+        }
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_nest() {
+        let deep = "(".repeat(MAX_NESTING + 1);
+        let hidden = format!("let a = 1 # {deep}\nlet b = \"{deep}\"\n");
+        assert!(check(&SourceFile::new("t", hidden)).is_ok());
+        // A string ends at its line, even after a backslash: what follows is code.
+        let after = format!("let b = \"x\\\n{deep}\n");
+        assert!(check(&SourceFile::new("t", after)).is_err());
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use pest::iterators::Pair;
 
 use super::error::SyntaxError;
+use super::lex::{Lexer, Token, unescape};
 use super::{ReplInput, Rule};
 use crate::ast::*;
 use crate::source::{SourceFile, Span};
@@ -604,64 +605,13 @@ pub(super) fn is_keyword(r: Rule) -> bool {
     )
 }
 
-/// The value of a string literal (quotes included) with escapes resolved.
-pub(super) fn unescape(quoted: &str) -> String {
-    let inner = quoted
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(quoted);
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Length of `text` up to its last character that is neither whitespace nor
-/// inside a comment.
+/// Length of `text` up to the end of its last token that is not a comment.
 fn content_len(text: &str) -> usize {
     if !text.ends_with(|c: char| c.is_whitespace()) {
         return text.len();
     }
-    let mut last = 0;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            last = i + c.len_utf8();
-            continue;
-        }
-        match c {
-            '#' => in_comment = true,
-            '"' => {
-                in_string = true;
-                last = i + 1;
-            }
-            c if c.is_whitespace() => {}
-            c => last = i + c.len_utf8(),
-        }
-    }
-    last
+    Lexer::new(text)
+        .filter(Token::is_code)
+        .last()
+        .map_or(0, |t| t.end)
 }

@@ -8,16 +8,19 @@
 //! (`&&` for `and`, a missing `because`, an unclosed string or bracket ...);
 //! otherwise the report says what was found and, summarised, what was expected.
 //! `limits` refuses input nested beyond what pest can recurse into, before
-//! pest runs.
+//! pest runs. Everything that reads policy text outside pest (hints, recovery,
+//! limits, the formatter, the REPL) does it through [`lex`], the one tokenizer,
+//! and names words through [`words`], the one table of words.
 
 mod error;
 mod expr;
 mod grammar;
 mod hints;
+pub mod lex;
 mod limits;
 mod lower;
 mod recover;
-mod scan;
+pub mod words;
 
 use std::sync::Arc;
 
@@ -29,26 +32,6 @@ pub use error::SyntaxError;
 pub use limits::{MAX_DEFINITION_DEPTH, MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_BYTES};
 
 use crate::ast;
-
-/// Words the grammar reserves: they cannot be names (the `keyword` rule).
-pub const RESERVED_WORDS: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "in",
-    "where",
-    "has",
-    "have",
-    "is",
-    "present",
-    "absent",
-    "otherwise",
-    "true",
-    "false",
-    "any",
-    "all",
-    "no",
-];
 use crate::source::{SourceFile, Span};
 
 use grammar::{Rule, RungParser};
@@ -232,7 +215,7 @@ impl Failure {
         let after_word = pos
             .checked_sub(1)
             .and_then(|i| parsed.as_bytes().get(i).copied())
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_');
+            .is_some_and(lex::is_word_char);
         if after_word && rules.len() + tokens.len() > 1 {
             rules.retain(|r| *r != Rule::ident);
         }
@@ -351,35 +334,22 @@ fn from_pest(
 /// The token at `pos`, in words, and its length in bytes.
 fn describe_found(text: &str, pos: usize) -> (String, usize) {
     let rest = text.get(pos..).unwrap_or("");
-    let rest = rest.trim_start_matches([' ', '\t']);
-    let Some(c) = rest.chars().next() else {
-        return ("end of file".to_string(), 0);
-    };
-    if c.is_alphanumeric() || c == '_' {
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-            .collect();
-        let len = word.len();
-        return (format!("`{word}`"), len);
-    }
-    if c == '\n' || c == '\r' {
+    let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if rest
+        .get(blanks..)
+        .is_some_and(|r| r.starts_with(['\n', '\r']))
+    {
         return ("end of line".to_string(), 1);
     }
-    if c == '"' {
-        let line = rest.split('\n').next().unwrap_or(rest);
-        let len = line
-            .get(1..)
-            .and_then(|r| r.find('"'))
-            .map_or(line.len(), |i| i + 2);
-        return ("a string".to_string(), len);
-    }
-    let pair = rest
-        .get(..2)
-        .filter(|p| matches!(*p, "==" | "!=" | "<=" | ">=" | "&&" | "||" | ".."));
-    match pair {
-        Some(p) => (format!("`{p}`"), 2),
-        None => (format!("`{c}`"), c.len_utf8()),
+    let Some(t) = lex::token_at(text, pos + blanks) else {
+        return ("end of file".to_string(), 0);
+    };
+    let len = t.end - t.start;
+    match t.kind {
+        lex::Kind::Word | lex::Kind::Number => (format!("`{}`", t.text(text)), len),
+        lex::Kind::Str { .. } => ("a string".to_string(), len),
+        lex::Kind::Comment => ("`#`".to_string(), 1),
+        lex::Kind::Punct => (format!("`{}`", t.text(text)), len),
     }
 }
 

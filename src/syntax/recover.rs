@@ -10,20 +10,16 @@
 
 use std::sync::Arc;
 
-use super::scan::{self, Kind, Tok};
+use super::lex::{self, Kind, Token as Tok};
+use super::words;
 use super::{Region, Rule, SyntaxError, check_region};
 use crate::source::SourceFile;
-
-/// Words that start a declaration at the beginning of a line.
-const DECL_STARTS: &[&str] = &[
-    "enum", "record", "facts", "ladder", "let", "rules", "warn", "test",
-];
 
 /// Every syntax error of `file`, each declaration and block item parsed on
 /// its own.
 pub(super) fn recover(file: &Arc<SourceFile>) -> Vec<SyntaxError> {
     let text: &str = &file.text;
-    let toks = scan::lex(text, 0, text.len());
+    let toks = lex::code(text, 0, text.len());
     let mut bounds = declaration_starts(text, &toks);
     if bounds.first() != Some(&0) {
         bounds.insert(0, 0);
@@ -62,8 +58,8 @@ fn declaration_starts(text: &str, toks: &[Tok]) -> Vec<usize> {
             (Kind::Punct, "{") => depth += 1,
             (Kind::Punct, "}") => depth = depth.saturating_sub(1),
             (Kind::Word, w)
-                if DECL_STARTS.contains(&w)
-                    && scan::at_column_zero(text, t.start)
+                if words::DECLARATIONS.contains(&w)
+                    && lex::at_column_zero(text, t.start)
                     && (w != "let" || depth == 0) =>
             {
                 out.push(t.start);
@@ -120,10 +116,10 @@ fn recover_block(file: &Arc<SourceFile>, region: Region, all: &[Tok]) -> Option<
                 }
             }
             _ if depth == 1
-                && scan::starts_line(text, t.start)
+                && lex::starts_line(text, t.start)
                 && starts_item(block, &toks, i, text) =>
             {
-                if scan::at_column_zero(text, t.start) && outdent.is_none() {
+                if lex::at_column_zero(text, t.start) && outdent.is_none() {
                     outdent = Some(t.start);
                 }
                 starts.push(t.start);
