@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::check::{self, CheckError};
+use crate::check::{self, CheckWarning};
 use crate::decision::Evaluation;
 use crate::diagnostic::{Diag, IoError};
 use crate::eval::{self, explain::SubjectExplanation};
@@ -21,7 +21,7 @@ pub struct Policy {
     /// The checked program.
     pub program: Program,
     /// Warnings (legal but suspicious constructs).
-    pub warnings: Vec<CheckError>,
+    pub warnings: Vec<CheckWarning>,
 }
 
 impl Policy {
@@ -49,9 +49,9 @@ impl Policy {
         match checked.program {
             Some(program) => Ok(Policy {
                 program,
-                warnings: checked.diagnostics,
+                warnings: checked.warnings,
             }),
-            None => Err(checked.diagnostics.into_iter().map(Diag::from).collect()),
+            None => Err(checked.into_diags()),
         }
     }
 
