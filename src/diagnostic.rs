@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Severity};
 use thiserror::Error;
 
-use crate::check::CheckError;
+use crate::check::{CheckError, CheckWarning};
 use crate::eval::EvalReport;
 use crate::facts::FactsError;
 use crate::fmt::FmtError;
@@ -31,10 +31,14 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Syntax(#[from] SyntaxError),
-    /// The policy does not check (or a warning).
+    /// The policy does not check.
     #[error(transparent)]
     #[diagnostic(transparent)]
     Check(#[from] CheckError),
+    /// The policy checks, but something in it is likely wrong.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lint(#[from] CheckWarning),
     /// The facts do not fit the schema.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::check::{self, CheckError};
+use crate::check::{self, CheckWarning};
 use crate::decision::Evaluation;
 use crate::diagnostic::{Diag, IoError};
 use crate::eval::{self, Detail, Run};
@@ -24,7 +24,7 @@ pub struct Policy {
     /// The checked program.
     pub program: Program,
     /// Warnings (legal but suspicious constructs).
-    pub warnings: Vec<CheckError>,
+    pub warnings: Vec<CheckWarning>,
     /// Which doctrine this is, byte for byte: a decision carries it so that
     /// it can be traced to the exact files that produced it.
     pub digest: PolicyDigest,
@@ -107,10 +107,10 @@ impl Policy {
         match checked.program {
             Some(program) => Ok(Policy {
                 program,
-                warnings: checked.diagnostics,
+                warnings: checked.warnings,
                 digest,
             }),
-            None => Err(checked.diagnostics.into_iter().map(Diag::from).collect()),
+            None => Err(checked.into_diags()),
         }
     }
 

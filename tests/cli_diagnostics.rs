@@ -363,3 +363,47 @@ fn every_syntax_error_of_a_file_is_reported() {
         "{err}"
     );
 }
+
+/// `rung check` of each lint's example (warnings only) succeeds and shows
+/// only warnings; `--deny-warnings` is what makes it fail. Every explained
+/// lint is run, so a new one is covered without naming it here.
+#[test]
+fn a_policy_with_only_lints_checks() {
+    use rung::diagnostic::codes::{EXPLANATIONS, Example, with_prelude};
+
+    let mut ran = 0;
+    for e in EXPLANATIONS
+        .iter()
+        .filter(|e| e.code.starts_with("rung::lint::"))
+    {
+        let text = match e.example {
+            Example::Policy { bad, .. } => with_prelude(bad),
+            Example::Standalone { bad, .. } => bad.to_string(),
+            _ => continue,
+        };
+        let name = format!("{}.rung", e.code.replace("::", "_"));
+        let path = scratch(&name, &text);
+        let p = path.to_str().unwrap();
+        let out = rung(&["check", p, "--error-format=json"], None);
+        assert_eq!(code(&out), 0, "{}: {}", e.code, stderr(&out));
+        let err = stderr(&out);
+        let lines: Vec<serde_json::Value> = err
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|x| panic!("{x}: {l}")))
+            .collect();
+        assert!(
+            lines.iter().any(|l| l["code"] == e.code),
+            "{}: {err}",
+            e.code
+        );
+        assert!(
+            lines.iter().all(|l| l["severity"] == "warning"),
+            "{}: {err}",
+            e.code
+        );
+        let denied = rung(&["check", p, "--deny-warnings"], None);
+        assert_eq!(code(&denied), 1, "{}: {}", e.code, stderr(&denied));
+        ran += 1;
+    }
+    assert!(ran >= 5, "only {ran} lint examples");
+}

@@ -167,3 +167,67 @@ fn every_example_fails_with_its_code_and_its_fix_does_not() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Whether a code reports something legal but likely wrong.
+fn is_lint(code: &str) -> bool {
+    code.starts_with("rung::lint::")
+}
+
+/// A lint never stops a policy from checking and always shows as a
+/// warning; every other code of a policy's example is an error and stops
+/// it. Run over every explained example, so a new lint (which must be
+/// explained) is covered without naming it here.
+#[test]
+fn lints_are_warnings_that_never_stop_a_policy_and_the_rest_are_errors() {
+    use miette::Severity;
+    use rung::diagnostic::format::severity_word;
+
+    let mut problems = Vec::new();
+    let mut lints = 0;
+    for e in EXPLANATIONS {
+        let (text, bad) = match e.example {
+            Example::Policy { bad, .. } => (with_prelude(bad), bad),
+            Example::Standalone { bad, .. } => (bad.to_string(), bad),
+            _ => continue,
+        };
+        let code = e.code;
+        match Policy::from_text("example.rung", &text) {
+            Ok(p) => {
+                if !is_lint(code) {
+                    problems.push(format!("{code}: the policy checks: {bad}"));
+                }
+                lints += usize::from(is_lint(code));
+                for w in p.warnings.into_iter().map(Diag::from) {
+                    let shown = w.code().map(|c| c.to_string()).unwrap_or_default();
+                    if w.severity() != Some(Severity::Warning)
+                        || severity_word(&w) != "warning"
+                        || !w.is_warning()
+                        || !is_lint(&shown)
+                    {
+                        problems.push(format!("{code}: `{shown}` is not shown as a lint warning"));
+                    }
+                }
+            }
+            Err(diags) => {
+                if is_lint(code) {
+                    problems.push(format!(
+                        "{code}: a lint's example does not check: {:?}",
+                        codes_of(&diags)
+                    ));
+                }
+                for d in &diags {
+                    let shown = d.code().map(|c| c.to_string()).unwrap_or_default();
+                    let want = if is_lint(&shown) { "warning" } else { "error" };
+                    if severity_word(d) != want || d.is_warning() != (want == "warning") {
+                        problems.push(format!(
+                            "{code}: `{shown}` is shown as {}",
+                            severity_word(d)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(lints >= 5, "only {lints} lint examples");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

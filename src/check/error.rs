@@ -1,7 +1,9 @@
-//! Errors and warnings found by the checker.
+//! Errors found by the checker (warnings are in [`warning`](super::warning)).
 //!
 //! Each variant documents an input that triggers it. Messages are lowercase
 //! with user input in backticks; the fix goes in `help`.
+
+mod new;
 
 use std::sync::Arc;
 
@@ -10,8 +12,17 @@ use thiserror::Error;
 
 use crate::source::Span;
 
-/// A problem found while checking a policy against its schema.
+/// A problem found while checking a policy against its schema: any one of
+/// them stops the policy from checking.
+///
+/// Severity is set once, for the whole enum, so no variant can be anything
+/// but an error (the derive rejects a second `severity`). Things that are
+/// legal but likely wrong are [`CheckWarning`](super::CheckWarning)s, a
+/// different type, so they can never stop a policy by mistake. Variants are
+/// built through constructors (`CheckError::unknown_name(&span, ...)`), which
+/// take a [`Span`] and do the miette plumbing in one place.
 #[derive(Debug, Error, Diagnostic)]
+#[diagnostic(severity(Error))]
 #[allow(
     missing_docs,
     reason = "fields are named for what they hold; each variant documents an input that triggers it"
@@ -285,87 +296,6 @@ pub enum CheckError {
         ty: String,
     },
 
-    /// `let unused = 3` never referred to.
-    #[error("definition `{name}` is never used")]
-    #[diagnostic(
-        code(rung::lint::unused),
-        severity(Warning),
-        help("remove it, or use it in a rule")
-    )]
-    UnusedLet {
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label("defined here")]
-        span: SourceSpan,
-        name: String,
-    },
-
-    /// A rung that no `recommend` rule names.
-    #[error("no rule can recommend rung `{rung}` of `{ladder}`")]
-    #[diagnostic(
-        code(rung::lint::unreachable_rung),
-        severity(Warning),
-        help("add a `recommend {rung} when ...` rule, or remove the rung")
-    )]
-    UnreachableRung {
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label("never recommended")]
-        span: SourceSpan,
-        rung: String,
-        ladder: String,
-    },
-
-    /// `when 1 < 2`: a condition that does not depend on the facts.
-    #[error("condition is always {value}")]
-    #[diagnostic(
-        code(rung::lint::constant),
-        severity(Warning),
-        help("a condition should depend on the facts; remove `when` if the rule always applies")
-    )]
-    ConstantCondition {
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label("does not depend on the facts")]
-        span: SourceSpan,
-        value: bool,
-    },
-
-    /// `forbid sanctions when false`, or a forbid of rungs that nothing recommends.
-    #[error("this forbid can never apply: {reason}")]
-    #[diagnostic(
-        code(rung::lint::dead_forbid),
-        severity(Warning),
-        help("remove the rule or correct its rungs or condition")
-    )]
-    DeadForbid {
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label("never changes a decision")]
-        span: SourceSpan,
-        reason: String,
-    },
-
-    /// `let date = ...` when items also have a `date` field.
-    #[error("`{name}` here means {meaning}, hiding {hidden}")]
-    #[diagnostic(
-        code(rung::lint::shadowed),
-        severity(Warning),
-        help("rename one of them so each name means one thing")
-    )]
-    Shadowed {
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label(primary, "this `{name}` is {meaning}")]
-        span: SourceSpan,
-        /// Later places in the same file where the name means the same.
-        #[label(collection)]
-        others: Vec<LabeledSpan>,
-        name: String,
-        meaning: String,
-        hidden: String,
-    },
-
     /// `expect response "IR" fires naming_didnt_deter` when the rule is
     /// `naming_did_not_deter`: a test names a rule the ladder does not have.
     #[error("unknown rule `{name}` on ladder `{ladder}`")]
@@ -423,20 +353,6 @@ impl Note {
             message: message.into(),
             label: label.into(),
         }
-    }
-}
-
-impl CheckError {
-    /// Whether this is a warning rather than an error.
-    pub fn is_warning(&self) -> bool {
-        matches!(
-            self,
-            CheckError::UnusedLet { .. }
-                | CheckError::UnreachableRung { .. }
-                | CheckError::ConstantCondition { .. }
-                | CheckError::DeadForbid { .. }
-                | CheckError::Shadowed { .. }
-        )
     }
 }
 
@@ -516,11 +432,6 @@ impl CheckError {
             _ => {}
         }
     }
-}
-
-/// Source and span of a [`Span`], for building variants.
-pub(crate) fn at(span: &Span) -> (NamedSource<Arc<str>>, SourceSpan) {
-    (span.named_source(), span.source_span())
 }
 
 /// "did you mean `x`?" over `candidates`, by edit distance.

@@ -1,6 +1,6 @@
 //! Type-checking and resolving expressions.
 
-use super::error::{CheckError, Note, at, did_you_mean};
+use super::error::{CheckError, did_you_mean};
 use super::{Checker, DefState};
 use crate::ast::{self, BinOp, ExprKind as A, Quantifier};
 use crate::ids::{BlockLetId, EnumId, FactId, FieldId, LadderId, LetId, SlotId};
@@ -62,20 +62,13 @@ impl Checker<'_> {
             A::IsPresent(inner, present) => {
                 let x = self.expr(inner, None);
                 if !matches!(x.ty, Type::Optional(_) | Type::Error) {
-                    let (src, s) = at(&inner.span);
                     let found = self.schema.show(&x.ty);
-                    self.errors.push(CheckError::Mismatch {
-                        src,
-                        span: s,
-                        because: None,
-                        other: None,
-                        expected: "an optional value".into(),
-                        found: format!("`{found}`, which is always present"),
-                        help: Some(
-                            "`is present` and `is absent` apply to `optional` values only".into(),
-                        ),
-                        notes: Vec::new(),
-                    });
+                    self.errors.push(CheckError::mismatch(
+                        &inner.span,
+                        "an optional value",
+                        format!("`{found}`, which is always present"),
+                        Some("`is present` and `is absent` apply to `optional` values only".into()),
+                    ));
                 }
                 (P::IsPresent(Box::new(x), *present), Type::Bool)
             }
@@ -150,19 +143,15 @@ impl Checker<'_> {
     }
 
     pub(super) fn not_a_list(&mut self, span: &Span, ty: &Type, help: &str) {
-        let (src, s) = at(span);
         let help = match ty {
             Type::Optional(_) => {
                 format!("{help}; this value may be absent: handle it with `otherwise []`")
             }
             _ => help.to_string(),
         };
-        self.errors.push(CheckError::NotAList {
-            src,
-            span: s,
-            found: format!("`{}`", self.schema.show(ty)),
-            help: Some(help),
-        });
+        let found = format!("`{}`", self.schema.show(ty));
+        self.errors
+            .push(CheckError::not_a_list(span, found, Some(help)));
     }
 
     /// Reports a mismatch unless `e` has type `want` (or already failed).
@@ -180,7 +169,6 @@ impl Checker<'_> {
     }
 
     fn optional_error(&mut self, e: &Expr, context: &str) {
-        let (src, span) = at(&e.span);
         let inner = match &e.ty {
             Type::Optional(t) => self.schema.show(t),
             t => self.schema.show(t),
@@ -190,17 +178,14 @@ impl Checker<'_> {
             Type::Optional(t) if matches!(**t, Type::Int) => "0".to_string(),
             _ => "...".to_string(),
         };
-        self.errors.push(CheckError::Optional {
-            src,
-            span,
-            text: e.span.text().to_string(),
-            ty: format!("`{}`", self.schema.show(&e.ty)),
-            help: Some(format!(
-                "{context}; say what an absent value means: `{} otherwise {example}` gives a `{inner}`, or test it with `{} is present`",
-                e.span.text(),
-                e.span.text()
-            )),
-        });
+        let ty = format!("`{}`", self.schema.show(&e.ty));
+        let help = format!(
+            "{context}; say what an absent value means: `{} otherwise {example}` gives a `{inner}`, or test it with `{} is present`",
+            e.span.text(),
+            e.span.text()
+        );
+        self.errors
+            .push(CheckError::optional(&e.span, ty, Some(help)));
     }
 
     fn mismatch(&mut self, e: &Expr, want: &Type, because: Option<&Span>, help: Option<String>) {
@@ -217,45 +202,18 @@ impl Checker<'_> {
         other: Option<&Span>,
         help: Option<String>,
     ) {
-        let (src, span) = at(&e.span);
-        let same_file = because.filter(|b| std::sync::Arc::ptr_eq(&b.file, &e.span.file));
         let expected = format!("`{}`", self.schema.show(want));
-        let notes = match (because, same_file) {
-            (Some(b), None) => vec![Note::at(
-                b,
-                format!(
-                    "the expected type {expected} is declared in `{}`",
-                    b.file.name
-                ),
-                format!("this makes it {expected}"),
-            )],
-            _ => Vec::new(),
-        };
-        let other = other
-            .filter(|o| std::sync::Arc::ptr_eq(&o.file, &e.span.file))
-            .filter(|o| same_file.is_none_or(|b| b.start != o.start));
-        self.errors.push(CheckError::Mismatch {
-            src,
-            span,
-            because: same_file.map(Span::source_span),
-            other: other.map(Span::source_span),
-            expected,
-            found: format!("`{}`", self.schema.show(&e.ty)),
-            help,
-            notes,
-        });
+        let found = format!("`{}`", self.schema.show(&e.ty));
+        self.errors.push(CheckError::mismatch_because(
+            &e.span, expected, found, because, other, help,
+        ));
     }
 
     fn bad_operands(&mut self, span: &Span, op: &str, l: &Type, r: &Type, help: Option<String>) {
-        let (src, s) = at(span);
-        self.errors.push(CheckError::BadOperands {
-            src,
-            span: s,
-            op: op.to_string(),
-            left: format!("`{}`", self.schema.show(l)),
-            right: format!("`{}`", self.schema.show(r)),
-            help,
-        });
+        let left = format!("`{}`", self.schema.show(l));
+        let right = format!("`{}`", self.schema.show(r));
+        self.errors
+            .push(CheckError::bad_operands(span, op, left, right, help));
     }
 
     /// `attribution == "high"`: an enum value written as text.
@@ -452,14 +410,7 @@ impl Checker<'_> {
                     })
                     .or_else(|| Some(format!("define it before use: `let {n} = ...`")))
             };
-            let (src, s) = at(span);
-            self.errors.push(CheckError::UnknownName {
-                src,
-                span: s,
-                others: Vec::new(),
-                name: n.to_string(),
-                help,
-            });
+            self.errors.push(CheckError::unknown_name(span, n, help));
         }
         make(P::Const(Value::Bool(false)), Type::Error)
     }
@@ -544,13 +495,8 @@ impl Checker<'_> {
         }
         if !self.too_deep_reported {
             self.too_deep_reported = true;
-            let (src, s) = at(span);
-            self.errors.push(CheckError::LetTooDeep {
-                src,
-                span: s,
-                name: n.to_string(),
-                limit: MAX_DEFINITION_DEPTH,
-            });
+            self.errors
+                .push(CheckError::let_too_deep(span, n, MAX_DEFINITION_DEPTH));
         }
         Some(Expr {
             kind: P::Const(Value::Bool(false)),
@@ -568,13 +514,8 @@ impl Checker<'_> {
             .map(|x| format!("`{x}`"))
             .collect();
         path.push(format!("`{n}`"));
-        let (src, s) = at(span);
-        self.errors.push(CheckError::LetCycle {
-            src,
-            span: s,
-            name: n.to_string(),
-            cycle: path.join(" → "),
-        });
+        self.errors
+            .push(CheckError::let_cycle(span, n, path.join(" → ")));
         Expr {
             kind: P::Const(Value::Bool(false)),
             ty: Type::Error,
@@ -702,7 +643,6 @@ impl Checker<'_> {
                 span: span.clone(),
             },
             None => {
-                let (src, s) = at(&field.span);
                 let help = did_you_mean(&field.name, record.fields.iter().map(|f| f.name.as_str()))
                     .or_else(|| {
                         let all: Vec<String> = record
@@ -716,14 +656,12 @@ impl Checker<'_> {
                             all.join(", ")
                         ))
                     });
-                self.errors.push(CheckError::UnknownField {
-                    src,
-                    span: s,
-                    others: Vec::new(),
-                    field: field.name.clone(),
-                    ty: record.name.clone(),
+                self.errors.push(CheckError::unknown_field(
+                    &field.span,
+                    &field.name,
+                    record.name.as_str(),
                     help,
-                });
+                ));
                 Expr {
                     kind: P::Const(Value::Bool(false)),
                     ty: Type::Error,
@@ -734,15 +672,12 @@ impl Checker<'_> {
     }
 
     fn no_fields(&mut self, b: Expr, field: &ast::Ident, span: &Span) -> Expr {
-        let (src, s) = at(&field.span);
-        self.errors.push(CheckError::UnknownField {
-            src,
-            span: s,
-            others: Vec::new(),
-            field: field.name.clone(),
-            ty: self.schema.show(&b.ty),
-            help: Some("only records (and lists of records) have fields".into()),
-        });
+        self.errors.push(CheckError::unknown_field(
+            &field.span,
+            &field.name,
+            self.schema.show(&b.ty),
+            Some("only records (and lists of records) have fields".into()),
+        ));
         Expr {
             kind: P::Const(Value::Bool(false)),
             ty: Type::Error,
@@ -755,17 +690,12 @@ impl Checker<'_> {
         let err = |c: &mut Self, help: &str| {
             if a.ty != Type::Error {
                 let found = c.schema.show(&a.ty);
-                let (src, s) = at(&a.span);
-                c.errors.push(CheckError::Mismatch {
-                    src,
-                    span: s,
-                    because: None,
-                    other: None,
-                    expected: help.to_string(),
-                    found: format!("`{found}`"),
-                    help: Some(format!("`{}` takes {help}", f.name)),
-                    notes: Vec::new(),
-                });
+                c.errors.push(CheckError::mismatch(
+                    &a.span,
+                    help,
+                    format!("`{found}`"),
+                    Some(format!("`{}` takes {help}", f.name)),
+                ));
             }
         };
         let elem = match &a.ty {
@@ -824,20 +754,14 @@ impl Checker<'_> {
                 };
             }
             other => {
-                let (src, s) = at(&f.span);
                 let help = did_you_mean(other, FUNCTIONS.iter().copied())
                     .or_else(|| function_alias(other))
                     .or_else(|| {
                         let all: Vec<String> = FUNCTIONS.iter().map(|f| format!("`{f}`")).collect();
                         Some(format!("the functions are {}", all.join(", ")))
                     });
-                self.errors.push(CheckError::UnknownFunction {
-                    src,
-                    span: s,
-                    others: Vec::new(),
-                    name: other.to_string(),
-                    help,
-                });
+                self.errors
+                    .push(CheckError::unknown_function(&f.span, other, help));
                 return Expr {
                     kind: P::Const(Value::Bool(false)),
                     ty: Type::Error,
@@ -919,21 +843,16 @@ impl Checker<'_> {
                     Type::Optional(t) => (**t).clone(),
                     Type::Error => Type::Error,
                     other => {
-                        let (src, s) = at(&a.span);
                         let found = self.schema.show(other);
-                        self.errors.push(CheckError::Mismatch {
-                            src,
-                            span: s,
-                            because: None,
-                            other: None,
-                            expected: "an optional value".into(),
-                            found: format!("`{found}`, which is always present"),
-                            help: Some(
+                        self.errors.push(CheckError::mismatch(
+                            &a.span,
+                            "an optional value",
+                            format!("`{found}`, which is always present"),
+                            Some(
                                 "`otherwise` gives a value for an absent optional; remove it here"
                                     .into(),
                             ),
-                            notes: Vec::new(),
-                        });
+                        ));
                         other.clone()
                     }
                 };

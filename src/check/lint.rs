@@ -1,12 +1,12 @@
 //! Warnings over a checked program: things that are legal but likely wrong.
 
-use super::error::{CheckError, at};
+use super::CheckWarning;
 use crate::ast::Effect;
 use crate::program::{Expr, ExprKind, LadderId, Program, RungId};
 use crate::value::Value;
 
 /// Warnings about rungs, conditions and forbids.
-pub fn lint(program: &Program) -> Vec<CheckError> {
+pub fn lint(program: &Program) -> Vec<CheckWarning> {
     let mut out = Vec::new();
     for (li, ladder) in program.schema.ladders.iter().enumerate() {
         let li = LadderId::new(li);
@@ -15,13 +15,11 @@ pub fn lint(program: &Program) -> Vec<CheckError> {
         }
         for (ri, rung) in ladder.rungs.iter().enumerate() {
             if !super::recommends(program, li, RungId::new(ri)) {
-                let (src, span) = at(&rung.span);
-                out.push(CheckError::UnreachableRung {
-                    src,
-                    span,
-                    rung: rung.name.clone(),
-                    ladder: ladder.name.clone(),
-                });
+                out.push(CheckWarning::unreachable_rung(
+                    &rung.span,
+                    &rung.name,
+                    &ladder.name,
+                ));
             }
         }
     }
@@ -36,8 +34,7 @@ pub fn lint(program: &Program) -> Vec<CheckError> {
             // A forbid that is always false is reported as a dead forbid below.
             let dead = rule.effect == Effect::Forbid && constant == Some(false);
             if let Some(value) = constant.filter(|_| !dead) {
-                let (src, span) = at(&when.span);
-                out.push(CheckError::ConstantCondition { src, span, value });
+                out.push(CheckWarning::constant_condition(&when.span, value));
             }
             if rule.effect == Effect::Forbid {
                 let reason = if constant == Some(false) {
@@ -51,8 +48,7 @@ pub fn lint(program: &Program) -> Vec<CheckError> {
                     None
                 };
                 if let Some(reason) = reason {
-                    let (src, span) = at(&rule.span);
-                    out.push(CheckError::DeadForbid { src, span, reason });
+                    out.push(CheckWarning::dead_forbid(&rule.span, reason));
                 }
             }
         }

@@ -13,27 +13,47 @@ mod lint;
 mod schema;
 pub mod suggest;
 pub mod test_decls;
+mod warning;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub use error::CheckError;
-use error::{at, did_you_mean};
+use error::did_you_mean;
 pub use expr::FUNCTIONS;
+pub use warning::CheckWarning;
 
 use crate::ast::{self, Decl, Effect, RungSpec};
+use crate::diagnostic::Diag;
 use crate::program::{self, Block, LadderId, LetDef, Program, RuleDef, RungId, Warn};
 use crate::source::{SourceFile, Span};
 use crate::types::{Schema, Type};
 
 /// What the checker concluded: a program when there were no errors, and every
-/// diagnostic (errors and warnings) either way.
+/// error and warning either way.
+///
+/// Errors and warnings are apart and of different types, so whether the
+/// policy checks depends on `errors` alone: a warning cannot stop it.
 #[derive(Debug)]
 pub struct Checked {
     /// The program, when no error was found.
     pub program: Option<Program>,
-    /// Errors and warnings, in source order.
-    pub diagnostics: Vec<CheckError>,
+    /// Errors, in the order found; the program is `None` when there are any.
+    pub errors: Vec<CheckError>,
+    /// Warnings, in the order found.
+    pub warnings: Vec<CheckWarning>,
+}
+
+impl Checked {
+    /// Every diagnostic, errors first, as `rung check` shows a policy that
+    /// does not check.
+    pub fn into_diags(self) -> Vec<Diag> {
+        self.errors
+            .into_iter()
+            .map(Diag::from)
+            .chain(self.warnings.into_iter().map(Diag::from))
+            .collect()
+    }
 }
 
 /// Checks parsed files as one policy.
@@ -48,9 +68,9 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
     let lets = checker.global_lets();
     let blocks = checker.blocks();
     let warns = checker.warns();
-    let mut diagnostics = std::mem::take(&mut checker.errors);
+    let mut errors = std::mem::take(&mut checker.errors);
     let mut warnings = std::mem::take(&mut checker.warnings);
-    let unused: Vec<CheckError> = checker.unused_lets();
+    let unused = checker.unused_lets();
     warnings.extend(unused);
     let tests = asts
         .iter()
@@ -62,8 +82,8 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
             })
         })
         .collect::<Vec<_>>();
-    test_decls::check(&schema, &blocks, &tests, &mut diagnostics);
-    let has_errors = diagnostics.iter().any(|d| !d.is_warning());
+    test_decls::check(&schema, &blocks, &tests, &mut errors);
+    let has_errors = !errors.is_empty();
     let ladder_names = schema
         .ladders
         .iter()
@@ -97,11 +117,10 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         warnings.extend(lint::lint(&program));
         hoist::hoist(&mut program);
     }
-    diagnostics.extend(warnings);
-    let diagnostics = error::merge_repeats(diagnostics);
     Checked {
         program: (!has_errors).then_some(program),
-        diagnostics,
+        errors: error::merge_repeats(errors),
+        warnings,
     }
 }
 
@@ -133,7 +152,12 @@ impl<'a> Defs<'a> {
         for d in decls {
             if let Some(&first) = index.get(d.name.name.as_str()) {
                 let first: &ast::LetDecl = kept.get(first).copied().unwrap_or(d);
-                errors.push(schema::duplicate("definition", &d.name, &first.name.span));
+                errors.push(CheckError::duplicate(
+                    "definition",
+                    &d.name.span,
+                    &d.name.name,
+                    &first.name.span,
+                ));
                 continue;
             }
             index.insert(d.name.name.as_str(), kept.len());
@@ -168,7 +192,7 @@ pub(crate) struct Checker<'a> {
     schema: &'a Schema,
     asts: &'a [ast::File],
     errors: Vec<CheckError>,
-    warnings: Vec<CheckError>,
+    warnings: Vec<CheckWarning>,
     globals: Defs<'a>,
     block: Option<BlockCtx<'a>>,
     items: Vec<ItemScope>,
@@ -376,12 +400,8 @@ impl<'a> Checker<'a> {
                 | Type::Bool
                 | Type::Error
         ) {
-            let (src, span) = at(&d.key.span);
-            self.errors.push(CheckError::GroupKey {
-                src,
-                span,
-                ty: format!("`{}`", self.schema.show(&key.ty)),
-            });
+            let ty = format!("`{}`", self.schema.show(&key.ty));
+            self.errors.push(CheckError::group_key(&d.key.span, ty));
         }
         let mut errs = Vec::new();
         let defs = Defs::new(d.lets.iter().collect(), &mut errs);
@@ -417,12 +437,8 @@ impl<'a> Checker<'a> {
         let block = self.block.take()?;
         for (i, used) in block.defs.used.iter().enumerate() {
             if !used && let Some(decl) = block.defs.decls.get(i) {
-                let (src, span) = at(&decl.name.span);
-                self.warnings.push(CheckError::UnusedLet {
-                    src,
-                    span,
-                    name: decl.name.name.clone(),
-                });
+                let warning = CheckWarning::unused_let(&decl.name.span, &decl.name.name);
+                self.warnings.push(warning);
             }
         }
         Some(Block {
@@ -440,19 +456,13 @@ impl<'a> Checker<'a> {
     fn ladder_index(&mut self, id: &ast::Ident) -> Option<u32> {
         let pos = self.schema.ladders.iter().position(|l| l.name == id.name);
         if pos.is_none() {
-            let (src, span) = at(&id.span);
             let help = did_you_mean(
                 &id.name,
                 self.schema.ladders.iter().map(|l| l.name.as_str()),
             )
             .or_else(|| Some("declare it with `ladder NAME { rung \"description\" ... }`".into()));
-            self.errors.push(CheckError::UnknownLadder {
-                src,
-                span,
-                others: Vec::new(),
-                name: id.name.clone(),
-                help,
-            });
+            self.errors
+                .push(CheckError::unknown_ladder(&id.span, &id.name, help));
         }
         pos.map(|p| p as u32)
     }
@@ -461,7 +471,6 @@ impl<'a> Checker<'a> {
         let l = self.schema.ladders.get(ladder as usize)?;
         let pos = l.rungs.iter().position(|r| r.name == id.name);
         if pos.is_none() {
-            let (src, span) = at(&id.span);
             let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
                 .or_else(|| {
                     Some(format!(
@@ -470,14 +479,8 @@ impl<'a> Checker<'a> {
                         rung_list(l)
                     ))
                 });
-            self.errors.push(CheckError::UnknownRung {
-                src,
-                span,
-                others: Vec::new(),
-                name: id.name.clone(),
-                ladder: l.name.clone(),
-                help,
-            });
+            self.errors
+                .push(CheckError::unknown_rung(&id.span, &id.name, &l.name, help));
         }
         pos.map(|p| p as u32)
     }
@@ -514,13 +517,9 @@ impl<'a> Checker<'a> {
                 if let (Some(l), Some(h)) = (lo, hi)
                     && l > h
                 {
-                    let (src, span) = at(&a.span.to(&b.span));
-                    self.errors.push(CheckError::RungOrder {
-                        src,
-                        span,
-                        from: a.name.clone(),
-                        to: b.name.clone(),
-                    });
+                    let range = a.span.to(&b.span);
+                    self.errors
+                        .push(CheckError::rung_order(&range, &a.name, &b.name));
                     return None;
                 }
                 (lo, hi)
@@ -550,11 +549,8 @@ impl<'a> Checker<'a> {
         };
         let label_span = r.label.as_ref().map_or(&r.effect_span, |l| &l.span);
         if let Some(first) = names.get(&(ladder, name.clone())) {
-            let id = ast::Ident {
-                name: name.clone(),
-                span: label_span.clone(),
-            };
-            self.errors.push(schema::duplicate("rule", &id, first));
+            self.errors
+                .push(CheckError::duplicate("rule", label_span, &name, first));
         } else {
             names.insert((ladder, name.clone()), label_span.clone());
         }
@@ -599,20 +595,13 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    fn unused_lets(&self) -> Vec<CheckError> {
+    fn unused_lets(&self) -> Vec<CheckWarning> {
         self.globals
             .decls
             .iter()
             .zip(&self.globals.used)
             .filter(|(_, used)| !**used)
-            .map(|(d, _)| {
-                let (src, span) = at(&d.name.span);
-                CheckError::UnusedLet {
-                    src,
-                    span,
-                    name: d.name.name.clone(),
-                }
-            })
+            .map(|(d, _)| CheckWarning::unused_let(&d.name.span, &d.name.name))
             .collect()
     }
 
@@ -622,36 +611,15 @@ impl<'a> Checker<'a> {
         if !self.shadow_warned.insert((name.to_string(), span.start)) {
             return;
         }
-        let same = self.warnings.iter_mut().find_map(|w| match w {
-            CheckError::Shadowed {
-                src,
-                others,
-                name: n,
-                meaning: m,
-                hidden: h,
-                ..
-            } if n == name && m == meaning && h == hidden && src.name() == span.file.name => {
-                Some(others)
-            }
-            _ => None,
-        });
-        if let Some(others) = same {
-            others.push(miette::LabeledSpan::new(
-                Some("and here".to_string()),
-                span.start,
-                span.end.saturating_sub(span.start),
-            ));
+        if self
+            .warnings
+            .iter_mut()
+            .any(|w| w.also_shadowed_at(span, name, meaning, hidden))
+        {
             return;
         }
-        let (src, s) = at(span);
-        self.warnings.push(CheckError::Shadowed {
-            src,
-            span: s,
-            others: Vec::new(),
-            name: name.to_string(),
-            meaning: meaning.to_string(),
-            hidden: hidden.to_string(),
-        });
+        self.warnings
+            .push(CheckWarning::shadowed(span, name, meaning, hidden));
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::error::{CheckError, Note, at, did_you_mean};
+use super::error::{CheckError, did_you_mean};
 use crate::ast::{self, Decl, ExprKind, TypeExpr};
 use crate::ids::{EnumId, LadderId, RecordId};
 use crate::source::Span;
@@ -40,7 +40,12 @@ pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {
                     .and_then(|&i| ladders.get(i))
                 {
                     let first: &Ladder = first;
-                    errors.push(duplicate("ladder", &l.name, &first.span));
+                    errors.push(CheckError::duplicate(
+                        "ladder",
+                        &l.name.span,
+                        &l.name.name,
+                        &first.span,
+                    ));
                 } else {
                     ladder_index.insert(&l.name.name, ladders.len());
                     ladders.push(ladder(l, errors));
@@ -82,7 +87,7 @@ pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {
     if let Some(f) = facts_decls.first() {
         schema.facts.span = f.span.clone();
     } else {
-        errors.push(CheckError::NoFacts);
+        errors.push(CheckError::no_facts());
     }
     schema.facts.fields = fields(&facts_fields, &resolver, &schema, errors);
     schema
@@ -120,46 +125,20 @@ fn declare_type(
     errors: &mut Vec<CheckError>,
 ) -> bool {
     if BUILTIN_TYPES.contains(&id.name.as_str()) {
-        let (src, span) = at(&id.span);
-        errors.push(CheckError::Schema {
-            src,
-            span,
-            message: format!("`{}` is a built-in type and cannot be redeclared", id.name),
-            label: "built-in type name".into(),
-            help: Some("choose another name".into()),
-        });
+        errors.push(CheckError::schema(
+            &id.span,
+            format!("`{}` is a built-in type and cannot be redeclared", id.name),
+            "built-in type name",
+            Some("choose another name".into()),
+        ));
         return false;
     }
     if let Some((_, first)) = names.get(&id.name) {
-        errors.push(duplicate("type", id, first));
+        errors.push(CheckError::duplicate("type", &id.span, &id.name, first));
         return false;
     }
     names.insert(id.name.clone(), (ty, id.span.clone()));
     true
-}
-
-/// A duplicate-declaration error, labelling the first when it is in the same file.
-pub fn duplicate(kind: &'static str, id: &ast::Ident, first: &Span) -> CheckError {
-    let (src, span) = at(&id.span);
-    let same_file = std::sync::Arc::ptr_eq(&first.file, &id.span.file);
-    let notes = if same_file {
-        Vec::new()
-    } else {
-        vec![Note::at(
-            first,
-            format!("`{}` is first declared in `{}`", id.name, first.file.name),
-            "first declared here",
-        )]
-    };
-    CheckError::Duplicate {
-        src,
-        span,
-        first: same_file.then(|| first.source_span()),
-        kind,
-        name: id.name.clone(),
-        help: Some("rename one of them or remove the repeat".to_string()),
-        notes,
-    }
 }
 
 fn enum_type(e: &ast::EnumDecl, errors: &mut Vec<CheckError>) -> EnumType {
@@ -168,7 +147,12 @@ fn enum_type(e: &ast::EnumDecl, errors: &mut Vec<CheckError>) -> EnumType {
     let mut firsts: HashMap<&str, &Span> = HashMap::new();
     for v in &e.variants {
         if let Some(first) = firsts.get(v.name.as_str()) {
-            errors.push(duplicate("enum variant", v, first));
+            errors.push(CheckError::duplicate(
+                "enum variant",
+                &v.span,
+                &v.name,
+                first,
+            ));
         } else {
             firsts.insert(&v.name, &v.span);
             variants.push(v.name.clone());
@@ -187,7 +171,12 @@ fn ladder(l: &ast::LadderDecl, errors: &mut Vec<CheckError>) -> Ladder {
     let mut firsts: HashMap<&str, &Span> = HashMap::new();
     for r in &l.rungs {
         if let Some(first) = firsts.get(r.name.name.as_str()) {
-            errors.push(duplicate("rung", &r.name, first));
+            errors.push(CheckError::duplicate(
+                "rung",
+                &r.name.span,
+                &r.name.name,
+                first,
+            ));
         } else {
             firsts.insert(&r.name.name, &r.name.span);
             rungs.push(Rung {
@@ -198,14 +187,12 @@ fn ladder(l: &ast::LadderDecl, errors: &mut Vec<CheckError>) -> Ladder {
         }
     }
     if rungs.is_empty() {
-        let (src, span) = at(&l.name.span);
-        errors.push(CheckError::Schema {
-            src,
-            span,
-            message: format!("ladder `{}` has no rungs", l.name.name),
-            label: "empty ladder".into(),
-            help: Some("list its rungs lowest first, each with a description: `monitor \"Monitor the actor\"`".into()),
-        });
+        errors.push(CheckError::schema(
+            &l.name.span,
+            format!("ladder `{}` has no rungs", l.name.name),
+            "empty ladder",
+            Some("list its rungs lowest first, each with a description: `monitor \"Monitor the actor\"`".into()),
+        ));
     }
     Ladder {
         name: l.name.name.clone(),
@@ -233,7 +220,6 @@ impl TypeResolver<'_> {
                 name => match self.names.get(name) {
                     Some((ty, _)) => ty.clone(),
                     None => {
-                        let (src, span) = at(&id.span);
                         let candidates = BUILTIN_TYPES
                             .iter()
                             .copied()
@@ -246,13 +232,7 @@ impl TypeResolver<'_> {
                                 "`{name}` is a ladder; its rungs have type `rung of {name}`"
                             ));
                         }
-                        errors.push(CheckError::UnknownType {
-                            src,
-                            span,
-                            others: Vec::new(),
-                            name: name.to_string(),
-                            help,
-                        });
+                        errors.push(CheckError::unknown_type(&id.span, name, help));
                         Type::Error
                     }
                 },
@@ -260,14 +240,12 @@ impl TypeResolver<'_> {
             TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve(inner, errors))),
             TypeExpr::Optional(inner, span) => match self.resolve(inner, errors) {
                 Type::Optional(t) => {
-                    let (src, span) = at(span);
-                    errors.push(CheckError::Schema {
-                        src,
+                    errors.push(CheckError::schema(
                         span,
-                        message: "`optional optional` says the same thing twice".into(),
-                        label: "doubly optional".into(),
-                        help: Some("write `optional` once".into()),
-                    });
+                        "`optional optional` says the same thing twice",
+                        "doubly optional",
+                        Some("write `optional` once".into()),
+                    ));
                     Type::Optional(t)
                 }
                 t => Type::Optional(Box::new(t)),
@@ -275,15 +253,8 @@ impl TypeResolver<'_> {
             TypeExpr::Rung(id, _) => match self.ladders.iter().position(|l| *l == id.name) {
                 Some(i) => Type::Rung(LadderId::new(i)),
                 None => {
-                    let (src, span) = at(&id.span);
                     let help = did_you_mean(&id.name, self.ladders.iter().map(String::as_str));
-                    errors.push(CheckError::UnknownLadder {
-                        src,
-                        span,
-                        others: Vec::new(),
-                        name: id.name.clone(),
-                        help,
-                    });
+                    errors.push(CheckError::unknown_ladder(&id.span, &id.name, help));
                     Type::Error
                 }
             },
@@ -315,7 +286,12 @@ fn fields(
     let mut firsts: HashMap<&str, &Span> = HashMap::new();
     for f in decls {
         if let Some(first) = firsts.get(f.name.name.as_str()) {
-            errors.push(duplicate("field", &f.name, first));
+            errors.push(CheckError::duplicate(
+                "field",
+                &f.name.span,
+                &f.name.name,
+                first,
+            ));
             continue;
         }
         firsts.insert(&f.name.name, &f.name.span);
@@ -326,16 +302,16 @@ fn fields(
         };
         if let Some((lo, hi, span)) = &f.range {
             if !matches!(base, Type::Int | Type::Error) {
-                errors.push(schema_error(
+                errors.push(CheckError::schema(
                     span,
                     "a range constraint applies to `int` fields only",
                     "not an `int` field",
                     None,
                 ));
             } else if lo > hi {
-                errors.push(schema_error(
+                errors.push(CheckError::schema(
                     span,
-                    &format!("empty range `{lo}..{hi}`"),
+                    format!("empty range `{lo}..{hi}`"),
                     "lower bound is above upper bound",
                     Some(format!("write `{hi}..{lo}`")),
                 ));
@@ -344,7 +320,7 @@ fn fields(
         if let Some(span) = &f.unique
             && matches!(base, Type::List(_) | Type::Record(_) | Type::Decimal)
         {
-            errors.push(schema_error(
+            errors.push(CheckError::schema(
                 span,
                 "`unique` applies to string, int, date and enum fields",
                 "cannot be unique",
@@ -357,9 +333,9 @@ fn fields(
             .and_then(|d| match const_value(d, &ty, schema) {
                 Some(v) => Some(v),
                 None => {
-                    errors.push(schema_error(
+                    errors.push(CheckError::schema(
                         &d.span,
-                        &format!(
+                        format!(
                             "default of `{}` must be a literal of type `{}`",
                             f.name.name,
                             schema.show(&ty)
@@ -382,17 +358,6 @@ fn fields(
         });
     }
     out
-}
-
-fn schema_error(span: &Span, message: &str, label: &str, help: Option<String>) -> CheckError {
-    let (src, span) = at(span);
-    CheckError::Schema {
-        src,
-        span,
-        message: message.to_string(),
-        label: label.to_string(),
-        help,
-    }
 }
 
 /// The value of a literal default, if it is one of type `ty`.

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::error::{at, did_you_mean};
-use super::{CheckError, rung_list, schema};
-use crate::ast::{self, Expect, Expectation, TestDecl};
+use super::error::did_you_mean;
+use super::{CheckError, rung_list};
+use crate::ast::{Expect, Expectation, TestDecl};
 use crate::program::Block;
 use crate::source::{SourceFile, Span};
 use crate::types::{Ladder, Schema};
@@ -32,9 +32,10 @@ pub(super) fn check(
     for (test, file) in tests {
         let name = &test.name;
         if let Some(first) = names.get(name.value.as_str()) {
-            errors.push(schema::duplicate(
+            errors.push(CheckError::duplicate(
                 "test",
-                &ident(&name.value, &name.span),
+                &name.span,
+                &name.value,
                 first,
             ));
         } else {
@@ -43,8 +44,13 @@ pub(super) fn check(
         if let Some(snap) = &test.snapshot {
             let path = resolve(file, &snap.value);
             if let Some(first) = snapshots.get(&path) {
-                let id = ident(&path.display().to_string(), &snap.span);
-                errors.push(schema::duplicate("snapshot file", &id, first));
+                let shown = path.display().to_string();
+                errors.push(CheckError::duplicate(
+                    "snapshot file",
+                    &snap.span,
+                    &shown,
+                    first,
+                ));
             } else {
                 snapshots.insert(path, &snap.span);
             }
@@ -70,13 +76,6 @@ pub fn resolve(file: &SourceFile, relative: &str) -> PathBuf {
         }
     }
     out
-}
-
-fn ident(name: &str, span: &Span) -> ast::Ident {
-    ast::Ident {
-        name: name.to_string(),
-        span: span.clone(),
-    }
 }
 
 /// Rule names by ladder index, as tests may name them.
@@ -144,19 +143,16 @@ fn expectation(
         .enumerate()
         .find(|(_, l)| l.name == e.ladder.name)
     else {
-        let (src, span) = at(&e.ladder.span);
         let names = schema.ladders.iter().map(|l| l.name.as_str());
         let help = did_you_mean(&e.ladder.name, names.clone()).or_else(|| {
             let list: Vec<String> = names.map(|n| format!("`{n}`")).collect();
             Some(format!("the ladders are: {}", list.join(", ")))
         });
-        errors.push(CheckError::UnknownLadder {
-            src,
-            span,
-            others: Vec::new(),
-            name: e.ladder.name.clone(),
+        errors.push(CheckError::unknown_ladder(
+            &e.ladder.span,
+            &e.ladder.name,
             help,
-        });
+        ));
         return;
     };
     match &e.what {
@@ -166,7 +162,6 @@ fn expectation(
         | Expect::Forbids(r)
         | Expect::NotForbids(r) => {
             if !ladder.rungs.iter().any(|x| x.name == r.name) {
-                let (src, span) = at(&r.span);
                 let help = did_you_mean(&r.name, ladder.rungs.iter().map(|x| x.name.as_str()))
                     .or_else(|| {
                         Some(format!(
@@ -175,37 +170,28 @@ fn expectation(
                             rung_list(ladder)
                         ))
                     });
-                errors.push(CheckError::UnknownRung {
-                    src,
-                    span,
-                    others: Vec::new(),
-                    name: r.name.clone(),
-                    ladder: ladder.name.clone(),
+                errors.push(CheckError::unknown_rung(
+                    &r.span,
+                    &r.name,
+                    &ladder.name,
                     help,
-                });
+                ));
             }
         }
         Expect::Status(s) if !STATUSES.contains(&s.name.as_str()) => {
-            let (src, span) = at(&s.span);
             let help = did_you_mean(&s.name, STATUSES).or_else(|| {
                 Some("a decision's status is `complete` or `indeterminate`".to_string())
             });
-            errors.push(CheckError::UnknownStatus {
-                src,
-                span,
-                name: s.name.clone(),
-                help,
-            });
+            errors.push(CheckError::unknown_status(&s.span, &s.name, help));
         }
         Expect::Fires(r) | Expect::NotFires(r) if !rules.of(index).contains(&r.name.as_str()) => {
-            let (src, span) = at(&r.span);
-            errors.push(CheckError::UnknownRule {
-                src,
-                span,
-                name: r.name.clone(),
-                ladder: ladder.name.clone(),
-                help: Some(rules.help(index, &r.name)),
-            });
+            let help = Some(rules.help(index, &r.name));
+            errors.push(CheckError::unknown_rule(
+                &r.span,
+                &r.name,
+                &ladder.name,
+                help,
+            ));
         }
         Expect::Top(None)
         | Expect::Status(_)

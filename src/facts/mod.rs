@@ -10,7 +10,7 @@ mod seed;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, NamedSource, Severity, SourceSpan};
 use serde::de::DeserializeSeed;
 use thiserror::Error;
 
@@ -335,22 +335,17 @@ pub fn load_with_warnings(
         Ok(v) => v,
         Err(e) => return Err(vec![json_error(file, &e)]),
     };
-    let (warnings, problems): (Vec<_>, Vec<_>) = ctx
+    // Which problems are only warnings is read from the diagnostics'
+    // severity, declared once on `FactsError`, not from a list here.
+    let (warnings, problems): (Vec<FactsError>, Vec<FactsError>) = ctx
         .problems
         .iter()
-        .partition(|(_, p)| matches!(p, Problem::UnknownField { .. }));
-    let warnings: Vec<FactsError> = warnings
-        .iter()
         .map(|(path, p)| located(file, path, p))
-        .collect();
+        .partition(|e| e.severity() == Some(Severity::Warning));
     if problems.is_empty() && ctx.more == 0 {
         return Ok((Facts { values }, warnings));
     }
-    let mut errors: Vec<FactsError> = problems
-        .iter()
-        .map(|(path, p)| located(file, path, p))
-        .chain(warnings)
-        .collect();
+    let mut errors: Vec<FactsError> = problems.into_iter().chain(warnings).collect();
     if ctx.more > 0 {
         errors.push(FactsError::More { count: ctx.more });
     }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::ast::{self, Decl};
-use crate::check::{self, CheckError};
+use crate::check::{self, CheckWarning};
 use crate::diagnostic::Diag;
 use crate::policy::{Policy, PolicyDigest, read_sources};
 use crate::source::SourceFile;
@@ -168,15 +168,10 @@ pub fn check_sources(sources: Vec<Parsed>) -> Result<Policy, Vec<Diag>> {
     match checked.program {
         Some(program) => Ok(Policy {
             program,
-            warnings: checked.diagnostics,
+            warnings: checked.warnings,
             digest,
         }),
-        None => Err(checked
-            .diagnostics
-            .into_iter()
-            .filter(|d| !d.is_warning())
-            .map(Diag::from)
-            .collect()),
+        None => Err(checked.errors.into_iter().map(Diag::from).collect()),
     }
 }
 
@@ -187,8 +182,8 @@ fn check_all(disk: &[Parsed], entries: &[Parsed]) -> Result<Policy, Vec<Diag>> {
 /// Whether a warning is worth showing for a declaration typed at the prompt:
 /// it points into that entry, and is not "unused definition" (a `let` typed
 /// to explore is used by the next expression, not by a rule).
-pub fn entry_warning(w: &CheckError, entry: &SourceFile) -> bool {
-    if matches!(w, CheckError::UnusedLet { .. }) {
+pub fn entry_warning(w: &CheckWarning, entry: &SourceFile) -> bool {
+    if matches!(w, CheckWarning::UnusedLet { .. }) {
         return false;
     }
     source_name(w).is_some_and(|n| n == entry.name)

@@ -1,14 +1,19 @@
 //! Syntax errors: what the parser reports, in words a policy author knows.
+//!
+//! Variants are built through the constructors in `new`, which take the
+//! [`Span`](crate::source::Span) they point at.
+
+mod new;
 
 use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use crate::source::Span;
-
-/// A problem found while reading policy text.
+/// A problem found while reading policy text. Every one stops the file from
+/// being read, so the severity is declared once, for the whole enum.
 #[derive(Debug, Error, Diagnostic)]
+#[diagnostic(severity(Error))]
 pub enum SyntaxError {
     /// The text does not follow the grammar, e.g. `let = 3`.
     #[error("unexpected {found}; expected {expected}")]
@@ -282,38 +287,3 @@ pub enum SyntaxError {
 
 /// Help for an expression nested too deeply.
 pub(crate) const SPLIT_EXPRESSION: &str = "split the expression into named `let` definitions, e.g. `let serious = acts where severity >= 4`";
-
-impl SyntaxError {
-    /// A literal error at `span`.
-    pub(crate) fn literal(
-        span: &Span,
-        what: &'static str,
-        reason: impl Into<String>,
-        help: Option<String>,
-    ) -> Self {
-        SyntaxError::BadLiteral {
-            src: span.named_source(),
-            span: span.source_span(),
-            what,
-            text: span.text().to_string(),
-            reason: reason.into(),
-            help,
-        }
-    }
-
-    /// A misplaced-construct error at `span`.
-    pub(crate) fn misplaced(
-        span: &Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        SyntaxError::Misplaced {
-            src: span.named_source(),
-            span: span.source_span(),
-            message: message.into(),
-            label: label.into(),
-            help: help.into(),
-        }
-    }
-}

@@ -130,13 +130,12 @@ impl Lowerer {
 
     fn node(&self, kind: ExprKind, span: Span, depth: usize) -> Built {
         if depth > MAX_EXPR_DEPTH {
-            return Err(vec![SyntaxError::TooDeep {
-                src: span.named_source(),
-                span: span.source_span(),
-                what: "expression",
-                limit: MAX_EXPR_DEPTH,
-                help: super::error::SPLIT_EXPRESSION,
-            }]);
+            return Err(vec![SyntaxError::too_deep(
+                &span,
+                "expression",
+                MAX_EXPR_DEPTH,
+                super::error::SPLIT_EXPRESSION,
+            )]);
         }
         Ok((Expr { kind, span }, depth))
     }

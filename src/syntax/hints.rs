@@ -145,10 +145,7 @@ fn unclosed_string(s: &Scene<'_>) -> Option<SyntaxError> {
         .iter()
         .find(|t| t.kind == Kind::Str { closed: false } && t.start <= line_end)?;
     let span = s.span(*t);
-    Some(SyntaxError::UnclosedString {
-        src: span.named_source(),
-        span: span.source_span(),
-    })
+    Some(SyntaxError::unclosed_string(&span))
 }
 
 /// `&&`, `||`, `!`, `=`, `=>`, `=<`, `<>`, `≥`, `≤`, `≠` where rung has its own spelling.
@@ -166,12 +163,7 @@ fn operator(s: &Scene<'_>) -> Option<SyntaxError> {
         _ => return None,
     };
     let span = s.span(t);
-    Some(SyntaxError::Operator {
-        src: span.named_source(),
-        span: span.source_span(),
-        found: found.to_string(),
-        write: write.to_string(),
-    })
+    Some(SyntaxError::operator(&span, found, write))
 }
 
 /// A bracket never closed, or a closing bracket that matches nothing.
@@ -199,12 +191,7 @@ fn brackets(s: &Scene<'_>) -> Option<SyntaxError> {
         return match stack.last() {
             None => {
                 let span = s.span(t);
-                Some(SyntaxError::Unmatched {
-                    src: span.named_source(),
-                    span: span.source_span(),
-                    close: close.to_string(),
-                    open: opener(close).to_string(),
-                })
+                Some(SyntaxError::unmatched(&span, close, opener(close)))
             }
             Some(open) if lex::closer(open.text(text)) != Some(close) => {
                 Some(unclosed(s, *open, (s.span(t), Where::Before)))
@@ -248,15 +235,8 @@ fn unclosed(s: &Scene<'_>, open: Tok, (end, place): (Span, Where)) -> SyntaxErro
         "{" => format!("add `{close}` at the end of the block"),
         _ => format!("add `{close}` where the bracketed part ends"),
     };
-    SyntaxError::Unclosed {
-        src: span.named_source(),
-        span: span.source_span(),
-        end: end.source_span(),
-        end_label: format!("expected `{close}` {} this", place.word()),
-        open: o,
-        close,
-        help,
-    }
+    let end_label = format!("expected `{close}` {} this", place.word());
+    SyntaxError::unclosed(&span, &end, end_label, o, close, help)
 }
 
 /// `monitor` alone in a ladder: a rung without its description.
@@ -280,11 +260,7 @@ fn missing_description(s: &Scene<'_>) -> Option<SyntaxError> {
         return None;
     }
     let span = s.span(name);
-    Some(SyntaxError::MissingDescription {
-        src: span.named_source(),
-        span: span.source_span(),
-        name: name.text(s.text()).to_string(),
-    })
+    Some(SyntaxError::missing_description(&span, name.text(s.text())))
 }
 
 /// A rule that ends without `because "..."`.
@@ -319,14 +295,9 @@ fn missing_because(s: &Scene<'_>) -> Option<SyntaxError> {
             )
         }
     };
-    Some(SyntaxError::MissingBecause {
-        src: head_span.named_source(),
-        span: head_span.source_span(),
-        end: end.source_span(),
-        message,
-        label,
-        help,
-    })
+    Some(SyntaxError::missing_because(
+        &head_span, &end, message, label, help,
+    ))
 }
 
 /// Whether `t` begins a rule label (`name:`).
@@ -367,12 +338,7 @@ fn rule_outside(s: &Scene<'_>) -> Option<SyntaxError> {
         ),
         None => "rules stand in a block: `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY { recommend ... }`".to_string(),
     };
-    Some(SyntaxError::RuleOutside {
-        src: span.named_source(),
-        span: span.source_span(),
-        word: word.to_string(),
-        help,
-    })
+    Some(SyntaxError::rule_outside(&span, word, help))
 }
 
 /// A keyword where only a name fits: `let in = 3`.
@@ -391,11 +357,7 @@ fn keyword(s: &Scene<'_>) -> Option<SyntaxError> {
         return None;
     }
     let span = s.span(t);
-    Some(SyntaxError::Keyword {
-        src: span.named_source(),
-        span: span.source_span(),
-        word: word.to_string(),
-    })
+    Some(SyntaxError::keyword(&span, word))
 }
 
 /// Help for the generic report when what was found is a known slip.

@@ -38,21 +38,11 @@ impl Lowerer {
     }
 
     pub(super) fn internal(&self, pair: &Pair<'_, Rule>, what: &str) -> Vec<SyntaxError> {
-        let span = self.span(pair);
-        vec![SyntaxError::Internal {
-            src: span.named_source(),
-            span: span.source_span(),
-            what: what.to_string(),
-        }]
+        vec![SyntaxError::internal(&self.span(pair), what)]
     }
 
     pub(super) fn internal_at(&self, at: usize, what: &str) -> SyntaxError {
-        let span = Span::new(&self.file, at..at);
-        SyntaxError::Internal {
-            src: span.named_source(),
-            span: span.source_span(),
-            what: what.to_string(),
-        }
+        SyntaxError::internal(&Span::new(&self.file, at..at), what)
     }
 
     /// Next child, which must exist.

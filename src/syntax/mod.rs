@@ -274,13 +274,12 @@ fn from_pest(
         // pest's own guard against deep recursion: the limits scan let
         // through something nested in a way it does not count.
         let span = Span::new(file, f.pos..f.pos + 1);
-        return SyntaxError::TooDeep {
-            src: span.named_source(),
-            span: span.source_span(),
-            what: "text",
-            limit: MAX_NESTING,
-            help: "split it into smaller parts, naming each with `let`",
-        };
+        return SyntaxError::too_deep(
+            &span,
+            "text",
+            MAX_NESTING,
+            "split it into smaller parts, naming each with `let`",
+        );
     }
     if let Some(e) = hints::diagnose(file, region, parsed, &f) {
         return e;
@@ -321,14 +320,7 @@ fn from_pest(
             format!("expected {expected} here"),
         ),
     };
-    SyntaxError::Unexpected {
-        src: span.named_source(),
-        span: span.source_span(),
-        found,
-        expected,
-        label,
-        help,
-    }
+    SyntaxError::unexpected(&span, found, expected, label, help)
 }
 
 /// The token at `pos`, in words, and its length in bytes.
