@@ -1,5 +1,5 @@
 //! The decision: what rung evaluation concludes, in the stable JSON shape of
-//! DESIGN.md. Field order here is the JSON key order.
+//! `docs/design.md`. Field order here is the JSON key order.
 
 use std::sync::Arc;
 

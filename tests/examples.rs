@@ -1,6 +1,6 @@
 //! Every example facts file of the reference doctrine, evaluated through the
 //! real binary: the JSON decision and the human rendering, as snapshots.
-//! Each decision was checked by hand against DESIGN.md before it was accepted.
+//! Each decision was checked by hand against `docs/design.md` before it was accepted.
 
 #![allow(
     clippy::unwrap_used,
@@ -61,7 +61,7 @@ fn explained_decisions() {
 }
 
 /// The same policy and facts give byte-identical output, run after run, in
-/// every format (DESIGN.md's determinism guarantee).
+/// every format (the determinism guarantee of `docs/design.md`).
 #[test]
 fn output_is_deterministic() {
     for entry in std::fs::read_dir(common::root().join("policies/nato/examples")).unwrap() {

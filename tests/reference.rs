@@ -1,4 +1,4 @@
-//! A differential test: the NATO doctrine of DESIGN.md written again in plain
+//! A differential test: the NATO doctrine of `docs/design.md` written again in plain
 //! Rust, straight from the prose (not from `policies/nato/*.rung`), against
 //! rung's evaluation of the shipped policy on several hundred random fact
 //! sets. The generator is a deterministic xorshift, biased towards every

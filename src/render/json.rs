@@ -1,4 +1,4 @@
-//! The JSON decision document (the stable shape of `docs/decision-format.md`).
+//! The JSON decision document (the stable shape of `docs/design.md`).
 
 use serde::Serialize;
 
