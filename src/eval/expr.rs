@@ -25,7 +25,38 @@ pub(super) struct Env<'a> {
     /// The current block's definitions, evaluated so far.
     block_lets: Vec<EvalResult>,
     /// Local slots.
-    locals: Vec<Value>,
+    locals: Vec<Slot>,
+}
+
+/// A local slot: a value, or the item of a loop. A loop over a list shares
+/// the list once and moves a cursor, so that stepping to the next item
+/// costs no reference count (an atomic operation on a shared list).
+#[derive(Clone)]
+enum Slot {
+    /// Not bound.
+    Empty,
+    /// A value: the subject, its items.
+    Value(Value),
+    /// Item `at` of a list: the item of a `where` or quantifier.
+    Item(Arc<Vec<Value>>, usize),
+}
+
+impl Slot {
+    fn get(&self) -> Option<&Value> {
+        match self {
+            Slot::Empty => None,
+            Slot::Value(v) => Some(v),
+            Slot::Item(list, at) => list.get(*at),
+        }
+    }
+}
+
+/// The list inside a value, shared (an empty one for anything else).
+pub(super) fn shared_list(v: &Value) -> Arc<Vec<Value>> {
+    match v {
+        Value::List(l) => Arc::clone(l),
+        _ => EMPTY.with(Arc::clone),
+    }
 }
 
 /// A lookup the checker guaranteed failed: a bug, reported at `e`.
@@ -69,12 +100,28 @@ impl<'a> Env<'a> {
     }
 
     pub(super) fn set_local(&mut self, slot: SlotId, v: Value) {
+        self.bind(slot, Slot::Value(v));
+    }
+
+    fn bind(&mut self, slot: SlotId, s: Slot) {
         let i = slot.index();
         if i >= self.locals.len() {
-            self.locals.resize(i + 1, Value::Absent);
+            self.locals.resize(i + 1, Slot::Empty);
         }
         if let Some(x) = self.locals.get_mut(i) {
-            *x = v;
+            *x = s;
+        }
+    }
+
+    /// Starts a loop over `list` with its item in `slot`.
+    pub(super) fn begin_loop(&mut self, slot: SlotId, list: Arc<Vec<Value>>) {
+        self.bind(slot, Slot::Item(list, 0));
+    }
+
+    /// Moves the loop in `slot` to item `at`.
+    pub(super) fn step(&mut self, slot: SlotId, at: usize) {
+        if let Some(Slot::Item(_, i)) = self.locals.get_mut(slot.index()) {
+            *i = at;
         }
     }
 
@@ -85,14 +132,14 @@ impl<'a> Env<'a> {
     fn peek<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
         match &e.kind {
             ExprKind::Const(v) => Some(v),
-            ExprKind::Local(i) => self.locals.get(i.index()),
+            ExprKind::Local(i) => self.locals.get(i.index())?.get(),
             ExprKind::Fact(i) => self.facts.get(i.index()),
             ExprKind::Let(i) => self.lets.get(i.index()).and_then(|r| r.as_ref().ok()),
             ExprKind::BlockLet(i) => self.block_lets.get(i.index()).and_then(|r| r.as_ref().ok()),
             ExprKind::Field(base, i) => {
                 // The common case, an item's field, without a second call.
                 let record = match &base.kind {
-                    ExprKind::Local(l) => self.locals.get(l.index())?,
+                    ExprKind::Local(l) => self.locals.get(l.index())?.get()?,
                     _ => self.peek(base)?,
                 };
                 match record {
@@ -165,6 +212,7 @@ impl<'a> Env<'a> {
             ExprKind::Local(i) => self
                 .locals
                 .get(i.index())
+                .and_then(Slot::get)
                 .cloned()
                 .ok_or_else(|| missing(e, "a local slot is read before it is bound")),
             ExprKind::Field(base, i) => field(&self.eval(base)?, *i, e),
@@ -204,12 +252,13 @@ impl<'a> Env<'a> {
             ExprKind::Filter(list, cond, slot) => {
                 let list = self.eval(list)?;
                 let items = list_items(&list);
+                self.begin_loop(*slot, shared_list(&list));
                 // Allocate only once an item is dropped: a filter that keeps
                 // everything returns its input, one that keeps nothing a shared
                 // empty list.
                 let mut out: Option<Vec<Value>> = None;
                 for (i, item) in items.iter().enumerate() {
-                    self.set_local(*slot, item.clone());
+                    self.step(*slot, i);
                     let keep = self.holds(cond)?;
                     match (&mut out, keep) {
                         (Some(v), true) => v.push(item.clone()),
@@ -229,8 +278,9 @@ impl<'a> Env<'a> {
             }
             ExprKind::Quantified(q, list, cond, slot) => {
                 let list = self.eval(list)?;
-                for item in list_items(&list).iter() {
-                    self.set_local(*slot, item.clone());
+                self.begin_loop(*slot, shared_list(&list));
+                for i in 0..list_items(&list).len() {
+                    self.step(*slot, i);
                     let holds = self.holds(cond)?;
                     match (q, holds) {
                         (Quantifier::Any, true) => return Ok(Value::Bool(true)),
@@ -247,8 +297,9 @@ impl<'a> Env<'a> {
                 if let (Aggregate::Count, ExprKind::Filter(list, cond, slot)) = (agg, &x.kind) {
                     let list = self.eval(list)?;
                     let mut n: i64 = 0;
-                    for item in list_items(&list).iter() {
-                        self.set_local(*slot, item.clone());
+                    self.begin_loop(*slot, shared_list(&list));
+                    for i in 0..list_items(&list).len() {
+                        self.step(*slot, i);
                         if self.holds(cond)? {
                             n += 1;
                         }

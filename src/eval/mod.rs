@@ -151,8 +151,9 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     // each group's list is allocated once, at its size.
     let mut group_of: Vec<Option<usize>> = Vec::with_capacity(items.len());
     let mut sizes: Vec<usize> = Vec::new();
-    for item in items {
-        env.set_local(local::FIRST_FREE, item.clone());
+    env.begin_loop(local::FIRST_FREE, expr::shared_list(&source));
+    for at in 0..items.len() {
+        env.step(local::FIRST_FREE, at);
         let key = env.eval(&block.key)?;
         if key == Value::Absent {
             group_of.push(None);

@@ -16,7 +16,7 @@ use crate::ast::Effect;
 use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
 use crate::facts::Facts;
 use crate::internal::Internal;
-use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
+use crate::program::{Block, BlockId, LadderId, Program, RuleId, RungId};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -101,10 +101,17 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
     let warnings = warnings(program, facts, &lets)?;
     let mut errors = Vec::new();
     // Several blocks may decide one ladder: their rules pool per subject.
-    // The map's order is the decisions' order: ladder declaration order,
-    // then subject byte order.
+    // A ladder decided by one block (the usual case) is decided subject by
+    // subject as its groups are evaluated.
     let mut pooled: BTreeMap<(LadderId, Name), Vec<RuleRecord>> = BTreeMap::new();
+    let mut decided: Vec<(Decision, SubjectRecord)> = Vec::new();
     for (b, block) in program.blocks.iter().enumerate() {
+        let shared = program
+            .blocks
+            .iter()
+            .filter(|o| o.ladder == block.ladder)
+            .nth(1)
+            .is_some();
         let block_id = BlockId::new(b);
         let mut env = Env::new(facts, &lets);
         let groups = match groups(&mut env, block) {
@@ -118,8 +125,14 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
         for group in groups {
             let subject = subject_of(program, block, &group.key)?;
             enter(&mut env, block, group.key, group.items)?;
-            let key = (block.ladder, subject);
-            let records = pooled.entry(key).or_default();
+            let mut own = Vec::new();
+            let records = if shared {
+                pooled
+                    .entry((block.ladder, Name::clone(&subject)))
+                    .or_default()
+            } else {
+                &mut own
+            };
             records.reserve(block.rules.len());
             for (i, rule) in block.rules.iter().enumerate() {
                 let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
@@ -133,9 +146,19 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
                     trace,
                 });
             }
+            if !shared {
+                let decision = decide(program, block.ladder, Name::clone(&subject), &own)?;
+                decided.push((
+                    decision,
+                    SubjectRecord {
+                        ladder: block.ladder,
+                        subject,
+                        rules: own,
+                    },
+                ));
+            }
         }
     }
-    let mut decided: Vec<(Decision, SubjectRecord)> = Vec::with_capacity(pooled.len());
     for (key, rules) in pooled {
         let (ladder, subject) = key;
         let decision = decide(program, ladder, Name::clone(&subject), &rules)?;
@@ -148,6 +171,10 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
             },
         ));
     }
+    // Ladder declaration order, then subject byte order.
+    decided.sort_unstable_by(|(_, a), (_, b)| {
+        (a.ladder, a.subject.as_bytes()).cmp(&(b.ladder, b.subject.as_bytes()))
+    });
     let (decisions, subjects) = decided.into_iter().unzip();
     Ok(Run {
         evaluation: Evaluation {
@@ -194,11 +221,8 @@ fn decide(
             &mut large
         }
     };
-    let mut rules: Vec<&RuleDef> = Vec::with_capacity(records.len());
-    let mut fired = 0usize;
     for r in records {
         let rule = program.rule(r.rule)?;
-        rules.push(rule);
         if let Ok(true) = r.outcome {
             let bit = if rule.effect == Effect::Forbid {
                 FORBID
@@ -210,15 +234,15 @@ fn decide(
                     .get_mut(rung.index())
                     .ok_or_else(|| Internal::new("a rule's rung is outside its ladder"))?;
                 *m |= bit;
-                fired += 1;
             }
         }
     }
     let top = marks.iter().rposition(|m| *m == REC);
     let mut status = Status::Complete;
     let mut errors = Vec::new();
-    for (r, rule) in records.iter().zip(&rules) {
+    for r in records {
         let Err(e) = &r.outcome else { continue };
+        let rule = program.rule(r.rule)?;
         let matters = match rule.effect {
             Effect::Recommend => top.is_none_or(|t| rule.hi.index() > t),
             Effect::Forbid => top.is_some_and(|t| rule.lo.index() <= t),
@@ -239,26 +263,31 @@ fn decide(
             cause: Some(e.clone()),
         });
     }
-    // By rung, then recommend before forbid, then declaration order.
-    let mut keys: Vec<(RungId, Effect, usize)> = Vec::with_capacity(fired);
-    for (order, (r, rule)) in records.iter().zip(&rules).enumerate() {
-        if let Ok(true) = r.outcome {
-            keys.extend(rule.rungs().map(|g| (g, rule.effect, order)));
+    // By rung, then recommend before forbid, then declaration order: ladders
+    // and rule lists are short, so walking them beats sorting keys.
+    let mut reasons: Vec<Reason> = Vec::new();
+    for (g, mark) in marks.iter().enumerate() {
+        if *mark == 0 {
+            continue;
         }
-    }
-    keys.sort_unstable();
-    let mut reasons: Vec<Reason> = Vec::with_capacity(keys.len());
-    for &(g, _, order) in &keys {
-        let rule = rules
-            .get(order)
-            .ok_or_else(|| Internal::new("a reason names no rule"))?;
-        reasons.push(Reason {
-            rung: rung_name(names, g)?,
-            effect: rule.effect.as_str(),
-            rule: Name::clone(&rule.name),
-            because: Name::clone(&rule.because),
-            cites: rule.cites.clone(),
-        });
+        let rung = RungId::new(g);
+        for effect in [Effect::Recommend, Effect::Forbid] {
+            for r in records {
+                if r.outcome != Ok(true) {
+                    continue;
+                }
+                let rule = program.rule(r.rule)?;
+                if rule.effect == effect && rule.lo <= rung && rung <= rule.hi {
+                    reasons.push(Reason {
+                        rung: rung_name(names, rung)?,
+                        effect: rule.effect.as_str(),
+                        rule: Name::clone(&rule.name),
+                        because: Name::clone(&rule.because),
+                        cites: rule.cites.clone(),
+                    });
+                }
+            }
+        }
     }
     let top = match top {
         Some(t) => Some(rung_name(names, RungId::new(t))?),
