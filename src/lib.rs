@@ -66,7 +66,7 @@ const _: () = {
     shared::<Policy>();
     shared::<program::Program>();
     shared::<facts::Facts>();
-    shared::<Evaluation>();
-    shared::<Decision>();
+    shared::<Evaluation<'static>>();
+    shared::<Decision<'static>>();
     shared::<eval::explain::SubjectExplanation>();
 };

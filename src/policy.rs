@@ -141,13 +141,13 @@ impl Policy {
     }
 
     /// The decision for every ladder and subject.
-    pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, Internal> {
+    pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation<'_>, Internal> {
         eval::evaluate(&self.program, facts)
     }
 
     /// The one evaluation: decisions and every rule's outcome behind them,
     /// with each condition part by part when `detail` asks for it.
-    pub fn run(&self, facts: &Facts, detail: Detail) -> Result<Run, Internal> {
+    pub fn run(&self, facts: &Facts, detail: Detail) -> Result<Run<'_>, Internal> {
         eval::run(&self.program, facts, detail)
     }
 }

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use crate::ast::{self, Effect, Quantifier};
-use crate::decision::Name;
 pub use crate::ids::{
     BlockId, BlockLetId, FactId, FieldId, LadderId, LetId, RuleId, RungId, SlotId,
 };
@@ -41,10 +40,6 @@ pub struct Program {
     pub files: Vec<Arc<SourceFile>>,
     /// The AST, kept for the formatter and the REPL.
     pub ast: Vec<ast::File>,
-    /// Ladder names, shared by every decision that names them.
-    pub ladder_names: Vec<Name>,
-    /// Rung names per ladder, shared by every decision that names them.
-    pub rung_names: Vec<Vec<Name>>,
 }
 
 impl Program {
@@ -59,19 +54,18 @@ impl Program {
         self.schema.ladder(id)
     }
 
-    /// A ladder's name, shared by the decisions that name it.
-    pub fn ladder_name(&self, id: LadderId) -> Result<&Name, Internal> {
-        self.ladder_names
-            .get(id.index())
-            .ok_or(Internal::new("a ladder id has no ladder"))
+    /// A ladder's name (decisions borrow it).
+    pub fn ladder_name(&self, id: LadderId) -> Result<&str, Internal> {
+        Ok(&self.ladder(id)?.name)
     }
 
-    /// A ladder's rung names, lowest first, shared by the decisions that name them.
-    pub fn rung_names(&self, id: LadderId) -> Result<&[Name], Internal> {
-        self.rung_names
-            .get(id.index())
-            .map(Vec::as_slice)
-            .ok_or(Internal::new("a ladder id has no rungs"))
+    /// A rung's name (decisions borrow it).
+    pub fn rung_name(&self, ladder: LadderId, rung: RungId) -> Result<&str, Internal> {
+        self.ladder(ladder)?
+            .rungs
+            .get(rung.index())
+            .map(|r| r.name.as_str())
+            .ok_or(Internal::new("a rung is outside its ladder"))
     }
 
     /// A rules block.
@@ -144,7 +138,7 @@ pub mod local {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     /// Name: the label, or `<effect> <rung>`.
-    pub name: Name,
+    pub name: String,
     /// Recommend or forbid.
     pub effect: Effect,
     /// Lowest rung concerned.
@@ -154,9 +148,9 @@ pub struct RuleDef {
     /// Condition; `None` means always.
     pub when: Option<Expr>,
     /// Justification.
-    pub because: Name,
+    pub because: String,
     /// Citation.
-    pub cites: Option<Name>,
+    pub cites: Option<String>,
     /// The rule.
     pub span: Span,
 }

@@ -32,21 +32,31 @@ fn one_policy_decides_on_many_threads_as_on_one() {
     let policy = Arc::new(nato());
     let facts = Arc::new(albania(&policy));
     let alone = policy.run(&facts, Detail::Traces).unwrap();
-    let handles: Vec<_> = (0..4)
+    // Owned threads: the policy and facts move across as `Arc`s.
+    let handles: Vec<_> = (0..2)
         .map(|_| {
             let (policy, facts) = (Arc::clone(&policy), Arc::clone(&facts));
             std::thread::spawn(move || {
                 (0..50)
-                    .map(|_| policy.run(&facts, Detail::Traces).unwrap())
+                    .map(|_| policy.evaluate(&facts).unwrap().into_owned())
                     .collect::<Vec<_>>()
             })
         })
         .collect();
     for h in handles {
-        for run in h.join().unwrap() {
-            assert_eq!(run, alone);
+        for evaluation in h.join().unwrap() {
+            assert_eq!(evaluation, alone.evaluation);
         }
     }
+    // Scoped threads: decisions borrow the shared policy.
+    std::thread::scope(|s| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| policy.run(&facts, Detail::Traces).unwrap()))
+            .collect();
+        for r in runs {
+            assert_eq!(r.join().unwrap(), alone);
+        }
+    });
 }
 
 /// A run with traces and one without decide alike, and the records behind

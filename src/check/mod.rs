@@ -84,25 +84,8 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         .collect::<Vec<_>>();
     test_decls::check(&schema, &blocks, &tests, &mut errors);
     let has_errors = !errors.is_empty();
-    let ladder_names = schema
-        .ladders
-        .iter()
-        .map(|l| crate::decision::Name::from(l.name.as_str()))
-        .collect();
-    let rung_names = schema
-        .ladders
-        .iter()
-        .map(|l| {
-            l.rungs
-                .iter()
-                .map(|r| crate::decision::Name::from(r.name.as_str()))
-                .collect()
-        })
-        .collect();
     let mut program = Program {
         hoisted: 0,
-        ladder_names,
-        rung_names,
         schema,
         lets,
         blocks,

@@ -31,7 +31,7 @@ use crate::types::Type;
 use crate::value::{Key, Value};
 
 /// The decisions for every ladder and subject (a [`run()`] without traces).
-pub fn evaluate(program: &Program, facts: &Facts) -> Result<Evaluation, Internal> {
+pub fn evaluate<'p>(program: &'p Program, facts: &Facts) -> Result<Evaluation<'p>, Internal> {
     Ok(run(program, facts, Detail::Outcomes)?.evaluation)
 }
 
@@ -236,9 +236,9 @@ pub fn eval_constant(e: &Expr) -> Option<Value> {
 }
 
 /// The subject of a decision, shared with its name in the records.
-fn subject_of(program: &Program, block: &Block, key: &Value) -> Result<Name, Internal> {
-    Ok(match key {
-        Value::Str(s) => Name::clone(s),
-        key => Name::from(subject_name(program, block, key)?),
-    })
+fn subject_of(program: &Program, block: &Block, key: &Value) -> Result<Name<'static>, Internal> {
+    Ok(Name::Owned(match key {
+        Value::Str(s) => s.to_string(),
+        key => subject_name(program, block, key)?,
+    }))
 }

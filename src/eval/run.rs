@@ -17,7 +17,7 @@ use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError
 use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{Block, BlockId, LadderId, Program, RuleId, RungId};
-use crate::types::Type;
+use crate::types::{Rung, Type};
 use crate::value::Value;
 
 /// The code of every run-time failure (the same as [`super::EvalReport`]'s).
@@ -61,21 +61,21 @@ pub struct SubjectRecord {
     /// The ladder decided.
     pub ladder: LadderId,
     /// The subject.
-    pub subject: Name,
+    pub subject: Name<'static>,
     /// Each rule of each block on the ladder, in declaration order.
     pub rules: Vec<RuleRecord>,
 }
 
 /// What one evaluation found: the decisions, and every rule outcome behind them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Run {
+pub struct Run<'p> {
     /// Decisions, warnings and failed groupings (the JSON document).
-    pub evaluation: Evaluation,
+    pub evaluation: Evaluation<'p>,
     /// For each decision, at the same index, the records it was decided from.
     pub subjects: Vec<SubjectRecord>,
 }
 
-impl Run {
+impl<'p> Run<'p> {
     /// The records behind `decision` (found by ladder and subject).
     pub fn records(&self, ladder: &str, subject: &str) -> Option<&SubjectRecord> {
         self.evaluation
@@ -96,15 +96,15 @@ impl Run {
 }
 
 /// Evaluates every ladder of `program` against `facts`, once.
-pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Internal> {
+pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Run<'p>, Internal> {
     let lets = global_lets(program, facts)?;
     let warnings = warnings(program, facts, &lets)?;
     let mut errors = Vec::new();
     // Several blocks may decide one ladder: their rules pool per subject.
     // A ladder decided by one block (the usual case) is decided subject by
     // subject as its groups are evaluated.
-    let mut pooled: BTreeMap<(LadderId, Name), Vec<RuleRecord>> = BTreeMap::new();
-    let mut decided: Vec<(Decision, SubjectRecord)> = Vec::new();
+    let mut pooled: BTreeMap<(LadderId, Name<'static>), Vec<RuleRecord>> = BTreeMap::new();
+    let mut decided: Vec<(Decision<'p>, SubjectRecord)> = Vec::new();
     for (b, block) in program.blocks.iter().enumerate() {
         let shared = program
             .blocks
@@ -127,9 +127,7 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
             enter(&mut env, block, group.key, group.items)?;
             let mut own = Vec::new();
             let records = if shared {
-                pooled
-                    .entry((block.ladder, Name::clone(&subject)))
-                    .or_default()
+                pooled.entry((block.ladder, subject.clone())).or_default()
             } else {
                 &mut own
             };
@@ -147,7 +145,7 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
                 });
             }
             if !shared {
-                let decision = decide(program, block.ladder, Name::clone(&subject), &own)?;
+                let decision = decide(program, block.ladder, subject.clone(), &own)?;
                 decided.push((
                     decision,
                     SubjectRecord {
@@ -161,7 +159,7 @@ pub fn run(program: &Program, facts: &Facts, detail: Detail) -> Result<Run, Inte
     }
     for (key, rules) in pooled {
         let (ladder, subject) = key;
-        let decision = decide(program, ladder, Name::clone(&subject), &rules)?;
+        let decision = decide(program, ladder, subject.clone(), &rules)?;
         decided.push((
             decision,
             SubjectRecord {
@@ -200,14 +198,14 @@ fn group_error(program: &Program, block: &Block, e: EvalError) -> Result<RuleErr
 }
 
 /// Combines rule outcomes into a decision: forbid overrides recommend.
-fn decide(
-    program: &Program,
+fn decide<'p>(
+    program: &'p Program,
     ladder: LadderId,
-    subject: Name,
+    subject: Name<'static>,
     records: &[RuleRecord],
-) -> Result<Decision, Internal> {
-    let names = program.rung_names(ladder)?;
-    let n = names.len();
+) -> Result<Decision<'p>, Internal> {
+    let rungs = &program.ladder(ladder)?.rungs;
+    let n = rungs.len();
     // One byte per rung: bit 0 recommended, bit 1 forbidden.
     const REC: u8 = 1;
     const FORBID: u8 = 2;
@@ -256,7 +254,7 @@ fn decide(
             effect: rule.effect.as_str().into(),
             rungs: rule
                 .rungs()
-                .map(|g| rung_name(names, g).map(|n| n.to_string()))
+                .map(|g| program.rung_name(ladder, g).map(str::to_string))
                 .collect::<Result<_, _>>()?,
             message: e.to_string(),
             location: e.span.location(),
@@ -279,52 +277,44 @@ fn decide(
                 let rule = program.rule(r.rule)?;
                 if rule.effect == effect && rule.lo <= rung && rung <= rule.hi {
                     reasons.push(Reason {
-                        rung: rung_name(names, rung)?,
+                        rung: Name::Borrowed(program.rung_name(ladder, rung)?),
                         effect: rule.effect.as_str(),
-                        rule: Name::clone(&rule.name),
-                        because: Name::clone(&rule.because),
-                        cites: rule.cites.clone(),
+                        rule: Name::Borrowed(&rule.name),
+                        because: Name::Borrowed(&rule.because),
+                        cites: rule.cites.as_deref().map(Name::Borrowed),
                     });
                 }
             }
         }
     }
     let top = match top {
-        Some(t) => Some(rung_name(names, RungId::new(t))?),
+        Some(t) => Some(Name::Borrowed(program.rung_name(ladder, RungId::new(t))?)),
         None => None,
     };
     Ok(Decision {
-        ladder: Name::clone(program.ladder_name(ladder)?),
+        ladder: Name::Borrowed(program.ladder_name(ladder)?),
         subject,
         status,
         top,
-        recommended: named(names, marks, |m| m == REC),
-        forbidden: named(names, marks, |m| m & FORBID != 0),
+        recommended: named(rungs, marks, |m| m == REC),
+        forbidden: named(rungs, marks, |m| m & FORBID != 0),
         reasons,
         errors,
     })
 }
 
-fn rung_name(names: &[Name], rung: RungId) -> Result<Name, Internal> {
-    names
-        .get(rung.index())
-        .cloned()
-        .ok_or_else(|| Internal::new("a rung is outside its ladder"))
-}
-
 /// Names of the rungs whose mark satisfies `keep`, in ladder order.
-fn named(names: &[Name], marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name> {
-    names
+fn named<'p>(rungs: &'p [Rung], marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name<'p>> {
+    rungs
         .iter()
         .zip(marks.iter())
         .filter(|(_, m)| keep(**m))
-        .map(|(n, _)| Name::clone(n))
+        .map(|(r, _)| Name::Borrowed(r.name.as_str()))
         .collect()
 }
 
 /// The `--explain` view of one subject's records.
 fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanation, Internal> {
-    let names = program.rung_names(s.ladder)?;
     let rules = s
         .rules
         .iter()
@@ -336,7 +326,7 @@ fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanatio
                 range: (rule.lo, rule.hi),
                 rungs: rule
                     .rungs()
-                    .map(|g| rung_name(names, g).map(|n| n.to_string()))
+                    .map(|g| program.rung_name(s.ladder, g).map(str::to_string))
                     .collect::<Result<_, _>>()?,
                 outcome: r.outcome(),
                 error: r.outcome.as_ref().err().map(ToString::to_string),

@@ -30,7 +30,7 @@ impl<'a> Provenance<'a> {
 struct Document<'a> {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     provenance: Option<Provenance<'a>>,
-    decisions: &'a [Decision],
+    decisions: &'a [Decision<'a>],
     warnings: &'a [FactWarning],
     errors: &'a [RuleError],
     #[serde(skip_serializing_if = "Option::is_none")]

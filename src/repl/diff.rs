@@ -11,11 +11,11 @@ use crate::render::{Paint, heading};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change<'a> {
     /// A subject that appeared.
-    Added(&'a Decision),
+    Added(&'a Decision<'a>),
     /// A subject that is no longer decided.
-    Removed(&'a Decision),
+    Removed(&'a Decision<'a>),
     /// A subject whose decision changed.
-    Changed(&'a Decision, &'a Decision),
+    Changed(&'a Decision<'a>, &'a Decision<'a>),
 }
 
 /// Every decision that differs, by ladder order then subject.
@@ -51,7 +51,7 @@ pub fn changes<'a>(before: &'a Evaluation, after: &'a Evaluation) -> Vec<Change<
     out
 }
 
-fn decision_of<'a>(c: &Change<'a>) -> &'a Decision {
+fn decision_of<'a>(c: &Change<'a>) -> &'a Decision<'a> {
     match c {
         Change::Added(d) | Change::Removed(d) | Change::Changed(_, d) => d,
     }
@@ -97,7 +97,7 @@ pub fn moves<T: AsRef<str> + PartialEq>(what: &str, before: &[T], after: &[T]) -
     out
 }
 
-fn top(d: &Decision) -> &str {
+fn top<'a>(d: &'a Decision<'_>) -> &'a str {
     d.top.as_deref().unwrap_or("none")
 }
 

@@ -141,7 +141,7 @@ impl Session {
             // A failure shows at the next evaluation; the old baseline stays.
             && let Ok(baseline) = self.policy.policy.evaluate(&loaded)
         {
-            f.baseline = baseline;
+            f.baseline = baseline.into_owned();
         }
     }
 }

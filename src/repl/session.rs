@@ -83,7 +83,7 @@ pub struct FactsState {
     /// `current`, validated.
     pub facts: Facts,
     /// The decisions when the facts were loaded (`:diff` compares with them).
-    pub baseline: Evaluation,
+    pub baseline: Evaluation<'static>,
     /// The edits since loading, in words (`$.now = "2023-01-01"`).
     pub edits: Vec<String>,
 }

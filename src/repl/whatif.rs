@@ -52,7 +52,7 @@ impl Session {
             }
         };
         let baseline = match self.policy.policy.evaluate(&facts) {
-            Ok(e) => e,
+            Ok(e) => e.into_owned(),
             Err(e) => {
                 reply.report(e);
                 return;
@@ -437,7 +437,10 @@ impl Session {
 }
 
 /// One run with every condition traced, and its explanations.
-fn traced(policy: &Policy, facts: &Facts) -> Result<(Run, Vec<SubjectExplanation>), Internal> {
+fn traced<'p>(
+    policy: &'p Policy,
+    facts: &Facts,
+) -> Result<(Run<'p>, Vec<SubjectExplanation>), Internal> {
     let run = policy.run(facts, Detail::Traces)?;
     let explanations = run.explanations(&policy.program)?;
     Ok((run, explanations))

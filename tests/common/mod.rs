@@ -100,7 +100,7 @@ pub fn nato() -> rung::Policy {
 }
 
 /// Evaluates facts (a JSON value) against a policy.
-pub fn evaluate(policy: &rung::Policy, facts: &Value) -> rung::Evaluation {
+pub fn evaluate<'p>(policy: &'p rung::Policy, facts: &Value) -> rung::Evaluation<'p> {
     let text = facts.to_string();
     let loaded = policy
         .facts_from_text("facts.json", &text)
