@@ -538,7 +538,7 @@ impl<'a> Checker<'a> {
             names.insert((ladder, name.clone()), label_span.clone());
         }
         Some(RuleDef {
-            name: name.into(),
+            name,
             effect: r.effect,
             lo: RungId::new(lo as usize),
             hi: RungId::new(hi as usize),
