@@ -88,7 +88,8 @@ impl<'a> Env<'a> {
     /// Binds a subject and its items, forgetting the previous subject's
     /// definitions.
     pub(super) fn enter(&mut self, subject: Value, items: Value) {
-        self.locals.clear();
+        // Loop slots keep their last list until a loop binds them again: they
+        // are never read before that, and keeping them keeps their memory.
         self.set_local(local::SUBJECT, subject);
         self.set_local(local::ITEMS, items);
         self.block_lets.clear();

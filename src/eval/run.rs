@@ -16,7 +16,7 @@ use crate::ast::Effect;
 use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
 use crate::facts::Facts;
 use crate::internal::Internal;
-use crate::program::{Block, BlockId, LadderId, Program, RuleId, RungId};
+use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
 use crate::types::{Rung, Type};
 use crate::value::Value;
 
@@ -219,9 +219,12 @@ fn decide<'p>(
             &mut large
         }
     };
+    // The rules that fired, in declaration order.
+    let mut fired: Vec<&'p RuleDef> = Vec::with_capacity(records.len());
     for r in records {
-        let rule = program.rule(r.rule)?;
         if let Ok(true) = r.outcome {
+            let rule = program.rule(r.rule)?;
+            fired.push(rule);
             let bit = if rule.effect == Effect::Forbid {
                 FORBID
             } else {
@@ -263,18 +266,15 @@ fn decide<'p>(
     }
     // By rung, then recommend before forbid, then declaration order: ladders
     // and rule lists are short, so walking them beats sorting keys.
-    let mut reasons: Vec<Reason> = Vec::new();
+    let mut reasons: Vec<Reason> =
+        Vec::with_capacity(fired.iter().map(|r| r.rungs().count()).sum());
     for (g, mark) in marks.iter().enumerate() {
         if *mark == 0 {
             continue;
         }
         let rung = RungId::new(g);
         for effect in [Effect::Recommend, Effect::Forbid] {
-            for r in records {
-                if r.outcome != Ok(true) {
-                    continue;
-                }
-                let rule = program.rule(r.rule)?;
+            for rule in &fired {
                 if rule.effect == effect && rule.lo <= rung && rung <= rule.hi {
                     reasons.push(Reason {
                         rung: Name::Borrowed(program.rung_name(ladder, rung)?),
@@ -305,12 +305,15 @@ fn decide<'p>(
 
 /// Names of the rungs whose mark satisfies `keep`, in ladder order.
 fn named<'p>(rungs: &'p [Rung], marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name<'p>> {
-    rungs
-        .iter()
-        .zip(marks.iter())
-        .filter(|(_, m)| keep(**m))
-        .map(|(r, _)| Name::Borrowed(r.name.as_str()))
-        .collect()
+    let mut out = Vec::with_capacity(marks.iter().filter(|m| keep(**m)).count());
+    out.extend(
+        rungs
+            .iter()
+            .zip(marks.iter())
+            .filter(|(_, m)| keep(**m))
+            .map(|(r, _)| Name::Borrowed(r.name.as_str())),
+    );
+    out
 }
 
 /// The `--explain` view of one subject's records.
