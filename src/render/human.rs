@@ -49,10 +49,12 @@ pub fn human(
         out.push('\n');
     }
     if evaluation.decisions.is_empty() {
-        let _ = writeln!(
-            out,
-            "no decisions: no subject in the facts matches any rules block"
-        );
+        let why = if evaluation.errors.is_empty() {
+            "no subject in the facts matches any rules block"
+        } else {
+            "the rules above could not be grouped, so their subjects are unknown"
+        };
+        let _ = writeln!(out, "no decisions: {why}");
     }
     let by_subject: HashMap<(&str, &str), &SubjectExplanation> = explanations
         .iter()
