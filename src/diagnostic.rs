@@ -55,6 +55,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Usage(#[from] UsageError),
+    /// A replay that cannot run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Replay(#[from] crate::replay::ReplayError),
     /// A bug in rung: no decision is made.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -102,6 +106,16 @@ pub enum UsageError {
         /// The code as given.
         code: String,
         /// A close code, or the list of codes.
+        #[help]
+        help: String,
+    },
+    /// `rung replay --from 2023-02-30`
+    #[error("`{what}` is not a valid argument")]
+    #[diagnostic(code(rung::usage::argument))]
+    Invalid {
+        /// The argument as given.
+        what: String,
+        /// How to write it.
         #[help]
         help: String,
     },

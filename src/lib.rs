@@ -47,6 +47,7 @@ pub mod policy;
 pub mod program;
 pub mod render;
 pub mod repl;
+pub mod replay;
 pub mod source;
 pub mod syntax;
 pub mod testing;

@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod repl;
+mod replay;
 mod test;
 
 use std::io::{IsTerminal, Write as _};
@@ -36,6 +37,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Explore a policy interactively and ask "what if" of the facts.
     Repl(repl::Args),
+    /// The decisions as of every day of a range: when each rung was crossed, and why.
+    Replay(replay::Args),
     /// Explain a diagnostic code, with an example and its fix.
     Explain(explain::Args),
 }
@@ -57,6 +60,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Repl(args) => repl::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Explain(args) => explain::run(args),
     }
 }

@@ -734,6 +734,38 @@ searched recursively).",
         },
     },
     Explanation {
+        code: "rung::usage::argument",
+        title: "a command-line argument that is not valid",
+        text: "An option's value does not have the form it needs, such as a day for `rung replay \
+--from` that is not a real `YYYY-MM-DD` date. The report names the argument and how to write it.",
+        example: Example::Shown {
+            bad: "rung replay policies/nato --facts facts.json --from 2023-02-30",
+            fixed: "rung replay policies/nato --facts facts.json --from 2023-02-28",
+        },
+    },
+    Explanation {
+        code: "rung::replay::range",
+        title: "a replay range that runs backwards or is too long",
+        text: "`rung replay` evaluates every day from `--from` to `--to`, inclusive: the first day \
+must not come after the last, and a range covers at most 100 years. Without `--from` the range \
+starts at the earliest date in the facts; without `--to` it ends at their `now`.",
+        example: Example::Shown {
+            bad: "rung replay policies/nato --facts facts.json --from 2022-09-01 --to 2022-08-01",
+            fixed: "rung replay policies/nato --facts facts.json --from 2022-08-01 --to 2022-09-01",
+        },
+    },
+    Explanation {
+        code: "rung::replay::no_now",
+        title: "a replay of a policy without a `now` date",
+        text: "A replay moves the fact `now` through the days of a range and evaluates the policy \
+on each. A policy whose facts declare no `now: date` does not depend on the day, so there is \
+nothing to replay: declare `now` and compare dates with it.",
+        example: Example::Shown {
+            bad: "facts { incidents: list of Incident }",
+            fixed: "facts { now: date  incidents: list of Incident }",
+        },
+    },
+    Explanation {
         code: "rung::facts::repeated_key",
         title: "a field given twice in one JSON object",
         text: "JSON allows a key to appear twice in an object, and most readers silently keep the \

@@ -37,6 +37,21 @@ impl Facts {
     pub fn values(&self) -> &[Value] {
         &self.values
     }
+
+    /// Replaces one fact's value (a replay moves `now`). The caller gives a
+    /// value of the fact's type: the loader's guarantee is the caller's here.
+    pub(crate) fn set(
+        &mut self,
+        id: crate::ids::FactId,
+        v: Value,
+    ) -> Result<(), crate::internal::Internal> {
+        let slot = self
+            .values
+            .get_mut(id.index())
+            .ok_or(crate::internal::Internal::new("a fact id has no value"))?;
+        *slot = v;
+        Ok(())
+    }
 }
 
 /// One step of a JSON path.

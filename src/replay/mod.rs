@@ -1,0 +1,187 @@
+//! Replay: the decisions as of every day of a range, and what changed them.
+//!
+//! The doctrine's subject is cumulative activity: a campaign crosses rungs,
+//! and incidents age out of the window, over months. A replay evaluates the
+//! policy with `now` set to each day from `from` to `to` (every other fact
+//! unchanged) and reads the [`Run`](crate::eval::Run) of each day: the
+//! maximal runs of days with one decision become [`Segment`]s, and each day
+//! a subject's recommended or forbidden rungs change becomes a [`Crossing`]
+//! naming the rules whose outcome changed and the parts of their conditions
+//! that moved (traced only on those days).
+//!
+//! Every day is the exact decision that `rung eval` gives with `now` set to
+//! that day: a replay is built from single evaluations, never estimated.
+
+mod timeline;
+
+use std::collections::BTreeMap;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+pub use timeline::{Change, Crossing, Segment, SubjectTimeline, Timeline};
+
+use crate::decision::Status;
+use crate::facts::Facts;
+use crate::ids::FactId;
+use crate::internal::Internal;
+use crate::policy::Policy;
+use crate::types::Type;
+use crate::value::{Value, format_date};
+
+/// The longest range a replay covers, in days (100 years).
+pub const MAX_DAYS: i64 = 36_525;
+
+/// Why a replay cannot run.
+#[derive(Debug, Error, Diagnostic)]
+pub enum ReplayError {
+    /// The policy has no `now: date` fact to move through time.
+    #[error("the policy declares no fact `now: date`, so there is no day to move")]
+    #[diagnostic(
+        code(rung::replay::no_now),
+        help(
+            "replay sets `now` to each day of the range: declare it in the facts, \
+             e.g. `facts {{ now: date ... }}`, and compare dates with it"
+        )
+    )]
+    NoNow,
+    /// `--from` after `--to`.
+    #[error("the range starts on {from}, after it ends on {to}")]
+    #[diagnostic(code(rung::replay::range), help("give `--from` on or before `--to`"))]
+    Backwards {
+        /// The first day asked for.
+        from: String,
+        /// The last day asked for.
+        to: String,
+    },
+    /// A range longer than [`MAX_DAYS`].
+    #[error("the range from {from} to {to} is {days} days; the limit is {MAX_DAYS} (100 years)")]
+    #[diagnostic(code(rung::replay::range), help("replay a shorter range"))]
+    TooLong {
+        /// The first day.
+        from: String,
+        /// The last day.
+        to: String,
+        /// Its length.
+        days: i64,
+    },
+    /// A bug in rung.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Internal(#[from] Internal),
+}
+
+/// The fact a replay moves: `now`, when it is a date.
+pub fn now_fact(policy: &Policy) -> Result<FactId, ReplayError> {
+    let facts = &policy.program.schema.facts;
+    match facts.field("now") {
+        Some(i) if facts.fields.get(i).is_some_and(|f| f.ty == Type::Date) => Ok(FactId::new(i)),
+        _ => Err(ReplayError::NoNow),
+    }
+}
+
+/// The default range of `facts`: from the earliest date they hold anywhere
+/// to their `now`. `None` when they hold no date.
+pub fn default_range(facts: &Facts, now: FactId) -> Option<(i32, i32)> {
+    let to = match facts.values().get(now.index()) {
+        Some(Value::Date(d)) => *d,
+        _ => return None,
+    };
+    let mut earliest = to;
+    for v in facts.values() {
+        earliest_date(v, &mut earliest);
+    }
+    Some((earliest, to))
+}
+
+fn earliest_date(v: &Value, earliest: &mut i32) {
+    match v {
+        Value::Date(d) => *earliest = (*earliest).min(*d),
+        Value::List(items) => items.iter().for_each(|x| earliest_date(x, earliest)),
+        Value::Record(fields) => fields.iter().for_each(|x| earliest_date(x, earliest)),
+        _ => {}
+    }
+}
+
+/// Checks a range: forwards, and at most [`MAX_DAYS`] long.
+pub fn check_range(from: i32, to: i32) -> Result<(), ReplayError> {
+    if from > to {
+        return Err(ReplayError::Backwards {
+            from: format_date(from),
+            to: format_date(to),
+        });
+    }
+    let days = i64::from(to) - i64::from(from) + 1;
+    if days > MAX_DAYS {
+        return Err(ReplayError::TooLong {
+            from: format_date(from),
+            to: format_date(to),
+            days,
+        });
+    }
+    Ok(())
+}
+
+/// Replays `policy` over `facts` from day `from` to day `to`, inclusive.
+pub fn replay(policy: &Policy, facts: &Facts, from: i32, to: i32) -> Result<Timeline, ReplayError> {
+    let now = now_fact(policy)?;
+    check_range(from, to)?;
+    let mut builder = timeline::Builder::new(policy, now, from, to);
+    let mut day_facts = facts.clone();
+    for day in from..=to {
+        day_facts.set(now, Value::Date(day))?;
+        let run = policy.run(&day_facts, crate::eval::Detail::Outcomes)?;
+        builder.day(day, &day_facts, run)?;
+    }
+    Ok(builder.finish())
+}
+
+/// A message reported on some days of a range, with those days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    /// What was reported (a `warn` declaration's text and item, or a run-time error).
+    pub message: String,
+    /// The days it was reported on, as inclusive ranges.
+    pub days: Vec<(i32, i32)>,
+}
+
+/// Collects messages by day, merging consecutive days into ranges.
+#[derive(Debug, Default)]
+pub(crate) struct ByDay {
+    seen: BTreeMap<String, Vec<(i32, i32)>>,
+    order: Vec<String>,
+}
+
+impl ByDay {
+    pub(crate) fn add(&mut self, message: String, day: i32) {
+        let ranges = match self.seen.get_mut(&message) {
+            Some(r) => r,
+            None => {
+                self.order.push(message.clone());
+                self.seen.entry(message).or_default()
+            }
+        };
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == day => *end = day,
+            _ => ranges.push((day, day)),
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<Reported> {
+        self.order
+            .into_iter()
+            .filter_map(|m| {
+                let days = self.seen.remove(&m)?;
+                Some(Reported { message: m, days })
+            })
+            .collect()
+    }
+}
+
+/// Whether a segment's decision can be relied on, in the words of the JSON.
+pub(crate) fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Complete => "complete",
+        Status::Indeterminate => "indeterminate",
+    }
+}

@@ -1,0 +1,548 @@
+//! Days → timeline: segments of unchanged decisions and the crossings
+//! between them, with the rules and condition parts that moved.
+
+use std::collections::BTreeMap;
+
+use super::{ByDay, Reported};
+use crate::decision::{Decision, Status};
+use crate::eval::explain::Trace;
+use crate::eval::{self, Detail, Run, Scope, SubjectRecord};
+use crate::facts::Facts;
+use crate::ids::{BlockId, FactId, LadderId, RungId};
+use crate::internal::Internal;
+use crate::policy::Policy;
+use crate::program::{Expr, ExprKind, local};
+use crate::types::Type;
+use crate::value::Value;
+
+/// Every subject's timeline over a range, and what was reported on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The first day.
+    pub from: i32,
+    /// The last day.
+    pub to: i32,
+    /// Subjects in ladder declaration order, then byte order.
+    pub subjects: Vec<SubjectTimeline>,
+    /// `warn` declarations that matched, with the days they matched on.
+    pub warnings: Vec<Reported>,
+    /// Run-time failures (a rule's or a grouping's), with their days.
+    pub errors: Vec<Reported>,
+}
+
+/// One subject of one ladder through the range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectTimeline {
+    /// The ladder's name.
+    pub ladder: String,
+    /// The ladder (for its rungs' order).
+    pub ladder_id: LadderId,
+    /// The subject.
+    pub subject: String,
+    /// Maximal runs of days with one decision, in order. A day without a
+    /// decision for the subject belongs to none.
+    pub segments: Vec<Segment>,
+    /// The changes between segments, by date.
+    pub crossings: Vec<Crossing>,
+}
+
+/// Consecutive days with identical status, top, recommended and forbidden.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// The first day.
+    pub from: i32,
+    /// The last day.
+    pub to: i32,
+    /// `complete`, or `indeterminate` on days a failing rule could change it.
+    pub status: Status,
+    /// The highest recommended rung.
+    pub top: Option<String>,
+    /// Recommended rungs, in ladder order.
+    pub recommended: Vec<String>,
+    /// Forbidden rungs, in ladder order.
+    pub forbidden: Vec<String>,
+}
+
+/// What happened to a rung on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// The subject's first decision (its rung is the top, if any).
+    Appeared,
+    /// The rung became recommended.
+    Recommended,
+    /// The rung is no longer recommended.
+    Withdrawn,
+    /// The rung became forbidden.
+    Forbidden,
+    /// The rung is no longer forbidden.
+    Unforbidden,
+    /// The subject has no decision any more (its rung was the top).
+    Disappeared,
+}
+
+impl Change {
+    /// The word the JSON and the human output use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Appeared => "appeared",
+            Change::Recommended => "recommended",
+            Change::Withdrawn => "withdrawn",
+            Change::Forbidden => "forbidden",
+            Change::Unforbidden => "unforbidden",
+            Change::Disappeared => "disappeared",
+        }
+    }
+}
+
+/// A change of a subject's decision on a day, and what tipped it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossing {
+    /// The day it happened.
+    pub date: i32,
+    /// The rung concerned (`None` for a subject that appears or disappears
+    /// with no rung recommended).
+    pub rung: Option<String>,
+    /// What happened to it.
+    pub change: Change,
+    /// The rules concerning the rung whose outcome changed that day.
+    pub rules: Vec<String>,
+    /// The parts of those rules' conditions that changed (before → after),
+    /// and the items that entered or left the subject's list that day.
+    pub why: Vec<String>,
+}
+
+/// One day's decision of a subject, as segments compare them.
+#[derive(Debug, Clone, PartialEq)]
+struct State {
+    status: Status,
+    top: Option<String>,
+    recommended: Vec<String>,
+    forbidden: Vec<String>,
+}
+
+impl State {
+    fn of(d: &Decision<'_>) -> State {
+        State {
+            status: d.status,
+            top: d.top.as_deref().map(str::to_string),
+            recommended: d.recommended.iter().map(|n| n.to_string()).collect(),
+            forbidden: d.forbidden.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+}
+
+/// What a subject was on the previous day it was decided.
+struct Last {
+    day: i32,
+    state: State,
+    records: SubjectRecord,
+}
+
+/// A crossing found, waiting for its explanation.
+struct Pending {
+    key: (LadderId, String),
+    crossing: Crossing,
+    /// The rules (by position among the subject's records) that changed.
+    changed: Vec<usize>,
+}
+
+/// Builds a timeline day by day.
+pub(super) struct Builder<'p> {
+    policy: &'p Policy,
+    now: FactId,
+    from: i32,
+    to: i32,
+    subjects: BTreeMap<(LadderId, String), SubjectTimeline>,
+    last: BTreeMap<(LadderId, String), Last>,
+    warnings: ByDay,
+    errors: ByDay,
+}
+
+impl<'p> Builder<'p> {
+    pub(super) fn new(policy: &'p Policy, now: FactId, from: i32, to: i32) -> Self {
+        Builder {
+            policy,
+            now,
+            from,
+            to,
+            subjects: BTreeMap::new(),
+            last: BTreeMap::new(),
+            warnings: ByDay::default(),
+            errors: ByDay::default(),
+        }
+    }
+
+    /// Takes in the run of `day` (evaluated over `facts`, `now` = `day`).
+    pub(super) fn day(&mut self, day: i32, facts: &Facts, run: Run<'_>) -> Result<(), Internal> {
+        let program = &self.policy.program;
+        for w in &run.evaluation.warnings {
+            self.warnings
+                .add(format!("{} ({})", w.message, w.item), day);
+        }
+        for e in &run.evaluation.errors {
+            self.errors.add(
+                format!(
+                    "`{}` could not be decided: {} at {}",
+                    e.rule, e.message, e.location
+                ),
+                day,
+            );
+        }
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut seen: Vec<(LadderId, String)> = Vec::with_capacity(run.subjects.len());
+        for (decision, records) in run.evaluation.decisions.iter().zip(run.subjects) {
+            for e in &decision.errors {
+                self.errors.add(
+                    format!(
+                        "`{}` failed for {} {}: {} at {}",
+                        e.rule, decision.ladder, decision.subject, e.message, e.location
+                    ),
+                    day,
+                );
+            }
+            let key = (records.ladder, decision.subject.to_string());
+            seen.push(key.clone());
+            let state = State::of(decision);
+            let timeline = self
+                .subjects
+                .entry(key.clone())
+                .or_insert_with(|| SubjectTimeline {
+                    ladder: decision.ladder.to_string(),
+                    ladder_id: records.ladder,
+                    subject: decision.subject.to_string(),
+                    segments: Vec::new(),
+                    crossings: Vec::new(),
+                });
+            let previous = self.last.get(&key);
+            // Extend the current segment, or open a new one.
+            let continues = previous.is_some_and(|l| l.day + 1 == day && l.state == state);
+            match timeline.segments.last_mut() {
+                Some(seg) if continues => seg.to = day,
+                _ => timeline.segments.push(Segment {
+                    from: day,
+                    to: day,
+                    status: state.status,
+                    top: state.top.clone(),
+                    recommended: state.recommended.clone(),
+                    forbidden: state.forbidden.clone(),
+                }),
+            }
+            let before = previous.filter(|l| l.day + 1 == day);
+            let first = timeline.crossings.is_empty() && timeline.segments.len() == 1;
+            pending.extend(changes(
+                program, &key, day, before, first, &state, &records,
+            )?);
+            self.last.insert(
+                key,
+                Last {
+                    day,
+                    state,
+                    records,
+                },
+            );
+        }
+        // Subjects decided yesterday and not today disappear.
+        let gone: Vec<(LadderId, String)> = self
+            .last
+            .iter()
+            .filter(|(k, l)| l.day + 1 == day && !seen.contains(k))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in gone {
+            if let Some(l) = self.last.get(&key) {
+                pending.push(Pending {
+                    key: key.clone(),
+                    crossing: Crossing {
+                        date: day,
+                        rung: l.state.top.clone(),
+                        change: Change::Disappeared,
+                        rules: Vec::new(),
+                        why: vec![format!(
+                            "{} is no longer a subject of `{}`",
+                            key.1,
+                            ladder_name(program, key.0)?
+                        )],
+                    },
+                    changed: Vec::new(),
+                });
+            }
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        self.explain(day, facts, pending)
+    }
+
+    /// Explains the crossings of `day`: the changed rules' condition parts
+    /// before and after, and the items that entered or left.
+    fn explain(&mut self, day: i32, facts: &Facts, pending: Vec<Pending>) -> Result<(), Internal> {
+        let program = &self.policy.program;
+        let mut yesterday = facts.clone();
+        yesterday.set(self.now, Value::Date(day - 1))?;
+        let after = self.policy.run(facts, Detail::Traces)?;
+        let before = self.policy.run(&yesterday, Detail::Traces)?;
+        for p in pending {
+            let mut crossing = p.crossing;
+            let ladder = ladder_name(program, p.key.0)?;
+            let now_rec = after.records(ladder, &p.key.1);
+            let then_rec = before.records(ladder, &p.key.1);
+            for &i in &p.changed {
+                let (Some(now), Some(then)) = (
+                    now_rec.and_then(|r| r.rules.get(i)),
+                    then_rec.and_then(|r| r.rules.get(i)),
+                ) else {
+                    continue;
+                };
+                let name = &program.rule(now.rule)?.name;
+                if let (Some(a), Some(b)) = (&then.trace, &now.trace) {
+                    for (x, y) in leaves(a).into_iter().zip(leaves(b)) {
+                        if x != y {
+                            crossing.why.push(format!("{name}: {x} → {y}"));
+                        }
+                    }
+                }
+            }
+            if crossing.change != Change::Disappeared
+                && let Some(block) = first_block(program, p.key.0)
+            {
+                let moved = items_moved(self.policy, &yesterday, facts, block, &p.key.1)?;
+                crossing.why.extend(moved);
+            }
+            if let Some(t) = self.subjects.get_mut(&p.key) {
+                t.crossings.push(crossing);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(self) -> Timeline {
+        Timeline {
+            from: self.from,
+            to: self.to,
+            subjects: self.subjects.into_values().collect(),
+            warnings: self.warnings.finish(),
+            errors: self.errors.finish(),
+        }
+    }
+}
+
+fn ladder_name(program: &crate::program::Program, id: LadderId) -> Result<&str, Internal> {
+    program.ladder_name(id)
+}
+
+/// The crossings of one subject on `day`, compared with the day before.
+fn changes(
+    program: &crate::program::Program,
+    key: &(LadderId, String),
+    day: i32,
+    before: Option<&Last>,
+    first: bool,
+    state: &State,
+    records: &SubjectRecord,
+) -> Result<Vec<Pending>, Internal> {
+    let ladder = program.ladder(key.0)?;
+    let mut out = Vec::new();
+    // Which rules changed outcome (all that fired, on a first day).
+    let changed: Vec<usize> = match before {
+        Some(b) => records
+            .rules
+            .iter()
+            .zip(&b.records.rules)
+            .enumerate()
+            .filter(|(_, (x, y))| x.outcome() != y.outcome())
+            .map(|(i, _)| i)
+            .collect(),
+        None => records
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.outcome == Ok(true))
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    let concerning = |rung: RungId| -> Result<(Vec<String>, Vec<usize>), Internal> {
+        let mut names = Vec::new();
+        let mut which = Vec::new();
+        for &i in &changed {
+            if let Some(r) = records.rules.get(i) {
+                let rule = program.rule(r.rule)?;
+                if rule.lo <= rung && rung <= rule.hi {
+                    names.push(rule.name.clone());
+                    which.push(i);
+                }
+            }
+        }
+        Ok((names, which))
+    };
+    if first && before.is_none() {
+        let top = state.top.clone();
+        let rung = top
+            .as_deref()
+            .and_then(|t| ladder.rungs.iter().position(|r| r.name == t))
+            .map(RungId::new);
+        let (rules, which) = match rung {
+            Some(r) => concerning(r)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        out.push(Pending {
+            key: key.clone(),
+            crossing: Crossing {
+                date: day,
+                rung: top,
+                change: Change::Appeared,
+                rules,
+                why: Vec::new(),
+            },
+            changed: which,
+        });
+        return Ok(out);
+    }
+    let empty = State {
+        status: Status::Complete,
+        top: None,
+        recommended: Vec::new(),
+        forbidden: Vec::new(),
+    };
+    let old = before.map_or(&empty, |b| &b.state);
+    for (g, rung) in ladder.rungs.iter().enumerate() {
+        let name = &rung.name;
+        let was_rec = old.recommended.contains(name);
+        let is_rec = state.recommended.contains(name);
+        let was_forb = old.forbidden.contains(name);
+        let is_forb = state.forbidden.contains(name);
+        let mut push = |change: Change| -> Result<(), Internal> {
+            let (rules, which) = concerning(RungId::new(g))?;
+            out.push(Pending {
+                key: key.clone(),
+                crossing: Crossing {
+                    date: day,
+                    rung: Some(name.clone()),
+                    change,
+                    rules,
+                    why: Vec::new(),
+                },
+                changed: which,
+            });
+            Ok(())
+        };
+        if is_rec && !was_rec {
+            push(Change::Recommended)?;
+        }
+        if was_rec && !is_rec {
+            push(Change::Withdrawn)?;
+        }
+        if is_forb && !was_forb {
+            push(Change::Forbidden)?;
+        }
+        if was_forb && !is_forb {
+            push(Change::Unforbidden)?;
+        }
+    }
+    Ok(out)
+}
+
+/// The leaves of a trace, as their summaries with a mark.
+fn leaves(t: &Trace) -> Vec<String> {
+    match t {
+        Trace::Leaf { holds, summary, .. } => {
+            let mark = match holds {
+                Some(true) => "✓",
+                Some(false) => "✗",
+                None => "!",
+            };
+            vec![format!("{mark} {summary}")]
+        }
+        Trace::All { parts, .. } | Trace::Any { parts, .. } => {
+            parts.iter().flat_map(leaves).collect()
+        }
+        Trace::Not { part, .. } => leaves(part),
+    }
+}
+
+/// The first rules block deciding `ladder`.
+fn first_block(program: &crate::program::Program, ladder: LadderId) -> Option<BlockId> {
+    program
+        .blocks
+        .iter()
+        .position(|b| b.ladder == ladder)
+        .map(BlockId::new)
+}
+
+/// Items that entered or left a subject's list between two days, named by
+/// their `unique` field (or shown whole when the record has none).
+fn items_moved(
+    policy: &Policy,
+    before: &Facts,
+    after: &Facts,
+    block: BlockId,
+    subject: &str,
+) -> Result<Vec<String>, Internal> {
+    let program = &policy.program;
+    let b = program.block(block)?;
+    let items = Expr {
+        kind: ExprKind::Local(local::ITEMS),
+        ty: b.source.ty.clone(),
+        span: b.span.clone(),
+    };
+    let scope = Scope::Subject { block, subject };
+    let list = |facts: &Facts| -> Result<Vec<String>, Internal> {
+        match eval::expression(program, Some(facts), &items, scope)? {
+            Some(Ok(Value::List(xs))) => xs
+                .iter()
+                .map(|x| item_name(policy, &b.source.ty, x))
+                .collect(),
+            _ => Ok(Vec::new()),
+        }
+    };
+    let (then, now) = (list(before)?, list(after)?);
+    let entered: Vec<&str> = now
+        .iter()
+        .filter(|x| !then.contains(x))
+        .map(String::as_str)
+        .collect();
+    let left: Vec<&str> = then
+        .iter()
+        .filter(|x| !now.contains(x))
+        .map(String::as_str)
+        .collect();
+    let mut out = Vec::new();
+    let what = &b.items;
+    if !entered.is_empty() {
+        out.push(format!("entered {what}: {}", capped(&entered)));
+    }
+    if !left.is_empty() {
+        out.push(format!("left {what}: {}", capped(&left)));
+    }
+    Ok(out)
+}
+
+/// At most this many items are named; the rest are counted.
+const NAMED_ITEMS: usize = 10;
+
+fn capped(items: &[&str]) -> String {
+    let shown: Vec<&str> = items.iter().take(NAMED_ITEMS).copied().collect();
+    let mut s = shown.join(", ");
+    if items.len() > NAMED_ITEMS {
+        s.push_str(&format!(" and {} more", items.len() - NAMED_ITEMS));
+    }
+    s
+}
+
+/// An item by its unique field's value, or shown whole.
+fn item_name(policy: &Policy, list_ty: &Type, item: &Value) -> Result<String, Internal> {
+    let schema = &policy.program.schema;
+    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) {
+        let rec = schema.record(*r)?;
+        if let Some((i, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique)
+            && let Some(v) = fields.get(i)
+        {
+            // An id reads best as written in the facts, without quotes.
+            return match v {
+                Value::Str(s) => Ok(s.to_string()),
+                v => crate::value::show(v, &f.ty, schema),
+            };
+        }
+    }
+    let elem = list_ty.element().unwrap_or(list_ty);
+    crate::value::show(item, elem, schema)
+}
