@@ -277,7 +277,7 @@ fn replay_output_is_deterministic_in_every_format() {
 
 #[test]
 fn replayed_examples_snapshots() {
-    for example in ["albania-2022", "cumulative-article-5"] {
+    for example in ["albania-2022", "cumulative-article-5", "campaign-2022"] {
         let facts = format!("policies/nato/examples/{example}.json");
         for format in ["human", "json", "csv"] {
             let run = rung(&[

@@ -137,7 +137,7 @@ pub fn run(args: Args) -> ExitCode {
             Paint {
                 enabled: super::color_on(to_terminal),
             },
-            policy.digest.short(),
+            Some(policy.digest.short()),
         ),
     };
     match &args.output {

@@ -152,8 +152,9 @@ pub fn timeline_csv(t: &Timeline) -> String {
 }
 
 /// Per subject, its segments as a table and its crossings with their
-/// reasons; warnings and errors once, with their days.
-pub fn timeline_human(t: &Timeline, paint: Paint, digest: &str) -> String {
+/// reasons; warnings and errors once, with their days. The short policy
+/// digest closes it, when given (the REPL's policy has none of its own).
+pub fn timeline_human(t: &Timeline, paint: Paint, digest: Option<&str>) -> String {
     let p = paint;
     let mut out = String::new();
     let _ = writeln!(
@@ -180,14 +181,16 @@ pub fn timeline_human(t: &Timeline, paint: Paint, digest: &str) -> String {
         out.push('\n');
         subject(&mut out, s, p);
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        p.dim(&format!(
-            "policy {digest} · rung {}",
-            crate::policy::RUNG_VERSION
-        ))
-    );
+    if let Some(digest) = digest {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.dim(&format!(
+                "policy {digest} · rung {}",
+                crate::policy::RUNG_VERSION
+            ))
+        );
+    }
     out
 }
 

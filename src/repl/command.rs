@@ -89,6 +89,18 @@ pub const COMMANDS: &[CommandInfo] = &[
         summary: "how the decisions changed since the facts were loaded",
     },
     CommandInfo {
+        name: "replay",
+        aliases: &[],
+        args: "[FROM TO]",
+        summary: "the timeline of the current facts: decisions as of every day, and what crossed them",
+    },
+    CommandInfo {
+        name: "at",
+        aliases: &[],
+        args: "DATE",
+        summary: "the decision as of DATE (`now` set to it, every other fact unchanged)",
+    },
+    CommandInfo {
         name: "ladders",
         aliases: &[],
         args: "",
@@ -163,6 +175,10 @@ pub enum Command {
     Why(Vec<Arg>),
     /// `:diff`
     Diff,
+    /// `:replay [FROM TO]`
+    Replay(Vec<Arg>),
+    /// `:at DATE`
+    At(Arg),
     /// `:ladders`
     Ladders,
     /// `:rules [LADDER]`
@@ -305,6 +321,12 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Command, ReplError> {
             "incomplete",
         )),
         "subject" => Ok(Command::Subject(args)),
+        "replay" if args.len() == 1 || args.len() > 2 => Err(usage(
+            "`:replay` takes a first and a last day (or nothing, for the whole range)",
+            "incomplete",
+        )),
+        "replay" => Ok(Command::Replay(args)),
+        "at" => one(&args).map(Command::At),
         "type" => match rest(text, name_end) {
             Some(e) => Ok(Command::Type(e)),
             None => Err(usage("`:type` needs an expression", "incomplete")),

@@ -186,6 +186,8 @@ impl Session {
             Command::Decide => self.decide(reply),
             Command::Why(args) => self.why(file, &args, reply),
             Command::Diff => self.diff(reply),
+            Command::Replay(args) => self.replay(file, &args, reply),
+            Command::At(day) => self.at(file, &day, reply),
             Command::Ladders => reply.text(super::views::ladders(&self.policy.policy.program)),
             Command::Rules(ladder) => self.rules(file, ladder.as_ref(), reply),
             Command::Subject(args) => self.subject(file, &args, reply),

@@ -462,7 +462,7 @@ fn qualified(program: &crate::program::Program, a: &Arg) -> Option<(String, Arg)
     })
 }
 
-fn no_facts() -> ReplError {
+pub(super) fn no_facts() -> ReplError {
     ReplError::Plain {
         message: "no facts are loaded".into(),
         help: Some("load them with `:facts FILE`".into()),
