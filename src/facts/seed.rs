@@ -6,11 +6,11 @@
 //! path) and skipped, so one run reports every problem; only malformed JSON
 //! stops the read.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -28,6 +28,42 @@ enum Step<'s> {
     Index(usize),
 }
 
+/// Shares one `Arc<str>` among the equal strings of one field (a victim's
+/// code, an actor's name), so 100,000 incidents naming 14 victims hold 14
+/// strings, not 100,000 allocations. A field whose strings mostly differ
+/// (an `id`) stops interning after a sample, so it pays no hashing.
+#[derive(Default)]
+struct Interner {
+    set: FxHashSet<Arc<str>>,
+    looked_up: u32,
+    added: u32,
+    off: bool,
+}
+
+/// Lookups after which an interner judges whether its field repeats.
+const INTERN_SAMPLE: u32 = 256;
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if self.off {
+            return Arc::from(s);
+        }
+        self.looked_up += 1;
+        if let Some(a) = self.set.get(s) {
+            return Arc::clone(a);
+        }
+        self.added += 1;
+        if self.looked_up >= INTERN_SAMPLE && self.added * 2 > self.looked_up {
+            self.off = true;
+            self.set = FxHashSet::default();
+            return Arc::from(s);
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.set.insert(Arc::clone(&a));
+        a
+    }
+}
+
 /// Read state: where we are, and what went wrong so far.
 pub struct Ctx<'s> {
     schema: &'s Schema,
@@ -36,16 +72,47 @@ pub struct Ctx<'s> {
     pub problems: Vec<(Vec<Seg>, Problem)>,
     /// Problems beyond the cap.
     pub more: usize,
+    /// One interner per field of every record (the facts' fields last),
+    /// at `slot_base[record] + field`.
+    interners: Vec<Interner>,
+    slot_base: Vec<usize>,
+    /// Field buffers of records being read, reused from one object to the
+    /// next so that reading a record allocates only the record itself.
+    spare: Vec<Vec<Option<Value>>>,
 }
 
 impl<'s> Ctx<'s> {
     /// A fresh context for `schema`.
     pub fn new(schema: &'s Schema) -> Self {
+        let mut slot_base = Vec::with_capacity(schema.records.len() + 1);
+        let mut slots = 0;
+        for r in schema.records.iter().chain(std::iter::once(&schema.facts)) {
+            slot_base.push(slots);
+            slots += r.fields.len();
+        }
         Ctx {
             schema,
             path: Vec::new(),
             problems: Vec::new(),
             more: 0,
+            interners: std::iter::repeat_with(Interner::default)
+                .take(slots)
+                .collect(),
+            slot_base,
+            spare: Vec::new(),
+        }
+    }
+
+    /// The interning slot of field `field` of record `record` (the facts
+    /// are record `schema.records.len()`).
+    fn slot(&self, record: usize, field: usize) -> Option<usize> {
+        self.slot_base.get(record).map(|b| b + field)
+    }
+
+    fn string(&mut self, slot: Option<usize>, s: &str) -> Arc<str> {
+        match slot.and_then(|i| self.interners.get_mut(i)) {
+            Some(interner) => interner.get(s),
+            None => Arc::from(s),
         }
     }
 
@@ -89,7 +156,8 @@ impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
         let v = d.deserialize_any(ValueSeed {
             ctx: self.ctx,
             ty: &Type::Error,
-            record: Some(&schema.facts),
+            record: Some((schema.records.len(), &schema.facts)),
+            slot: None,
         })?;
         Ok(match v {
             Value::Record(fields) => fields.to_vec(),
@@ -98,11 +166,14 @@ impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
     }
 }
 
-/// Reads one value of type `ty` (or of record `record`, for the document).
+/// Reads one value of type `ty` (or of record `record`, with its index, for
+/// the document).
 struct ValueSeed<'c, 's> {
     ctx: &'c mut Ctx<'s>,
     ty: &'s Type,
-    record: Option<&'s RecordType>,
+    record: Option<(usize, &'s RecordType)>,
+    /// The interner of the field being read, for its strings.
+    slot: Option<usize>,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
@@ -165,7 +236,7 @@ impl<'s> ValueSeed<'_, 's> {
     }
 
     fn wrong(self, found: &str) -> Value {
-        let expected = match self.record {
+        let expected = match self.record.map(|(_, r)| r) {
             Some(r) if r.name == "facts" => "an object with the facts".to_string(),
             Some(r) => format!("`{}` (an object)", r.name),
             None => self.ctx.type_name(self.ty),
@@ -181,7 +252,7 @@ impl<'s> ValueSeed<'_, 's> {
 
     /// How a value of the expected type is written in JSON.
     fn hint(&self) -> Option<String> {
-        if let Some(r) = self.record {
+        if let Some((_, r)) = self.record {
             let fields: Vec<String> = r.fields.iter().map(|f| format!("\"{}\"", f.name)).collect();
             return Some(format!(
                 "give an object {{ ... }} with the fields {}",
@@ -237,9 +308,12 @@ impl<'s> ValueSeed<'_, 's> {
         Value::Absent
     }
 
-    fn record_type(&self) -> Option<&'s RecordType> {
+    fn record_type(&self) -> Option<(usize, &'s RecordType)> {
         self.record.or_else(|| match self.want() {
-            Type::Record(r) => self.ctx.schema.records.get(*r as usize),
+            Type::Record(r) => {
+                let i = *r as usize;
+                self.ctx.schema.records.get(i).map(|rec| (i, rec))
+            }
             _ => None,
         })
     }
@@ -305,7 +379,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
         }
         let want = self.want();
         Ok(match want {
-            Type::Str => Value::Str(Arc::from(s)),
+            Type::Str => Value::Str(self.ctx.string(self.slot, s)),
             Type::Date => match parse_date(s) {
                 Some(d) => Value::Date(d),
                 None => {
@@ -375,6 +449,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                 ctx: &mut *self.ctx,
                 ty: elem,
                 record: None,
+                slot: self.slot,
             });
             self.ctx.path.pop();
             match next? {
@@ -390,23 +465,31 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let Some(rec) = self.record_type() else {
+        let Some((rec_index, rec)) = self.record_type() else {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(self.wrong("an object"));
         };
-        let mut values: Vec<Option<Value>> = vec![None; rec.fields.len()];
-        while let Some(key) = map.next_key_seed(KeySeed { rec })? {
+        let mut values = self.ctx.spare.pop().unwrap_or_default();
+        values.clear();
+        values.resize(rec.fields.len(), None);
+        // Objects usually list their fields in declaration order: the key
+        // after field `i` is tried against field `i + 1` first.
+        let mut next = 0;
+        while let Some(key) = map.next_key_seed(KeySeed { rec, next })? {
             match key {
                 Ok(i) => {
+                    next = i + 1;
                     let Some(field) = rec.fields.get(i) else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
                     self.ctx.path.push(Step::Field(&field.name));
+                    let slot = self.ctx.slot(rec_index, i);
                     let v = map.next_value_seed(ValueSeed {
                         ctx: &mut *self.ctx,
                         ty: &field.ty,
                         record: None,
+                        slot,
                     })?;
                     if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v)
                         && (*n < lo || *n > hi)
@@ -446,16 +529,19 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                 }
             }
         }
-        let mut out = Vec::with_capacity(values.len());
-        for (slot, field) in values.into_iter().zip(&rec.fields) {
-            out.push(match slot {
+        let ctx = &mut *self.ctx;
+        // An exact-size iterator: the record is allocated once, at its size.
+        let record: Arc<[Value]> = values
+            .drain(..)
+            .zip(&rec.fields)
+            .map(|(slot, field)| match slot {
                 Some(v) => v,
                 None => match (&field.default, &field.ty) {
                     (Some(d), _) => d.clone(),
                     (None, Type::Optional(_)) => Value::Absent,
                     (None, ty) => {
-                        let ty = self.ctx.type_name(ty);
-                        self.ctx.problem(Problem::Missing {
+                        let ty = ctx.type_name(ty);
+                        ctx.problem(Problem::Missing {
                             field: field.name.clone(),
                             record: rec.name.clone(),
                             ty,
@@ -463,15 +549,18 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                         Value::Absent
                     }
                 },
-            });
-        }
-        Ok(Value::Record(Arc::from(out)))
+            })
+            .collect();
+        ctx.spare.push(values);
+        Ok(Value::Record(record))
     }
 }
 
 /// Reads an object key as a field index (or the unknown name).
 struct KeySeed<'s> {
     rec: &'s RecordType,
+    /// The field tried first.
+    next: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -490,6 +579,9 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        if self.rec.fields.get(self.next).is_some_and(|f| f.name == s) {
+            return Ok(Ok(self.next));
+        }
         Ok(self
             .rec
             .fields
@@ -505,16 +597,37 @@ fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
         return;
     };
     for (fi, field) in rec.fields.iter().enumerate().filter(|(_, f)| f.unique) {
-        let mut seen: HashMap<Key, usize> = HashMap::with_capacity(items.len());
+        // Strings (the usual `id`) are compared borrowed: no key is built.
+        let mut seen_str: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut seen: FxHashMap<Key, usize> = FxHashMap::default();
         for (i, item) in items.iter().enumerate() {
             let Value::Record(fields) = item else {
                 continue;
             };
             let Some(v) = fields.get(fi) else { continue };
-            if *v == Value::Absent {
-                continue;
-            }
-            if let Some(&first) = seen.get(&Key::of(v)) {
+            let first = match v {
+                Value::Absent => continue,
+                Value::Str(s) => {
+                    if seen_str.is_empty() {
+                        seen_str.reserve(items.len());
+                    }
+                    match seen_str.get(&**s) {
+                        Some(&first) => Some(first),
+                        None => {
+                            seen_str.insert(s, i);
+                            None
+                        }
+                    }
+                }
+                v => match seen.get(&Key::of(v)) {
+                    Some(&first) => Some(first),
+                    None => {
+                        seen.insert(Key::of(v), i);
+                        None
+                    }
+                },
+            };
+            if let Some(first) = first {
                 let shown = crate::value::Display {
                     value: v,
                     ty: &field.ty,
@@ -541,8 +654,6 @@ fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
                     },
                 );
                 ctx.path.pop();
-            } else {
-                seen.insert(Key::of(v), i);
             }
         }
     }
