@@ -4,12 +4,12 @@ use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rung::Status;
 use rung::decision::{Decision, RuleError};
 use rung::diagnostic::{Diag, IoError};
 use rung::eval::EvalReport;
 use rung::policy::without_bom;
 use rung::render::{self, Paint};
-use rung::Status;
 
 use super::{DiagnosticOptions, Format};
 

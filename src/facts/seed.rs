@@ -76,6 +76,12 @@ pub struct Ctx<'s> {
     /// at `slot_base[record] + field`.
     interners: Vec<Interner>,
     slot_base: Vec<usize>,
+    /// The key order of the last object of each record: at `slot(r, i)`,
+    /// the field whose key followed field `i`'s; at `first_key[r]`, the first.
+    /// Objects of one file almost always list their keys in one order, so
+    /// each key is found with one comparison.
+    key_after: Vec<usize>,
+    first_key: Vec<usize>,
     /// Field buffers of records being read, reused from one object to the
     /// next so that reading a record allocates only the record itself.
     spare: Vec<Vec<Option<Value>>>,
@@ -98,6 +104,8 @@ impl<'s> Ctx<'s> {
             interners: std::iter::repeat_with(Interner::default)
                 .take(slots)
                 .collect(),
+            key_after: vec![0; slots],
+            first_key: vec![0; slot_base.len()],
             slot_base,
             spare: Vec::new(),
         }
@@ -399,11 +407,24 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                 }
             },
             Type::Enum(_) | Type::Rung(_) => {
-                let variants = self.ctx.schema.variants(want);
-                match variants.iter().position(|v| *v == s) {
+                // Looked up in place: the list of names is built only for the report.
+                let schema = self.ctx.schema;
+                let found = match want {
+                    Type::Enum(e) => schema
+                        .enums
+                        .get(*e as usize)
+                        .and_then(|e| e.variants.iter().position(|v| v == s)),
+                    Type::Rung(l) => schema
+                        .ladders
+                        .get(*l as usize)
+                        .and_then(|l| l.rungs.iter().position(|r| r.name == s)),
+                    _ => None,
+                };
+                match found {
                     Some(i) => Value::Enum(i as u32),
                     None => {
-                        let ty = self.ctx.schema.show(want);
+                        let variants = schema.variants(want);
+                        let ty = schema.show(want);
                         let variants = variants.iter().map(|v| v.to_string()).collect();
                         self.ctx.problem(Problem::Enum {
                             value: s.to_string(),
@@ -472,13 +493,35 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
         let mut values = self.ctx.spare.pop().unwrap_or_default();
         values.clear();
         values.resize(rec.fields.len(), None);
-        // Objects usually list their fields in declaration order: the key
-        // after field `i` is tried against field `i + 1` first.
-        let mut next = 0;
-        while let Some(key) = map.next_key_seed(KeySeed { rec, next })? {
+        // The key tried first is the one that came next in the last object.
+        let mut prev: Option<usize> = None;
+        loop {
+            let guess = match prev {
+                None => self.ctx.first_key.get(rec_index),
+                Some(p) => self
+                    .ctx
+                    .slot(rec_index, p)
+                    .and_then(|s| self.ctx.key_after.get(s)),
+            };
+            let next = guess.copied().unwrap_or(0);
+            let Some(key) = map.next_key_seed(KeySeed { rec, next })? else {
+                break;
+            };
             match key {
                 Ok(i) => {
-                    next = i + 1;
+                    if i != next {
+                        let learned = match prev {
+                            None => self.ctx.first_key.get_mut(rec_index),
+                            Some(p) => match self.ctx.slot(rec_index, p) {
+                                Some(s) => self.ctx.key_after.get_mut(s),
+                                None => None,
+                            },
+                        };
+                        if let Some(l) = learned {
+                            *l = i;
+                        }
+                    }
+                    prev = Some(i);
                     let Some(field) = rec.fields.get(i) else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
