@@ -28,6 +28,30 @@ enum Step<'s> {
     Index(usize),
 }
 
+/// Where a value stands: its last step and the frame of its parent, on
+/// the reader's own stack. A path is needed only for a problem, so it is
+/// spelt out only then; reading a value costs no push and pop.
+#[derive(Clone, Copy)]
+struct At<'p, 's> {
+    step: Step<'s>,
+    up: Option<&'p At<'p, 's>>,
+}
+
+/// The path of `at` (the document itself for `None`).
+fn path_of(at: Option<&At<'_, '_>>) -> Vec<Seg> {
+    let mut path = Vec::new();
+    let mut next = at;
+    while let Some(a) = next {
+        path.push(match a.step {
+            Step::Field(f) => Seg::Key(f.to_string()),
+            Step::Index(i) => Seg::Index(i),
+        });
+        next = a.up;
+    }
+    path.reverse();
+    path
+}
+
 /// Shares one `Arc<str>` among the equal strings of one field (a victim's
 /// code, an actor's name), so 100,000 incidents naming 14 victims hold 14
 /// strings, not 100,000 allocations. A field whose strings mostly differ
@@ -67,7 +91,6 @@ impl Interner {
 /// Read state: where we are, and what went wrong so far.
 pub struct Ctx<'s> {
     schema: &'s Schema,
-    path: Vec<Step<'s>>,
     /// Problems found, at most [`MAX_PROBLEMS`].
     pub problems: Vec<(Vec<Seg>, Problem)>,
     /// Problems beyond the cap.
@@ -98,7 +121,6 @@ impl<'s> Ctx<'s> {
         }
         Ctx {
             schema,
-            path: Vec::new(),
             problems: Vec::new(),
             more: 0,
             interners: std::iter::repeat_with(Interner::default)
@@ -124,23 +146,16 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    fn problem(&mut self, p: Problem) {
-        self.problem_at(None, p);
+    fn problem(&mut self, at: Option<&At<'_, '_>>, p: Problem) {
+        self.problem_at(at, None, p);
     }
 
-    fn problem_at(&mut self, extra: Option<Seg>, p: Problem) {
+    fn problem_at(&mut self, at: Option<&At<'_, '_>>, extra: Option<Seg>, p: Problem) {
         if self.problems.len() >= MAX_PROBLEMS {
             self.more += 1;
             return;
         }
-        let mut path: Vec<Seg> = self
-            .path
-            .iter()
-            .map(|s| match s {
-                Step::Field(f) => Seg::Key((*f).to_string()),
-                Step::Index(i) => Seg::Index(*i),
-            })
-            .collect();
+        let mut path = path_of(at);
         path.extend(extra);
         self.problems.push((path, p));
     }
@@ -162,6 +177,7 @@ impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         let schema = self.ctx.schema;
         let v = d.deserialize_any(ValueSeed {
+            at: None,
             ctx: self.ctx,
             ty: &Type::Error,
             record: Some((schema.records.len(), &schema.facts)),
@@ -176,7 +192,9 @@ impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
 
 /// Reads one value of type `ty` (or of record `record`, with its index, for
 /// the document).
-struct ValueSeed<'c, 's> {
+struct ValueSeed<'c, 's, 'p> {
+    /// Where the value stands.
+    at: Option<&'p At<'p, 's>>,
     ctx: &'c mut Ctx<'s>,
     ty: &'s Type,
     record: Option<(usize, &'s RecordType)>,
@@ -184,7 +202,7 @@ struct ValueSeed<'c, 's> {
     slot: Option<usize>,
 }
 
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -198,7 +216,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
     }
 }
 
-impl ValueSeed<'_, '_> {
+impl ValueSeed<'_, '_, '_> {
     /// A decimal from its JSON text: a number, or a string holding one.
     fn decimal(self, raw: &str) -> Value {
         let raw = raw.trim();
@@ -234,7 +252,7 @@ impl ValueSeed<'_, '_> {
     }
 }
 
-impl<'s> ValueSeed<'_, 's> {
+impl<'s> ValueSeed<'_, 's, '_> {
     /// The type expected, past any `optional`.
     fn want(&self) -> &'s Type {
         match self.ty {
@@ -250,11 +268,14 @@ impl<'s> ValueSeed<'_, 's> {
             None => self.ctx.type_name(self.ty),
         };
         let hint = self.hint();
-        self.ctx.problem(Problem::Type {
-            expected,
-            found: found.to_string(),
-            hint,
-        });
+        self.ctx.problem(
+            self.at,
+            Problem::Type {
+                expected,
+                found: found.to_string(),
+                hint,
+            },
+        );
         Value::Absent
     }
 
@@ -308,11 +329,14 @@ impl<'s> ValueSeed<'_, 's> {
             return self.wrong(&format!("the string {s:?}"));
         }
         let expected = self.ctx.type_name(self.ty);
-        self.ctx.problem(Problem::Type {
-            expected,
-            found: format!("the string {s:?}"),
-            hint: Some(format!("write it without quotes: `{}`", s.trim())),
-        });
+        self.ctx.problem(
+            self.at,
+            Problem::Type {
+                expected,
+                found: format!("the string {s:?}"),
+                hint: Some(format!("write it without quotes: `{}`", s.trim())),
+            },
+        );
         Value::Absent
     }
 
@@ -327,7 +351,7 @@ impl<'s> ValueSeed<'_, 's> {
     }
 }
 
-impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
+impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -391,18 +415,24 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
             Type::Date => match parse_date(s) {
                 Some(d) => Value::Date(d),
                 None => {
-                    self.ctx.problem(Problem::Date {
-                        value: s.to_string(),
-                    });
+                    self.ctx.problem(
+                        self.at,
+                        Problem::Date {
+                            value: s.to_string(),
+                        },
+                    );
                     Value::Absent
                 }
             },
             Type::Duration => match parse_duration(s) {
                 Some(d) => Value::Duration(d),
                 None => {
-                    self.ctx.problem(Problem::Duration {
-                        value: s.to_string(),
-                    });
+                    self.ctx.problem(
+                        self.at,
+                        Problem::Duration {
+                            value: s.to_string(),
+                        },
+                    );
                     Value::Absent
                 }
             },
@@ -426,11 +456,14 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                         let variants = schema.variants(want);
                         let ty = schema.show(want);
                         let variants = variants.iter().map(|v| v.to_string()).collect();
-                        self.ctx.problem(Problem::Enum {
-                            value: s.to_string(),
-                            ty,
-                            variants,
-                        });
+                        self.ctx.problem(
+                            self.at,
+                            Problem::Enum {
+                                value: s.to_string(),
+                                ty,
+                                variants,
+                            },
+                        );
                         Value::Absent
                     }
                 }
@@ -444,7 +477,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
             Type::Optional(_) => Value::Absent,
             _ => {
                 let expected = self.ctx.type_name(self.ty);
-                self.ctx.problem(Problem::Null { expected });
+                self.ctx.problem(self.at, Problem::Null { expected });
                 Value::Absent
             }
         })
@@ -465,14 +498,17 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         let mut i = 0;
         loop {
-            self.ctx.path.push(Step::Index(i));
+            let here = At {
+                step: Step::Index(i),
+                up: self.at,
+            };
             let next = seq.next_element_seed(ValueSeed {
+                at: Some(&here),
                 ctx: &mut *self.ctx,
                 ty: elem,
                 record: None,
                 slot: self.slot,
             });
-            self.ctx.path.pop();
             match next? {
                 Some(v) => items.push(v),
                 None => break,
@@ -480,7 +516,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
             i += 1;
         }
         if let Type::Record(r) = elem {
-            check_unique(self.ctx, *r, &items);
+            check_unique(self.ctx, self.at, *r, &items);
         }
         Ok(Value::List(Arc::new(items)))
     }
@@ -526,9 +562,13 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
-                    self.ctx.path.push(Step::Field(&field.name));
+                    let here = At {
+                        step: Step::Field(&field.name),
+                        up: self.at,
+                    };
                     let slot = self.ctx.slot(rec_index, i);
                     let v = map.next_value_seed(ValueSeed {
+                        at: Some(&here),
                         ctx: &mut *self.ctx,
                         ty: &field.ty,
                         record: None,
@@ -537,13 +577,14 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                     if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v)
                         && (*n < lo || *n > hi)
                     {
-                        self.ctx.problem(Problem::Range { value: *n, lo, hi });
+                        self.ctx
+                            .problem(Some(&here), Problem::Range { value: *n, lo, hi });
                     }
-                    self.ctx.path.pop();
                     if let Some(slot) = values.get_mut(i) {
                         if slot.is_some() {
                             // Never guess which of two values was meant.
                             self.ctx.problem_at(
+                                self.at,
                                 Some(Seg::Key(field.name.clone())),
                                 Problem::RepeatedKey {
                                     field: field.name.clone(),
@@ -560,6 +601,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                     );
                     let fields = rec.fields.iter().map(|f| f.name.clone()).collect();
                     self.ctx.problem_at(
+                        self.at,
                         Some(Seg::Key(name.clone())),
                         Problem::UnknownField {
                             field: name,
@@ -573,6 +615,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
             }
         }
         let ctx = &mut *self.ctx;
+        let at = self.at;
         // An exact-size iterator: the record is allocated once, at its size.
         let record: Arc<[Value]> = values
             .drain(..)
@@ -584,11 +627,14 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's> {
                     (None, Type::Optional(_)) => Value::Absent,
                     (None, ty) => {
                         let ty = ctx.type_name(ty);
-                        ctx.problem(Problem::Missing {
-                            field: field.name.clone(),
-                            record: rec.name.clone(),
-                            ty,
-                        });
+                        ctx.problem(
+                            at,
+                            Problem::Missing {
+                                field: field.name.clone(),
+                                record: rec.name.clone(),
+                                ty,
+                            },
+                        );
                         Value::Absent
                     }
                 },
@@ -635,7 +681,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 }
 
 /// Reports repeated values of `unique` fields in a list of records.
-fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
+fn check_unique(ctx: &mut Ctx<'_>, at: Option<&At<'_, '_>>, record: u32, items: &[Value]) {
     let Some(rec) = ctx.schema.records.get(record as usize) else {
         return;
     };
@@ -677,18 +723,15 @@ fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
                     schema: ctx.schema,
                 }
                 .to_string();
-                let mut first_path: Vec<Seg> = ctx
-                    .path
-                    .iter()
-                    .map(|s| match s {
-                        Step::Field(f) => Seg::Key((*f).to_string()),
-                        Step::Index(i) => Seg::Index(*i),
-                    })
-                    .collect();
+                let mut first_path = path_of(at);
                 first_path.push(Seg::Index(first));
                 first_path.push(Seg::Key(field.name.clone()));
-                ctx.path.push(Step::Index(i));
+                let here = At {
+                    step: Step::Index(i),
+                    up: at,
+                };
                 ctx.problem_at(
+                    Some(&here),
                     Some(Seg::Key(field.name.clone())),
                     Problem::Duplicate {
                         field: field.name.clone(),
@@ -696,7 +739,6 @@ fn check_unique(ctx: &mut Ctx<'_>, record: u32, items: &[Value]) {
                         first: first_path,
                     },
                 );
-                ctx.path.pop();
             }
         }
     }
