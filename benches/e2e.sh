@@ -6,8 +6,9 @@
 #   bash benches/e2e.sh [N]
 #
 # Asserts that both programs print the same JSON, then prints the wall-time
-# ratio rung/baseline (hyperfine means; the runs alternate, so a busy machine
-# slows both alike) and the peak-RSS ratio (/usr/bin/time -v, median of 5).
+# ratio rung/baseline (hyperfine medians over short alternating rounds, so a
+# busy machine slows both alike) and the peak-RSS ratio (/usr/bin/time -v,
+# median of 5). ROUNDS and RUNS (per round) tune the timing.
 set -euo pipefail
 
 n="${1:-100000}"
@@ -18,7 +19,7 @@ cd "$root"
 
 cargo build --release --quiet --bin rung --example baseline --example gen_facts --example gen_policy
 target="${CARGO_TARGET_DIR:-$root/target}/release"
-rung="$target/rung"
+rung="${RUNG:-$target/rung}" # RUNG=path measures another build of rung
 base="$target/examples/baseline"
 facts="$work/facts-$n.json"
 
@@ -34,16 +35,27 @@ if ! cmp -s "$work/rung.out" "$work/baseline.out"; then
 fi
 echo "decisions: identical ($(grep -c '"ladder"' "$work/rung.out") decisions)"
 
-hyperfine --warmup 2 --runs "${RUNS:-15}" -N --export-json "$work/hyperfine.json" \
-  -n rung "$rung eval policies/nato --facts $facts --format json" \
-  -n baseline "$base $facts" >/dev/null
-python3 - "$work/hyperfine.json" <<'PY'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-rung, base = r["rung"], r["baseline"]
-print(f"wall: rung median {rung['median']*1e3:.0f} ms, baseline median {base['median']*1e3:.0f} ms, "
-      f"ratio {rung['median']/base['median']:.2f} (means: {rung['mean']/base['mean']:.2f})")
+# On a shared machine the load drifts during a long run: hyperfine is run in
+# ROUNDS short rounds, each timing both programs, and the ratio reported is
+# the median of the rounds' ratios.
+ratio_rounds() { # label name-a cmd-a name-b cmd-b
+  for r in $(seq "${ROUNDS:-10}"); do
+    hyperfine --warmup 1 --runs "${RUNS:-5}" -N --export-json "$work/round-$r.json" \
+      -n "$2" "$3" -n "$4" "$5" >/dev/null 2>&1
+  done
+  python3 - "$work" "${ROUNDS:-10}" "$2" "$4" "$1" <<'PY'
+import json, statistics as st, sys
+work, rounds, a, b, label = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+ra, rb = [], []
+for r in range(1, rounds + 1):
+    res = {x["command"]: x["median"] for x in json.load(open(f"{work}/round-{r}.json"))["results"]}
+    ra.append(res[a]); rb.append(res[b])
+ratios = [x / y for x, y in zip(ra, rb)]
+print(f"{label}: {a} median {st.median(ra)*1e3:.1f} ms, {b} median {st.median(rb)*1e3:.1f} ms; "
+      f"ratio {a}/{b}: median {st.median(ratios):.2f} (rounds: {min(ratios):.2f} to {max(ratios):.2f})")
 PY
+}
+ratio_rounds wall rung "$rung eval policies/nato --facts $facts --format json" baseline "$base $facts"
 
 peak() { # median of 5 peak RSS readings, in KB
   for _ in 1 2 3 4 5; do
@@ -57,12 +69,5 @@ python3 -c "print(f'peak RSS: rung {$pr/1024:.1f} MB, baseline {$pb/1024:.1f} MB
 for rules in 5000 10000; do
   "$target/examples/gen_policy" "$rules" "$work/policy-$rules"
 done
-hyperfine --warmup 1 --runs "${RUNS:-15}" -N --export-json "$work/check.json" \
-  -n 5000 "$rung check $work/policy-5000" \
-  -n 10000 "$rung check $work/policy-10000" >/dev/null
-python3 - "$work/check.json" <<'PY'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-a, b = r["5000"]["median"], r["10000"]["median"]
-print(f"rung check: 5,000 rules {a*1e3:.1f} ms, 10,000 rules {b*1e3:.1f} ms (ratio {b/a:.2f}; 2.00 is linear)")
-PY
+ratio_rounds "rung check" 10000-rules "$rung check $work/policy-10000" 5000-rules "$rung check $work/policy-5000"
+echo "(a ratio of 2.00 is linear)"
