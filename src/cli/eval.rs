@@ -3,14 +3,13 @@
 use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
+use rung::Status;
 use rung::decision::{Decision, RuleError};
 use rung::diagnostic::{Diag, IoError};
 use rung::eval::{Detail, EvalReport};
 use rung::policy::without_bom;
 use rung::render::{self, Paint, Provenance};
-use rung::{SourceFile, Status};
 
 use super::{DiagnosticOptions, Format};
 
@@ -38,8 +37,10 @@ pub struct Args {
     diagnostics: DiagnosticOptions,
 }
 
-/// Reads facts from a path, or standard input for `-`.
-pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
+/// The display name and text of the facts at a path, or on standard input
+/// for `-`: read once into a buffer of the file's size, validated as UTF-8
+/// once, and not copied (see [`rung::facts::load_owned`]).
+pub(super) fn read_facts_text(arg: &str) -> Result<(&str, String), Diag> {
     let unreadable = |message: String| {
         Diag::from(IoError::Read {
             path: arg.to_string(),
@@ -51,7 +52,7 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| unreadable(e.to_string()))?;
-        return Ok(SourceFile::new("<stdin>", without_bom(text)));
+        return Ok(("<stdin>", without_bom(text)));
     }
     let bytes = std::fs::read(arg).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -60,7 +61,7 @@ pub fn read_facts(arg: &str) -> Result<Arc<SourceFile>, Diag> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(SourceFile::new(arg, without_bom(text)))
+    Ok((arg, without_bom(text)))
 }
 
 /// Runs `rung eval`.
@@ -75,14 +76,18 @@ pub fn run(args: Args) -> ExitCode {
         .map(Diag::from)
         .collect();
     super::emit(&warnings, format);
-    let file = match read_facts(&args.facts) {
+    let (name, text) = match read_facts_text(&args.facts) {
         Ok(f) => f,
         Err(d) => {
             super::emit(std::slice::from_ref(&d), format);
             return ExitCode::from(2);
         }
     };
-    let facts = match policy.facts_with_warnings(&file) {
+    let loaded = rung::facts::load_owned(&policy.program.schema, name, text);
+    let facts = match loaded
+        .map(|(f, ws)| (f, ws.into_iter().map(Diag::from).collect::<Vec<_>>()))
+        .map_err(|es| es.into_iter().map(Diag::from).collect::<Vec<_>>())
+    {
         Ok((f, facts_warnings)) => {
             super::emit(&facts_warnings, format);
             warnings.extend(facts_warnings);

@@ -94,20 +94,20 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let file = match super::eval::read_facts(&args.facts) {
+    let (name, text) = match super::eval::read_facts_text(&args.facts) {
         Ok(f) => f,
         Err(d) => {
             super::emit(std::slice::from_ref(&d), format);
             return ExitCode::from(2);
         }
     };
-    let facts = match policy.facts_with_warnings(&file) {
+    let facts = match rung::facts::load_owned(&policy.program.schema, name, text) {
         Ok((f, warnings)) => {
-            super::emit(&warnings, format);
+            super::emit(&warnings.into_iter().map(Diag::from).collect::<Vec<_>>(), format);
             f
         }
-        Err(diags) => {
-            super::emit(&diags, format);
+        Err(errors) => {
+            super::emit(&errors.into_iter().map(Diag::from).collect::<Vec<_>>(), format);
             return ExitCode::from(1);
         }
     };

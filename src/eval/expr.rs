@@ -1,10 +1,10 @@
 //! The interpreter: one checked expression → one value.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
 
 use super::error::{EvalError, EvalErrorKind};
 use crate::ast::Quantifier;
@@ -588,7 +588,7 @@ pub fn aggregate_over<'v>(
 fn distinct<'v>(items: impl Iterator<Item = &'v Value>) -> Vec<&'v Value> {
     const LINEAR: usize = 16;
     let mut out: Vec<&Value> = Vec::new();
-    let mut seen: HashSet<Key> = HashSet::new();
+    let mut seen: FxHashSet<Key> = FxHashSet::default();
     for x in items {
         if out.len() < LINEAR {
             if !out.iter().any(|y| equal(x, y)) {

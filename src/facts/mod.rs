@@ -334,22 +334,49 @@ pub fn load_with_warnings(
     schema: &Schema,
     file: &Arc<SourceFile>,
 ) -> Result<(Facts, Vec<FactsError>), Vec<FactsError>> {
-    if file.text.len() > MAX_FACTS_BYTES {
+    load_text(schema, &file.name, &file.text, || Arc::clone(file))
+}
+
+/// [`load_with_warnings`] for a text the caller owns and has not wrapped in
+/// a [`SourceFile`] (the CLI's facts file): the copy of the text into an
+/// `Arc<str>` that a `SourceFile` needs is made only when there is a problem
+/// or a warning to show, so valid facts are read without it.
+pub fn load_owned(
+    schema: &Schema,
+    name: &str,
+    text: String,
+) -> Result<(Facts, Vec<FactsError>), Vec<FactsError>> {
+    load_text(schema, name, &text, || SourceFile::new(name, text.as_str()))
+}
+
+/// Reads `text`; `file` gives the source file that reports point into, and
+/// is called only when there is something to report.
+fn load_text(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    file: impl FnOnce() -> Arc<SourceFile>,
+) -> Result<(Facts, Vec<FactsError>), Vec<FactsError>> {
+    if text.len() > MAX_FACTS_BYTES {
         return Err(vec![FactsError::TooLarge {
-            name: file.name.clone(),
-            size: file.text.len(),
+            name: name.to_string(),
+            size: text.len(),
             limit: MAX_FACTS_BYTES,
         }]);
     }
     let mut ctx = seed::Ctx::new(schema);
-    let mut de = serde_json::Deserializer::from_str(&file.text);
+    let mut de = serde_json::Deserializer::from_str(text);
     let read = seed::FactsSeed { ctx: &mut ctx }
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v));
     let values = match read {
         Ok(v) => v,
-        Err(e) => return Err(vec![json_error(file, &e)]),
+        Err(e) => return Err(vec![json_error(&file(), &e)]),
     };
+    if ctx.problems.is_empty() && ctx.more == 0 {
+        return Ok((Facts { values }, Vec::new()));
+    }
+    let file = &file();
     // Which problems are only warnings is read from the diagnostics'
     // severity, declared once on `FactsError`, not from a list here.
     let (warnings, problems): (Vec<FactsError>, Vec<FactsError>) = ctx
