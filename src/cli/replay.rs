@@ -103,11 +103,17 @@ pub fn run(args: Args) -> ExitCode {
     };
     let facts = match rung::facts::load_owned(&policy.program.schema, name, text) {
         Ok((f, warnings)) => {
-            super::emit(&warnings.into_iter().map(Diag::from).collect::<Vec<_>>(), format);
+            super::emit(
+                &warnings.into_iter().map(Diag::from).collect::<Vec<_>>(),
+                format,
+            );
             f
         }
         Err(errors) => {
-            super::emit(&errors.into_iter().map(Diag::from).collect::<Vec<_>>(), format);
+            super::emit(
+                &errors.into_iter().map(Diag::from).collect::<Vec<_>>(),
+                format,
+            );
             return ExitCode::from(1);
         }
     };
