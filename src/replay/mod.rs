@@ -14,9 +14,8 @@
 
 mod timeline;
 
-use std::collections::BTreeMap;
-
 use miette::Diagnostic;
+use rustc_hash::FxHashMap;
 use thiserror::Error;
 
 pub use timeline::{Change, Crossing, Segment, SubjectTimeline, Timeline};
@@ -145,36 +144,39 @@ pub struct Reported {
     pub days: Vec<(i32, i32)>,
 }
 
-/// Collects messages by day, merging consecutive days into ranges.
+/// Collects messages by day, merging consecutive days into ranges, in the
+/// order they were first reported. A replay of a large campaign reports
+/// thousands of messages a day (every incident dated after that day's
+/// `now`): they are found by hash, not by comparing texts.
 #[derive(Debug, Default)]
 pub(crate) struct ByDay {
-    seen: BTreeMap<String, Vec<(i32, i32)>>,
-    order: Vec<String>,
+    index: FxHashMap<String, usize>,
+    reported: Vec<Reported>,
 }
 
 impl ByDay {
     pub(crate) fn add(&mut self, message: String, day: i32) {
-        let ranges = match self.seen.get_mut(&message) {
-            Some(r) => r,
+        let i = match self.index.get(&message) {
+            Some(&i) => i,
             None => {
-                self.order.push(message.clone());
-                self.seen.entry(message).or_default()
+                self.index.insert(message.clone(), self.reported.len());
+                self.reported.push(Reported {
+                    message,
+                    days: Vec::new(),
+                });
+                self.reported.len() - 1
             }
         };
-        match ranges.last_mut() {
-            Some((_, end)) if *end + 1 == day => *end = day,
-            _ => ranges.push((day, day)),
+        if let Some(r) = self.reported.get_mut(i) {
+            match r.days.last_mut() {
+                Some((_, end)) if *end + 1 == day => *end = day,
+                _ => r.days.push((day, day)),
+            }
         }
     }
 
-    pub(crate) fn finish(mut self) -> Vec<Reported> {
-        self.order
-            .into_iter()
-            .filter_map(|m| {
-                let days = self.seen.remove(&m)?;
-                Some(Reported { message: m, days })
-            })
-            .collect()
+    pub(crate) fn finish(self) -> Vec<Reported> {
+        self.reported
     }
 }
 
