@@ -96,12 +96,7 @@ pub enum SyntaxError {
 
     /// Another language's operator, e.g. `a && b` or `severity = 3`.
     #[error("`{found}` is not an operator in rung; write `{write}`")]
-    #[diagnostic(
-        code(rung::parse::operator),
-        help(
-            "rung spells logic in words (`and`, `or`, `not`) and compares with `==`, `!=`, `<`, `<=`, `>`, `>=`"
-        )
-    )]
+    #[diagnostic(code(rung::parse::operator))]
     Operator {
         /// The file.
         #[source_code]
@@ -113,6 +108,10 @@ pub enum SyntaxError {
         found: String,
         /// The rung operator.
         write: String,
+        /// About the kind of operator mistaken: logic words, the `=` of a
+        /// definition, or comparisons.
+        #[help]
+        help: String,
     },
 
     /// A rule without its justification, e.g. `recommend monitor when x`.

@@ -85,6 +85,7 @@ impl SyntaxError {
             span: span.source_span(),
             found: found.to_string(),
             write: write.to_string(),
+            help: operator_help(write),
         }
     }
 
@@ -175,5 +176,15 @@ impl SyntaxError {
             label,
             help,
         }
+    }
+}
+
+/// Help for another language's operator: about logic words, the `=` of a
+/// definition, or comparisons, whichever was mistaken.
+fn operator_help(write: &str) -> String {
+    match write {
+        "and" | "or" | "not" => "rung spells logic in words: `and`, `or`, `not`".to_string(),
+        "==" => "`=` only names a definition (`let recent = ...`); a comparison is written `==`, as in `attribution == high`".to_string(),
+        _ => "rung compares with `==`, `!=`, `<`, `<=`, `>`, `>=`".to_string(),
     }
 }
