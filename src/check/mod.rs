@@ -367,7 +367,10 @@ impl<'a> Checker<'a> {
             ty: elem.clone(),
         });
         self.next_slot = slot + 1;
-        let key = self.expr(&d.key, None);
+        let key = match self.unknown_group_field(&d.key, &elem, &d.source.span) {
+            Some(e) => e,
+            None => self.expr(&d.key, None),
+        };
         self.items.pop();
         let subject_ty = match &key.ty {
             Type::Optional(t) => (**t).clone(),
@@ -436,6 +439,73 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// `grouped by sponsor` over items that have no field `sponsor`: an
+    /// error about the items' record, suggesting its fields, since the key
+    /// is read from each item. `None` when the key is anything else, or a
+    /// name that means something (checked as any expression).
+    fn unknown_group_field(
+        &mut self,
+        key: &ast::Expr,
+        elem: &Type,
+        list: &Span,
+    ) -> Option<program::Expr> {
+        let ast::ExprKind::Name(n) = &key.kind else {
+            return None;
+        };
+        let Type::Record(r) = elem else { return None };
+        let record = self.schema.records.get(r.index())?;
+        if n == "it"
+            || record.field(n).is_some()
+            || self.lookup_outer(n).is_some()
+            || self.doubtful_records.contains(&record.name)
+        {
+            return None;
+        }
+        let groupable: Vec<&str> = record
+            .fields
+            .iter()
+            .filter(|f| {
+                let ty = match &f.ty {
+                    Type::Optional(t) => t,
+                    t => t,
+                };
+                matches!(
+                    ty,
+                    Type::Str | Type::Int | Type::Date | Type::Enum(_) | Type::Rung(_) | Type::Bool
+                )
+            })
+            .map(|f| f.name.as_str())
+            .collect();
+        let listed = groupable
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match suggest::closest_or_part(n, groupable.iter().copied()) {
+            Some(best) => format!(
+                "did you mean `{best}`? `{}` groups by a field of its items, `{}`: {listed}",
+                list.text(),
+                record.name
+            ),
+            None => format!(
+                "`{}` groups by a field of its items, `{}`: {listed}",
+                list.text(),
+                record.name
+            ),
+        };
+        self.errors.push(CheckError::unknown_field(
+            &key.span,
+            n,
+            record.name.as_str(),
+            Some(help),
+        ));
+        Some(program::Expr {
+            kind: program::ExprKind::Const(crate::value::Value::Bool(false)),
+            ty: Type::Error,
+            span: key.span.clone(),
+        })
+    }
+
     fn ladder_index(&mut self, id: &ast::Ident) -> Option<u32> {
         let pos = self.schema.ladders.iter().position(|l| l.name == id.name);
         if pos.is_none() {
@@ -454,7 +524,20 @@ impl<'a> Checker<'a> {
         let l = self.schema.ladders.get(ladder as usize)?;
         let pos = l.rungs.iter().position(|r| r.name == id.name);
         if pos.is_none() {
-            let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
+            // An exact rung of another ladder says more than a near miss here.
+            let elsewhere = self
+                .schema
+                .ladders
+                .iter()
+                .find(|o| o.name != l.name && o.rungs.iter().any(|r| r.name == id.name))
+                .map(|o| {
+                    format!(
+                        "`{}` is a rung of ladder `{}`, not of `{}`; a rule for it goes in a `rules {} for each ...` block",
+                        id.name, o.name, l.name, o.name
+                    )
+                });
+            let help = elsewhere
+                .or_else(|| did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str())))
                 .or_else(|| {
                     Some(format!(
                         "the rungs of `{}` are {}; to add one, declare it in the ladder with its description",
