@@ -218,10 +218,18 @@ pub enum CheckError {
     LetCycle {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("`{name}` is used here, while it is being defined")]
+        #[label(primary, "`{user}` uses `{name}`, closing the cycle")]
         span: SourceSpan,
+        /// The other uses of the cycle in this file, one per definition.
+        #[label(collection)]
+        edges: Vec<LabeledSpan>,
         name: String,
+        /// The definition whose use of `name` closes the cycle.
+        user: String,
         cycle: String,
+        /// Uses of the cycle in other files.
+        #[related]
+        notes: Vec<Note>,
     },
 
     /// 100,000 definitions, each using the next: `let a0 = a1`, `let a1 = a2`, ...

@@ -355,6 +355,7 @@ impl Checker<'_> {
                 if let Some(e) = self.too_deep(pending, n, span) {
                     return e;
                 }
+                self.next_use = Some(span.clone());
                 return match self.block_let(i) {
                     Some((slot, ty)) => make(P::BlockLet(BlockLetId::of(slot)), ty),
                     None => self.cycle(n, span),
@@ -369,6 +370,7 @@ impl Checker<'_> {
             if let Some(e) = self.too_deep(pending, n, span) {
                 return e;
             }
+            self.next_use = Some(span.clone());
             return match self.global_let(i) {
                 Some((slot, ty)) => make(P::Let(LetId::of(slot)), ty),
                 None => self.cycle(n, span),
@@ -558,8 +560,23 @@ impl Checker<'_> {
             .map(|x| format!("`{x}`"))
             .collect();
         path.push(format!("`{n}`"));
-        self.errors
-            .push(CheckError::let_cycle(span, n, path.join(" → ")));
+        // Each definition of the cycle uses the next: the uses that
+        // started checking the later ones, then this one, which closes it.
+        let names: Vec<&String> = self.in_progress.iter().skip(start).collect();
+        let mut edges: Vec<(Span, String)> = Vec::new();
+        for (k, by) in self.entered_by.iter().skip(start + 1).enumerate() {
+            if let (Some(by), Some(from), Some(to)) = (by, names.get(k), names.get(k + 1)) {
+                edges.push((by.clone(), format!("`{from}` uses `{to}`")));
+            }
+        }
+        let last = names.last().map_or(n, |s| s.as_str());
+        self.errors.push(CheckError::let_cycle(
+            span,
+            n,
+            last,
+            path.join(" → "),
+            &edges,
+        ));
         Expr {
             kind: P::Const(Value::Bool(false)),
             ty: Type::Error,

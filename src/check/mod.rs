@@ -182,6 +182,12 @@ pub(crate) struct Checker<'a> {
     next_slot: u32,
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
+    /// For each name in `in_progress`, the use that started checking it
+    /// (none for a definition checked in declaration order): the edges of
+    /// a cycle, labelled when one closes.
+    entered_by: Vec<Option<Span>>,
+    /// The use about to start checking a definition, set by the use.
+    next_use: Option<Span>,
     /// Whether the definition-depth limit was already reported.
     too_deep_reported: bool,
     shadow_warned: HashSet<(String, usize)>,
@@ -209,6 +215,8 @@ impl<'a> Checker<'a> {
             items: Vec::new(),
             next_slot: 0,
             in_progress: Vec::new(),
+            entered_by: Vec::new(),
+            next_use: None,
             too_deep_reported: false,
             shadow_warned: HashSet::new(),
             doubtful_records: HashSet::new(),
@@ -249,6 +257,7 @@ impl<'a> Checker<'a> {
 
     /// Checks global definition `i` (if not done) and returns its slot and type.
     fn global_let(&mut self, i: usize) -> Option<(u32, Type)> {
+        let used_at = self.next_use.take();
         match self.globals.state.get(i)?.clone() {
             DefState::Done { index, ty } => return Some((index, ty)),
             DefState::InProgress => return None,
@@ -263,8 +272,10 @@ impl<'a> Checker<'a> {
         let saved_items = std::mem::take(&mut self.items);
         let saved_slot = std::mem::replace(&mut self.next_slot, 0);
         self.in_progress.push(decl.name.name.clone());
+        self.entered_by.push(used_at);
         let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
         self.in_progress.pop();
+        self.entered_by.pop();
         self.block = saved_block;
         self.items = saved_items;
         self.next_slot = saved_slot;
@@ -286,6 +297,7 @@ impl<'a> Checker<'a> {
 
     /// Checks definition `i` of the current block and returns its slot and type.
     fn block_let(&mut self, i: usize) -> Option<(u32, Type)> {
+        let used_at = self.next_use.take();
         let block = self.block.as_mut()?;
         match block.defs.state.get(i)?.clone() {
             DefState::Done { index, ty } => return Some((index, ty)),
@@ -299,8 +311,10 @@ impl<'a> Checker<'a> {
         let saved_items = std::mem::take(&mut self.items);
         let saved_slot = std::mem::replace(&mut self.next_slot, FIRST_FREE);
         self.in_progress.push(decl.name.name.clone());
+        self.entered_by.push(used_at);
         let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
         self.in_progress.pop();
+        self.entered_by.pop();
         self.items = saved_items;
         self.next_slot = saved_slot;
         let block = self.block.as_mut()?;

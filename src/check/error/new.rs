@@ -235,13 +235,39 @@ impl CheckError {
     }
 
     /// Definition `name` uses itself, through `cycle`.
-    pub(crate) fn let_cycle(span: &Span, name: &str, cycle: String) -> Self {
+    ///
+    /// `user` is the definition using `name` at `span`; `edges` are the other
+    /// uses of the cycle, each with its label (`` `a` uses `b` ``): labels in
+    /// this file, notes after the error in others.
+    pub(crate) fn let_cycle(
+        span: &Span,
+        name: &str,
+        user: &str,
+        cycle: String,
+        edges: &[(Span, String)],
+    ) -> Self {
+        let (here, elsewhere): (Vec<_>, Vec<_>) = edges
+            .iter()
+            .partition(|(e, _)| Arc::ptr_eq(&e.file, &span.file));
+        let notes = elsewhere
+            .into_iter()
+            .map(|(e, label)| Note::at(e, format!("{label} in `{}`", e.file.name), label.clone()))
+            .collect();
+        let edges = here
+            .into_iter()
+            .map(|(e, label)| {
+                miette::LabeledSpan::new_with_span(Some(label.clone()), e.source_span())
+            })
+            .collect();
         let (src, span) = at(span);
         CheckError::LetCycle {
             src,
             span,
+            edges,
             name: name.to_string(),
+            user: user.to_string(),
             cycle,
+            notes,
         }
     }
 
