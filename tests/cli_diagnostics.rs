@@ -407,3 +407,28 @@ fn a_policy_with_only_lints_checks() {
     }
     assert!(ran >= 5, "only {ran} lint examples");
 }
+
+/// CI checks the shipped policies with `--deny-warnings`: every directory
+/// under `policies/` is a policy, and none may warn (a lint such as a
+/// self-comparison would change decisions silently).
+#[test]
+fn every_shipped_policy_checks_without_warnings() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut policies: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    policies.sort();
+    assert!(!policies.is_empty(), "no policy under {}", root.display());
+    for policy in policies {
+        let path = policy.to_str().unwrap();
+        let o = rung(&["check", "--deny-warnings", path], None);
+        assert_eq!(
+            code(&o),
+            0,
+            "`rung check --deny-warnings {path}`:\n{}",
+            stderr(&o)
+        );
+    }
+}

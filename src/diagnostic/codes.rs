@@ -552,6 +552,18 @@ dead. Remove the `when`, or make it read the facts.",
         },
     },
     Explanation {
+        code: "rung::lint::tautology",
+        title: "a condition whose form fixes its value (warning)",
+        text: "A comparison of a value with itself (`victim == victim`, typically left behind \
+by a rename), a count compared with zero (`count(acts) >= 0`), or a condition joined with its \
+negation (`x or not x`) reads the facts but has the same value whatever they are, so it changes \
+decisions silently. Compare with what was meant.",
+        example: Example::Policy {
+            bad: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n  recommend name when any acts has (attribution == high and victim == victim) because \"Confident\"\n}\n",
+            fixed: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n  recommend name when any acts has (attribution == high and victim == \"EE\") because \"Confident\"\n}\n",
+        },
+    },
+    Explanation {
         code: "rung::lint::dead_forbid",
         title: "a forbid that can never apply (warning)",
         text: "A `forbid` whose condition is always false, or whose rungs no rule recommends, \
