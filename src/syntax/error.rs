@@ -211,6 +211,29 @@ pub enum SyntaxError {
         help: &'static str,
     },
 
+    /// A policy file that is not UTF-8 text, e.g. saved as Latin-1
+    /// (`é` as the single byte 0xE9). The source shown has each byte that
+    /// is not UTF-8 as `?`, so its offsets are the file's.
+    #[error("policy file `{name}` is not UTF-8 text: byte 0x{byte:02X} at offset {offset}")]
+    #[diagnostic(code(rung::parse::encoding))]
+    NotUtf8 {
+        /// The file, each byte that is not UTF-8 shown as `?`.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The first byte that is not UTF-8.
+        #[label("not UTF-8")]
+        span: SourceSpan,
+        /// The file's name.
+        name: String,
+        /// The first byte that is not UTF-8.
+        byte: u8,
+        /// Its offset in the file, in bytes.
+        offset: usize,
+        /// How to re-save the file, and what the byte likely was.
+        #[help]
+        help: String,
+    },
+
     /// A policy file larger than the limit.
     #[error("policy file `{name}` is {size} bytes; the limit is {limit}")]
     #[diagnostic(
