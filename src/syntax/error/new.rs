@@ -131,6 +131,7 @@ impl SyntaxError {
         SyntaxError::Keyword {
             src: span.named_source(),
             span: span.source_span(),
+            uses: Vec::new(),
             word: word.to_string(),
         }
     }
