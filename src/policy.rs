@@ -181,7 +181,7 @@ fn load_sources(paths: &[PathBuf]) -> Result<Vec<(String, Arc<SourceFile>)>, Vec
     for (rel, f) in files {
         match read_text(&f) {
             Ok(text) => sources.push((rel, SourceFile::new(f.display().to_string(), text))),
-            Err(e) => errors.push(Diag::from(e)),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {

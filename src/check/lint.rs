@@ -114,7 +114,9 @@ fn tautology(e: &Expr, subject: Option<&str>) -> Option<(bool, String, String)> 
             };
             Some((value, "it compares a value with itself".to_string(), help))
         }
-        ExprKind::Cmp(op, a, b) if is_count(a) && is_zero(b) && matches!(op, CmpOp::Ge | CmpOp::Lt) => {
+        ExprKind::Cmp(op, a, b)
+            if is_count(a) && is_zero(b) && matches!(op, CmpOp::Ge | CmpOp::Lt) =>
+        {
             let value = *op == CmpOp::Ge;
             Some((
                 value,

@@ -361,7 +361,10 @@ impl SyntaxError {
             }
         }
         for e in &mut kept {
-            if let SyntaxError::Keyword { word, uses: labels, .. } = e {
+            if let SyntaxError::Keyword {
+                word, uses: labels, ..
+            } = e
+            {
                 for (_, start, end) in uses.iter().filter(|(w, ..)| w == word) {
                     labels.push(miette::LabeledSpan::new(
                         Some(format!("`{word}` is used here as a name")),
