@@ -427,7 +427,10 @@ fn random_policies() {
                     head(&run.stderr)
                 );
             }
-            assert_ne!(code, 2, "{what}: a policy file that exists is no usage error");
+            assert_ne!(
+                code, 2,
+                "{what}: a policy file that exists is no usage error"
+            );
         }
     }
     eprintln!("random policies: exit 0/1/2: {outcomes:?}");
