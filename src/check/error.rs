@@ -110,6 +110,22 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// `recommend hunt_forward` in a `rules response` block when
+    /// `hunt_forward` is a rung of `assistance`.
+    #[error("`{name}` is a rung of ladder `{owner}`, not of `{ladder}`")]
+    #[diagnostic(code(rung::name::rung))]
+    RungOfOtherLadder {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("a rung of `{owner}`")]
+        span: SourceSpan,
+        name: String,
+        ladder: String,
+        owner: String,
+        #[help]
+        help: Option<String>,
+    },
+
     /// `total(acts.severity)` when the function is `sum`.
     #[error("unknown function `{name}`")]
     #[diagnostic(code(rung::name::function))]

@@ -539,19 +539,21 @@ impl<'a> Checker<'a> {
         let pos = l.rungs.iter().position(|r| r.name == id.name);
         if pos.is_none() {
             // An exact rung of another ladder says more than a near miss here.
-            let elsewhere = self
+            if let Some(owner) = self
                 .schema
                 .ladders
                 .iter()
                 .find(|o| o.name != l.name && o.rungs.iter().any(|r| r.name == id.name))
-                .map(|o| {
-                    format!(
-                        "`{}` is a rung of ladder `{}`, not of `{}`; a rule for it goes in a `rules {} for each ...` block",
-                        id.name, o.name, l.name, o.name
-                    )
-                });
-            let help = elsewhere
-                .or_else(|| did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str())))
+            {
+                self.errors.push(CheckError::rung_of_other_ladder(
+                    &id.span,
+                    &id.name,
+                    &l.name,
+                    &owner.name,
+                ));
+                return None;
+            }
+            let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
                 .or_else(|| {
                     Some(format!(
                         "the rungs of `{}` are {}; to add one, declare it in the ladder with its description",

@@ -89,6 +89,22 @@ impl CheckError {
         }
     }
 
+    /// Rung `name`, named where ladder `ladder` is decided, is a rung of
+    /// ladder `owner`.
+    pub(crate) fn rung_of_other_ladder(span: &Span, name: &str, ladder: &str, owner: &str) -> Self {
+        let (src, span) = at(span);
+        CheckError::RungOfOtherLadder {
+            src,
+            span,
+            name: name.to_string(),
+            ladder: ladder.to_string(),
+            owner: owner.to_string(),
+            help: Some(format!(
+                "this block decides `{ladder}`; a rule for `{name}` goes in a `rules {owner} for each ...` block"
+            )),
+        }
+    }
+
     /// No function is called `name`.
     pub(crate) fn unknown_function(span: &Span, name: &str, help: Option<String>) -> Self {
         let (src, span) = at(span);
