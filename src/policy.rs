@@ -181,7 +181,7 @@ fn load_sources(paths: &[PathBuf]) -> Result<Vec<(String, Arc<SourceFile>)>, Vec
     for (rel, f) in files {
         match read_text(&f) {
             Ok(text) => sources.push((rel, SourceFile::new(f.display().to_string(), text))),
-            Err(e) => errors.push(Diag::from(e)),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
@@ -205,7 +205,11 @@ fn relative(root: &Path, file: &Path) -> String {
 }
 
 /// Reads a file as UTF-8 text, refusing anything over the policy size limit.
-pub fn read_text(path: &Path) -> Result<String, IoError> {
+///
+/// A file that cannot be read is an [`IoError`] (a usage problem, exit 2);
+/// a file read but not UTF-8 is a problem in the policy (exit 1), reported
+/// at its first bad byte.
+pub fn read_text(path: &Path) -> Result<String, Diag> {
     let err = |message: String| IoError::Read {
         path: path.display().to_string(),
         message,
@@ -216,13 +220,16 @@ pub fn read_text(path: &Path) -> Result<String, IoError> {
             "the file is {} bytes; the limit is {}",
             meta.len(),
             syntax::MAX_SOURCE_BYTES
-        )));
+        ))
+        .into());
     }
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        err(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+        let offset = e.utf8_error().valid_up_to();
+        Diag::from(syntax::SyntaxError::not_utf8(
+            &path.display().to_string(),
+            e.as_bytes(),
+            offset,
         ))
     })?;
     Ok(without_bom(text))

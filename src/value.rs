@@ -129,6 +129,50 @@ impl Key {
     }
 }
 
+/// Why a text shaped like `YYYY-MM-DD` names no day ("February 2023 has 28
+/// days"), and the closest day that exists (the month's last), so a report
+/// can say what is wrong with `2023-02-30` rather than repeat the format the
+/// author already used. `None` when the text is not of that shape or is a day.
+pub fn why_not_a_date(text: &str) -> Option<(String, Option<String>)> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.get(4) == Some(&b'-')
+        && bytes.get(7) == Some(&b'-')
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| bytes.get(i).is_some_and(u8::is_ascii_digit));
+    if !shaped || parse_date(text).is_some() {
+        return None;
+    }
+    let y: i32 = text.get(0..4)?.parse().ok()?;
+    let m: u32 = text.get(5..7)?.parse().ok()?;
+    let d: u32 = text.get(8..10)?.parse().ok()?;
+    if y == 0 {
+        return Some(("years run from 0001 to 9999".to_string(), None));
+    }
+    if !(1..=12).contains(&m) {
+        return Some((
+            format!("there is no month {m:02}: months run from 01 to 12"),
+            None,
+        ));
+    }
+    if d == 0 {
+        return Some(("days of the month start at 01".to_string(), None));
+    }
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    let next = if m == 12 {
+        NaiveDate::from_ymd_opt(y.checked_add(1)?, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(y, m + 1, 1)?
+    };
+    let length = next.signed_duration_since(first).num_days();
+    let month = first.format("%B %Y");
+    Some((
+        format!("{month} has {length} days"),
+        Some(format!("{y:04}-{m:02}-{length:02}")),
+    ))
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` text, if it names a real day.
 pub fn parse_date(text: &str) -> Option<i32> {
     let bytes = text.as_bytes();

@@ -111,6 +111,7 @@ fn exit_codes() {
         ("type error", vec!["check", &typo], 1, "did you mean `n`?"),
         ("invalid JSON", vec!["eval", NATO, "--facts", &bad_json], 1, "rung::facts::json"),
         ("facts against the schema", vec!["eval", NATO, "--facts", &bad_schema], 1, "rung::facts::date"),
+        ("policy not UTF-8", vec!["check", &not_utf8_policy], 1, "rung::parse::encoding"),
         // Usage errors and unreadable input.
         ("no subcommand", vec![], 2, "Usage"),
         ("unknown subcommand", vec!["frobnicate"], 2, "frobnicate"),
@@ -122,7 +123,7 @@ fn exit_codes() {
         ("missing policy in eval", vec!["eval", "no/such/dir", "--facts", ALBANIA], 2, "rung::io::read"),
         ("directory without policies", vec!["check", &empty_dir], 2, "rung::io::empty"),
         ("missing facts file", vec!["eval", NATO, "--facts", &missing], 2, "rung::io::read"),
-        ("policy not UTF-8", vec!["check", &not_utf8_policy], 2, "not UTF-8"),
+
         ("facts not UTF-8", vec!["eval", NATO, "--facts", &not_utf8_facts], 2, "not UTF-8"),
     ];
     let mut failures = Vec::new();

@@ -223,7 +223,7 @@ fn plain_format_is_greppable() {
         "{err}"
     );
     assert!(
-        err.contains("  help: add a duration to a date: `now - 365d`"),
+        err.contains("  help: subtract a duration from a date: `now - 365d`"),
         "{err}"
     );
 }
@@ -406,4 +406,54 @@ fn a_policy_with_only_lints_checks() {
         ran += 1;
     }
     assert!(ran >= 5, "only {ran} lint examples");
+}
+
+/// CI checks the shipped policies with `--deny-warnings`: every directory
+/// under `policies/` is a policy, and none may warn (a lint such as a
+/// self-comparison would change decisions silently).
+#[test]
+fn every_shipped_policy_checks_without_warnings() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut policies: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    policies.sort();
+    assert!(!policies.is_empty(), "no policy under {}", root.display());
+    for policy in policies {
+        let path = policy.to_str().unwrap();
+        let o = rung(&["check", "--deny-warnings", path], None);
+        assert_eq!(
+            code(&o),
+            0,
+            "`rung check --deny-warnings {path}`:\n{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// A policy file saved as Latin-1 is a problem in the policy (exit 1), not
+/// an unreadable path (exit 2): the report points at the first byte that is
+/// not UTF-8, gives its offset, and says how to re-save the file.
+#[test]
+fn a_policy_that_is_not_utf8_is_a_policy_error_at_its_byte() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_diagnostics_latin1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!("{SCHEMA}\nlet r\u{e9}cent = incidents where severity > 3\n");
+    // `é` as Latin-1 writes it: one byte, 0xE9.
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    std::fs::write(dir.join("latin1.rung"), bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rung"))
+        .args(["check", "latin1.rung"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    insta::assert_snapshot!(stderr(&out));
 }

@@ -110,6 +110,22 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// `recommend hunt_forward` in a `rules response` block when
+    /// `hunt_forward` is a rung of `assistance`.
+    #[error("`{name}` is a rung of ladder `{owner}`, not of `{ladder}`")]
+    #[diagnostic(code(rung::name::rung))]
+    RungOfOtherLadder {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("a rung of `{owner}`")]
+        span: SourceSpan,
+        name: String,
+        ladder: String,
+        owner: String,
+        #[help]
+        help: Option<String>,
+    },
+
     /// `total(acts.severity)` when the function is `sum`.
     #[error("unknown function `{name}`")]
     #[diagnostic(code(rung::name::function))]
@@ -218,10 +234,18 @@ pub enum CheckError {
     LetCycle {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("`{name}` is used here, while it is being defined")]
+        #[label(primary, "`{user}` uses `{name}`, closing the cycle")]
         span: SourceSpan,
+        /// The other uses of the cycle in this file, one per definition.
+        #[label(collection)]
+        edges: Vec<LabeledSpan>,
         name: String,
+        /// The definition whose use of `name` closes the cycle.
+        user: String,
         cycle: String,
+        /// Uses of the cycle in other files.
+        #[related]
+        notes: Vec<Note>,
     },
 
     /// 100,000 definitions, each using the next: `let a0 = a1`, `let a1 = a2`, ...

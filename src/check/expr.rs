@@ -165,7 +165,18 @@ impl Checker<'_> {
             self.optional_error(e, help);
             return;
         }
-        self.mismatch(e, want, None, Some(help.to_string()));
+        let help = match (want, &e.ty) {
+            (Type::Bool, Type::Int | Type::Decimal) => format!(
+                "{help}; `{0}` is a number: say what it must be, e.g. `{0} >= 1`",
+                e.span.text()
+            ),
+            (Type::Bool, Type::List(_) | Type::EmptyList) => format!(
+                "{help}; `{0}` is a list: ask whether it has items, `count({0}) >= 1`, or test them, `any {0} has ...`",
+                e.span.text()
+            ),
+            _ => help.to_string(),
+        };
+        self.mismatch(e, want, None, Some(help));
     }
 
     fn optional_error(&mut self, e: &Expr, context: &str) {
@@ -344,6 +355,7 @@ impl Checker<'_> {
                 if let Some(e) = self.too_deep(pending, n, span) {
                     return e;
                 }
+                self.next_use = Some(span.clone());
                 return match self.block_let(i) {
                     Some((slot, ty)) => make(P::BlockLet(BlockLetId::of(slot)), ty),
                     None => self.cycle(n, span),
@@ -358,6 +370,7 @@ impl Checker<'_> {
             if let Some(e) = self.too_deep(pending, n, span) {
                 return e;
             }
+            self.next_use = Some(span.clone());
             return match self.global_let(i) {
                 Some((slot, ty)) => make(P::Let(LetId::of(slot)), ty),
                 None => self.cycle(n, span),
@@ -403,6 +416,7 @@ impl Checker<'_> {
                 let text_wanted = hint.map(strip_optional) == Some(&Type::Str);
                 did_you_mean(n, scope.iter().map(String::as_str))
                     .or_else(|| self.unknown_name_help(n))
+                    .or_else(|| self.bindings_help(n, hint, text_wanted))
                     .or_else(|| {
                         text_wanted.then(|| {
                             format!("to mean the text `{n}`, write it in double quotes: `\"{n}\"`")
@@ -449,6 +463,38 @@ impl Checker<'_> {
         ))
     }
 
+    /// In a rules block, the names the block binds: an unknown name there is
+    /// most often one of them under an old name (the subject renamed from
+    /// `state` to `sponsor`, a use of `state` left behind).
+    ///
+    /// Said only where a value of the subject's or the items' type is
+    /// expected (`state != "XX"`); elsewhere the name is more likely a
+    /// definition not written yet.
+    fn bindings_help(&self, n: &str, hint: Option<&Type>, text_wanted: bool) -> Option<String> {
+        let b = self.block.as_ref()?;
+        let want = hint.map(strip_optional)?;
+        if *want != b.subject.1 && *want != b.items.1 {
+            return None;
+        }
+        let mut help = format!(
+            "`{n}` is not bound here; this rules block names each subject `{}` and its items `{}`",
+            b.subject.0, b.items.0
+        );
+        let defs: Vec<String> = b
+            .defs
+            .decls
+            .iter()
+            .map(|d| format!("`{}`", d.name.name))
+            .collect();
+        if !defs.is_empty() {
+            help.push_str(&format!(", and defines {}", defs.join(", ")));
+        }
+        if text_wanted {
+            help.push_str(&format!("; to mean the text `{n}`, write `\"{n}\"`"));
+        }
+        Some(help)
+    }
+
     /// Whether `ty` is a record declared more than once.
     fn is_doubtful(&self, ty: &Type) -> bool {
         match ty {
@@ -462,7 +508,7 @@ impl Checker<'_> {
     }
 
     /// Whether `n` names something outside item scopes (without resolving it).
-    fn lookup_outer(&self, n: &str) -> Option<()> {
+    pub(super) fn lookup_outer(&self, n: &str) -> Option<()> {
         let in_block = self
             .block
             .as_ref()
@@ -514,8 +560,23 @@ impl Checker<'_> {
             .map(|x| format!("`{x}`"))
             .collect();
         path.push(format!("`{n}`"));
-        self.errors
-            .push(CheckError::let_cycle(span, n, path.join(" → ")));
+        // Each definition of the cycle uses the next: the uses that
+        // started checking the later ones, then this one, which closes it.
+        let names: Vec<&String> = self.in_progress.iter().skip(start).collect();
+        let mut edges: Vec<(Span, String)> = Vec::new();
+        for (k, by) in self.entered_by.iter().skip(start + 1).enumerate() {
+            if let (Some(by), Some(from), Some(to)) = (by, names.get(k), names.get(k + 1)) {
+                edges.push((by.clone(), format!("`{from}` uses `{to}`")));
+            }
+        }
+        let last = names.last().map_or(n, |s| s.as_str());
+        self.errors.push(CheckError::let_cycle(
+            span,
+            n,
+            last,
+            path.join(" → "),
+            &edges,
+        ));
         Expr {
             kind: P::Const(Value::Bool(false)),
             ty: Type::Error,
@@ -920,9 +981,12 @@ impl Checker<'_> {
                 (&a, &b)
             };
             let decl = self.declared_at(fixed);
-            let help = self.enum_text_help(fixed, wrong).unwrap_or_else(|| {
-                format!("both sides of `{}` must have the same type", cmp.as_str())
-            });
+            let help = self
+                .enum_text_help(fixed, wrong)
+                .or_else(|| date_int_help(cmp, &a, &b))
+                .unwrap_or_else(|| {
+                    format!("both sides of `{}` must have the same type", cmp.as_str())
+                });
             self.mismatch_with(
                 wrong,
                 &fixed.ty.clone(),
@@ -976,9 +1040,7 @@ impl Checker<'_> {
                     (Optional(_), _) | (_, Optional(_)) => {
                         "one side may be absent; give it a value with `otherwise`".to_string()
                     }
-                    (Date, Int) | (Int, Date) => {
-                        "add a duration to a date: `now - 365d`".to_string()
-                    }
+                    (Date, Int) | (Int, Date) => date_arith_help(aop, &a, &b),
                     _ => "arithmetic applies to ints, decimals, dates and durations".to_string(),
                 };
                 self.bad_operands(span, aop.as_str(), &at_, &bt, Some(help));
@@ -1000,6 +1062,57 @@ fn error_expr(span: &Span) -> Expr {
         ty: Type::Error,
         span: span.clone(),
     }
+}
+
+/// Help for arithmetic between a date and an int: the int is most likely a
+/// number of days, so say to write it as a duration, with the operator the
+/// code used (`now - 365` → `now - 365d`).
+fn date_arith_help(op: ArithOp, a: &Expr, b: &Expr) -> String {
+    let days = |e: &Expr| match &e.kind {
+        P::Const(Value::Int(n)) => format!("{n}d"),
+        _ => "365d".to_string(),
+    };
+    match (op, &a.ty) {
+        (ArithOp::Sub, Type::Date) => format!(
+            "subtract a duration from a date: `{} - {}` (`d` for days, `w` for weeks)",
+            a.span.text(),
+            days(b)
+        ),
+        (ArithOp::Add, Type::Date) => format!(
+            "add a duration to a date: `{} + {}` (`d` for days, `w` for weeks)",
+            a.span.text(),
+            days(b)
+        ),
+        (ArithOp::Add, _) => format!(
+            "add a duration to a date: `{} + {}` (`d` for days, `w` for weeks)",
+            b.span.text(),
+            days(a)
+        ),
+        _ => "a date takes a duration added or subtracted (`now - 365d`); `date - date` is a duration".to_string(),
+    }
+}
+
+/// Help for a date compared with an int, which is most likely a number of
+/// days: compare with a date literal, or a date counted back from `now`.
+fn date_int_help(cmp: CmpOp, a: &Expr, b: &Expr) -> Option<String> {
+    let (date, int, date_left) = match (&a.ty, &b.ty) {
+        (Type::Date, Type::Int) => (a, b, true),
+        (Type::Int, Type::Date) => (b, a, false),
+        _ => return None,
+    };
+    let days = match &int.kind {
+        P::Const(Value::Int(n)) => format!("{n}d"),
+        _ => "365d".to_string(),
+    };
+    let op = cmp.as_str();
+    let back = if date_left {
+        format!("{} {op} now - {days}", date.span.text())
+    } else {
+        format!("now - {days} {op} {}", date.span.text())
+    };
+    Some(format!(
+        "a date compares with a date: count back from `now` with a duration, `{back}`, or write a day, e.g. `2023-07-11`"
+    ))
 }
 
 /// Help for a function another language has under another name.

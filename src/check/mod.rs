@@ -182,6 +182,12 @@ pub(crate) struct Checker<'a> {
     next_slot: u32,
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
+    /// For each name in `in_progress`, the use that started checking it
+    /// (none for a definition checked in declaration order): the edges of
+    /// a cycle, labelled when one closes.
+    entered_by: Vec<Option<Span>>,
+    /// The use about to start checking a definition, set by the use.
+    next_use: Option<Span>,
     /// Whether the definition-depth limit was already reported.
     too_deep_reported: bool,
     shadow_warned: HashSet<(String, usize)>,
@@ -209,6 +215,8 @@ impl<'a> Checker<'a> {
             items: Vec::new(),
             next_slot: 0,
             in_progress: Vec::new(),
+            entered_by: Vec::new(),
+            next_use: None,
             too_deep_reported: false,
             shadow_warned: HashSet::new(),
             doubtful_records: HashSet::new(),
@@ -249,6 +257,7 @@ impl<'a> Checker<'a> {
 
     /// Checks global definition `i` (if not done) and returns its slot and type.
     fn global_let(&mut self, i: usize) -> Option<(u32, Type)> {
+        let used_at = self.next_use.take();
         match self.globals.state.get(i)?.clone() {
             DefState::Done { index, ty } => return Some((index, ty)),
             DefState::InProgress => return None,
@@ -263,8 +272,10 @@ impl<'a> Checker<'a> {
         let saved_items = std::mem::take(&mut self.items);
         let saved_slot = std::mem::replace(&mut self.next_slot, 0);
         self.in_progress.push(decl.name.name.clone());
+        self.entered_by.push(used_at);
         let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
         self.in_progress.pop();
+        self.entered_by.pop();
         self.block = saved_block;
         self.items = saved_items;
         self.next_slot = saved_slot;
@@ -286,6 +297,7 @@ impl<'a> Checker<'a> {
 
     /// Checks definition `i` of the current block and returns its slot and type.
     fn block_let(&mut self, i: usize) -> Option<(u32, Type)> {
+        let used_at = self.next_use.take();
         let block = self.block.as_mut()?;
         match block.defs.state.get(i)?.clone() {
             DefState::Done { index, ty } => return Some((index, ty)),
@@ -299,8 +311,10 @@ impl<'a> Checker<'a> {
         let saved_items = std::mem::take(&mut self.items);
         let saved_slot = std::mem::replace(&mut self.next_slot, FIRST_FREE);
         self.in_progress.push(decl.name.name.clone());
+        self.entered_by.push(used_at);
         let value = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr(&decl.value, None));
         self.in_progress.pop();
+        self.entered_by.pop();
         self.items = saved_items;
         self.next_slot = saved_slot;
         let block = self.block.as_mut()?;
@@ -367,7 +381,10 @@ impl<'a> Checker<'a> {
             ty: elem.clone(),
         });
         self.next_slot = slot + 1;
-        let key = self.expr(&d.key, None);
+        let key = match self.unknown_group_field(&d.key, &elem, &d.source.span) {
+            Some(e) => e,
+            None => self.expr(&d.key, None),
+        };
         self.items.pop();
         let subject_ty = match &key.ty {
             Type::Optional(t) => (**t).clone(),
@@ -436,6 +453,73 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// `grouped by sponsor` over items that have no field `sponsor`: an
+    /// error about the items' record, suggesting its fields, since the key
+    /// is read from each item. `None` when the key is anything else, or a
+    /// name that means something (checked as any expression).
+    fn unknown_group_field(
+        &mut self,
+        key: &ast::Expr,
+        elem: &Type,
+        list: &Span,
+    ) -> Option<program::Expr> {
+        let ast::ExprKind::Name(n) = &key.kind else {
+            return None;
+        };
+        let Type::Record(r) = elem else { return None };
+        let record = self.schema.records.get(r.index())?;
+        if n == "it"
+            || record.field(n).is_some()
+            || self.lookup_outer(n).is_some()
+            || self.doubtful_records.contains(&record.name)
+        {
+            return None;
+        }
+        let groupable: Vec<&str> = record
+            .fields
+            .iter()
+            .filter(|f| {
+                let ty = match &f.ty {
+                    Type::Optional(t) => t,
+                    t => t,
+                };
+                matches!(
+                    ty,
+                    Type::Str | Type::Int | Type::Date | Type::Enum(_) | Type::Rung(_) | Type::Bool
+                )
+            })
+            .map(|f| f.name.as_str())
+            .collect();
+        let listed = groupable
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match suggest::closest_or_part(n, groupable.iter().copied()) {
+            Some(best) => format!(
+                "did you mean `{best}`? `{}` groups by a field of its items, `{}`: {listed}",
+                list.text(),
+                record.name
+            ),
+            None => format!(
+                "`{}` groups by a field of its items, `{}`: {listed}",
+                list.text(),
+                record.name
+            ),
+        };
+        self.errors.push(CheckError::unknown_field(
+            &key.span,
+            n,
+            record.name.as_str(),
+            Some(help),
+        ));
+        Some(program::Expr {
+            kind: program::ExprKind::Const(crate::value::Value::Bool(false)),
+            ty: Type::Error,
+            span: key.span.clone(),
+        })
+    }
+
     fn ladder_index(&mut self, id: &ast::Ident) -> Option<u32> {
         let pos = self.schema.ladders.iter().position(|l| l.name == id.name);
         if pos.is_none() {
@@ -454,6 +538,21 @@ impl<'a> Checker<'a> {
         let l = self.schema.ladders.get(ladder as usize)?;
         let pos = l.rungs.iter().position(|r| r.name == id.name);
         if pos.is_none() {
+            // An exact rung of another ladder says more than a near miss here.
+            if let Some(owner) = self
+                .schema
+                .ladders
+                .iter()
+                .find(|o| o.name != l.name && o.rungs.iter().any(|r| r.name == id.name))
+            {
+                self.errors.push(CheckError::rung_of_other_ladder(
+                    &id.span,
+                    &id.name,
+                    &l.name,
+                    &owner.name,
+                ));
+                return None;
+            }
             let help = did_you_mean(&id.name, l.rungs.iter().map(|r| r.name.as_str()))
                 .or_else(|| {
                     Some(format!(

@@ -16,6 +16,27 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// The closest candidate by edit distance, or else the one candidate that
+/// holds `name` as one of its `_`-separated parts (`sponsor` for
+/// `state_sponsor`): a name shortened or lengthened, not misspelt.
+pub fn closest_or_part<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    closest(name, candidates.clone()).or_else(|| {
+        let lower = name.to_lowercase();
+        let parts = |c: &str| {
+            let c = c.to_lowercase();
+            c.split('_').any(|p| p == lower) || lower.split('_').any(|p| p == c)
+        };
+        let mut found = candidates.into_iter().filter(|c| parts(c));
+        match (found.next(), found.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    })
+}
+
 /// Damerau–Levenshtein distance (optimal string alignment), over characters.
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -65,5 +86,10 @@ mod tests {
         );
         assert_eq!(closest("xyz", ["severity"]), None);
         assert_eq!(distance("ab", "ba"), 1);
+        assert_eq!(
+            closest_or_part("sponsor", ["state_sponsor", "victim"]),
+            Some("state_sponsor")
+        );
+        assert_eq!(closest_or_part("state", ["victim"]), None);
     }
 }

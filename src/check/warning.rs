@@ -63,6 +63,23 @@ pub enum CheckWarning {
         value: bool,
     },
 
+    /// `sponsor == sponsor` (a rename left one side behind), `count(xs) >= 0`,
+    /// `a and not a`: a condition that reads the facts but whose value is
+    /// fixed by its form.
+    #[error("`{text}` is always {value}: {reason}")]
+    #[diagnostic(code(rung::lint::tautology))]
+    Tautology {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("always {value}")]
+        span: SourceSpan,
+        text: String,
+        value: bool,
+        reason: String,
+        #[help]
+        help: String,
+    },
+
     /// `forbid sanctions when false`, or a forbid of rungs that nothing recommends.
     #[error("this forbid can never apply: {reason}")]
     #[diagnostic(
@@ -128,6 +145,26 @@ impl CheckWarning {
     pub(crate) fn constant_condition(span: &Span, value: bool) -> Self {
         let (src, span) = at(span);
         CheckWarning::ConstantCondition { src, span, value }
+    }
+
+    /// The condition at `span` is always `value` by its form, for `reason`;
+    /// `help` says what was likely meant.
+    pub(crate) fn tautology(
+        span: &Span,
+        value: bool,
+        reason: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        let text = span.text().to_string();
+        let (src, span) = at(span);
+        CheckWarning::Tautology {
+            src,
+            span,
+            text,
+            value,
+            reason: reason.into(),
+            help: help.into(),
+        }
     }
 
     /// The forbid at `span` never applies, for `reason`.

@@ -92,7 +92,7 @@ fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diag>) {
 fn format_one(path: &Path, check: bool, out: &mut impl std::io::Write) -> Outcome {
     let text = match policy::read_text(path) {
         Ok(t) => t,
-        Err(e) => return Outcome::Failed(Box::new(Diag::from(e))),
+        Err(e) => return Outcome::Failed(Box::new(e)),
     };
     let name = path.display().to_string();
     let source = SourceFile::new(name.clone(), text.as_str());

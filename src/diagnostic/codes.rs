@@ -316,6 +316,18 @@ files in one directory: a directory loads as one policy.",
         },
     },
     Explanation {
+        code: "rung::parse::encoding",
+        title: "a policy file that is not UTF-8 text",
+        text: "rung reads policy files as UTF-8. A file saved in another encoding, such as \
+Latin-1 or Windows-1252, has bytes that are not UTF-8 wherever it holds a letter outside ASCII \
+(`é` is the single byte 0xE9). The report points at the first such byte and gives its offset; \
+save the file as UTF-8 in the editor, or convert it.",
+        example: Example::Shown {
+            bad: "rung check policy/   # response.rung saved as Latin-1: `let r\\xe9cent = ...`",
+            fixed: "iconv -f latin1 -t utf-8 response.rung > response.utf8 && mv response.utf8 response.rung",
+        },
+    },
+    Explanation {
         code: "rung::parse::literal",
         title: "a literal that reads well but means nothing",
         text: "A date that is no real day (`2023-02-30`), an integer beyond 64 bits, or a duration \
@@ -552,6 +564,18 @@ dead. Remove the `when`, or make it read the facts.",
         },
     },
     Explanation {
+        code: "rung::lint::tautology",
+        title: "a condition whose form fixes its value (warning)",
+        text: "A comparison of a value with itself (`victim == victim`, typically left behind \
+by a rename), a count compared with zero (`count(acts) >= 0`), or a condition joined with its \
+negation (`x or not x`) reads the facts but has the same value whatever they are, so it changes \
+decisions silently. Compare with what was meant.",
+        example: Example::Policy {
+            bad: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n  recommend name when any acts has (attribution == high and victim == victim) because \"Confident\"\n}\n",
+            fixed: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n  recommend name when any acts has (attribution == high and victim == \"EE\") because \"Confident\"\n}\n",
+        },
+    },
+    Explanation {
         code: "rung::lint::dead_forbid",
         title: "a forbid that can never apply (warning)",
         text: "A `forbid` whose condition is always false, or whose rungs no rule recommends, \
@@ -706,8 +730,8 @@ decision, whose status becomes `indeterminate` when the failure could change the
     Explanation {
         code: "rung::io::read",
         title: "a file that cannot be read",
-        text: "A path given on the command line does not exist, cannot be read, is not UTF-8 \
-text, or is larger than the limit.",
+        text: "A path given on the command line does not exist, cannot be read, or is larger \
+than the limit. (A policy file that is read but is not UTF-8 text is `rung::parse::encoding`.)",
         example: Example::Shown {
             bad: "rung check polcy/",
             fixed: "rung check policy/",

@@ -257,17 +257,19 @@ pub enum FactsError {
 
     /// `"date": "2023-02-30"`.
     #[error("{path}: `{value}` is not a date")]
-    #[diagnostic(
-        code(rung::facts::date),
-        help("write dates as \"YYYY-MM-DD\", e.g. \"2023-07-11\"")
-    )]
+    #[diagnostic(code(rung::facts::date))]
     Date {
         #[source_code]
         src: NamedSource<std::sync::Arc<str>>,
-        #[label("not a real day in YYYY-MM-DD form")]
+        #[label("{label}")]
         span: SourceSpan,
         path: String,
         value: String,
+        /// Why the text names no day ("February 2023 has 28 days"), or the
+        /// form expected when it is not shaped like a date at all.
+        label: String,
+        #[help]
+        help: String,
     },
 
     /// `"window": "1 year"`.
@@ -543,12 +545,24 @@ fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
                 first: Path(&first).to_string(),
             }
         }
-        Problem::Date { value } => FactsError::Date {
-            src,
-            span,
-            path: path_text,
-            value,
-        },
+        Problem::Date { value } => {
+            let format = "write dates as \"YYYY-MM-DD\", e.g. \"2023-07-11\"".to_string();
+            let (label, help) = match crate::value::why_not_a_date(&value) {
+                Some((why, Some(last))) => {
+                    (why, format!("the last day of that month is \"{last}\""))
+                }
+                Some((why, None)) => (why, format),
+                None => ("not a real day in YYYY-MM-DD form".to_string(), format),
+            };
+            FactsError::Date {
+                src,
+                span,
+                path: path_text,
+                value,
+                label,
+                help,
+            }
+        }
         Problem::Duration { value } => FactsError::Duration {
             src,
             span,

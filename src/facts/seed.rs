@@ -247,6 +247,11 @@ impl ValueSeed<'_, '_, '_> {
         };
         match parsed {
             Ok(d) => Value::Decimal(d),
+            Err(_) if text.len() == raw.len() => self.wrong_hinted(
+                &format!("`{text}`, which is not a decimal number that fits 28 digits"),
+                "a `decimal` holds at most 28 significant digits, at most 28 of them after the point \
+                 (1e-28 is the smallest above zero); round it to fit, e.g. `0` or `0.000001`",
+            ),
             Err(_) => self.wrong(&format!(
                 "`{text}`, which is not a decimal number that fits 28 digits"
             )),
@@ -261,6 +266,18 @@ impl<'s> ValueSeed<'_, 's, '_> {
             Type::Optional(t) => t,
             t => t,
         }
+    }
+
+    /// A value of the wrong kind, with help about this value rather than
+    /// the type's usual spelling (`1e-30` is a number already).
+    fn wrong_hinted(self, found: &str, hint: &str) -> Value {
+        let expected = self.ctx.type_name(self.ty);
+        self.ctx.problem(Problem::Type {
+            expected,
+            found: found.to_string(),
+            hint: Some(hint.to_string()),
+        });
+        Value::Absent
     }
 
     fn wrong(self, found: &str) -> Value {
@@ -399,7 +416,11 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's, '_> {
                 } else if f.abs() >= 9.2e18 {
                     "which is outside the range of an `int` (64 bits)"
                 } else {
-                    "written with a decimal point or an exponent"
+                    // `1e0`, `1.0`: whole, but not written as an int is.
+                    return Ok(self.wrong_hinted(
+                        &format!("the number {f}, written with a fraction or an exponent"),
+                        &format!("write an `int` in digits only, without `.` or `e`: `{f}`"),
+                    ));
                 };
                 self.wrong(&format!("the number {f}, {why}"))
             }

@@ -96,12 +96,7 @@ pub enum SyntaxError {
 
     /// Another language's operator, e.g. `a && b` or `severity = 3`.
     #[error("`{found}` is not an operator in rung; write `{write}`")]
-    #[diagnostic(
-        code(rung::parse::operator),
-        help(
-            "rung spells logic in words (`and`, `or`, `not`) and compares with `==`, `!=`, `<`, `<=`, `>`, `>=`"
-        )
-    )]
+    #[diagnostic(code(rung::parse::operator))]
     Operator {
         /// The file.
         #[source_code]
@@ -113,6 +108,10 @@ pub enum SyntaxError {
         found: String,
         /// The rung operator.
         write: String,
+        /// About the kind of operator mistaken: logic words, the `=` of a
+        /// definition, or comparisons.
+        #[help]
+        help: String,
     },
 
     /// A rule without its justification, e.g. `recommend monitor when x`.
@@ -186,8 +185,12 @@ pub enum SyntaxError {
         #[source_code]
         src: NamedSource<Arc<str>>,
         /// The keyword.
-        #[label("a keyword, not a name")]
+        #[label(primary, "a keyword, not a name")]
         span: SourceSpan,
+        /// Uses of the would-be name elsewhere in the file, which fail to
+        /// parse for the same reason: labels here, not errors of their own.
+        #[label(collection)]
+        uses: Vec<miette::LabeledSpan>,
         /// The keyword.
         word: String,
     },
@@ -210,6 +213,29 @@ pub enum SyntaxError {
         /// How to fix it.
         #[help]
         help: &'static str,
+    },
+
+    /// A policy file that is not UTF-8 text, e.g. saved as Latin-1
+    /// (`é` as the single byte 0xE9). The source shown has each byte that
+    /// is not UTF-8 as `?`, so its offsets are the file's.
+    #[error("policy file `{name}` is not UTF-8 text: byte 0x{byte:02X} at offset {offset}")]
+    #[diagnostic(code(rung::parse::encoding))]
+    NotUtf8 {
+        /// The file, each byte that is not UTF-8 shown as `?`.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// The first byte that is not UTF-8.
+        #[label("not UTF-8")]
+        span: SourceSpan,
+        /// The file's name.
+        name: String,
+        /// The first byte that is not UTF-8.
+        byte: u8,
+        /// Its offset in the file, in bytes.
+        offset: usize,
+        /// How to re-save the file, and what the byte likely was.
+        #[help]
+        help: String,
     },
 
     /// A policy file larger than the limit.
@@ -286,4 +312,70 @@ pub enum SyntaxError {
 }
 
 /// Help for an expression nested too deeply.
+impl SyntaxError {
+    /// Where the report points first (its first label), if anywhere.
+    fn offset(&self) -> Option<usize> {
+        self.labels()?.next().map(|l| l.offset())
+    }
+
+    /// Folds the generic reports caused by a keyword declared as a name
+    /// into that declaration's report: `let all = ...` is one mistake, and
+    /// `count(all)` failing to parse is its echo. A report is an echo when
+    /// it points at the keyword or just after it; it becomes a "used here"
+    /// label of the declaration's report. Other reports are kept.
+    pub(crate) fn fold_keyword_uses(text: &str, errors: Vec<SyntaxError>) -> Vec<SyntaxError> {
+        let words: Vec<String> = errors
+            .iter()
+            .filter_map(|e| match e {
+                SyntaxError::Keyword { word, .. } => Some(word.clone()),
+                _ => None,
+            })
+            .collect();
+        if words.is_empty() {
+            return errors;
+        }
+        let toks = super::lex::code(text, 0, text.len());
+        // The keyword a report points at, or just after, with its place.
+        let echo = |e: &SyntaxError| -> Option<(String, usize, usize)> {
+            if !matches!(e, SyntaxError::Unexpected { .. }) {
+                return None;
+            }
+            let at = e.offset()?;
+            let i = toks.iter().position(|t| t.end > at)?;
+            let here = toks.get(i).filter(|t| t.start <= at);
+            let before = i.checked_sub(1).and_then(|j| toks.get(j));
+            [here, before].into_iter().flatten().find_map(|t| {
+                let w = t.text(text);
+                words
+                    .iter()
+                    .any(|k| k == w)
+                    .then(|| (w.to_string(), t.start, t.end))
+            })
+        };
+        let mut kept = Vec::with_capacity(errors.len());
+        let mut uses: Vec<(String, usize, usize)> = Vec::new();
+        for e in errors {
+            match echo(&e) {
+                Some(u) => uses.push(u),
+                None => kept.push(e),
+            }
+        }
+        for e in &mut kept {
+            if let SyntaxError::Keyword {
+                word, uses: labels, ..
+            } = e
+            {
+                for (_, start, end) in uses.iter().filter(|(w, ..)| w == word) {
+                    labels.push(miette::LabeledSpan::new(
+                        Some(format!("`{word}` is used here as a name")),
+                        *start,
+                        end.saturating_sub(*start),
+                    ));
+                }
+            }
+        }
+        kept
+    }
+}
+
 pub(crate) const SPLIT_EXPRESSION: &str = "split the expression into named `let` definitions, e.g. `let serious = acts where severity >= 4`";

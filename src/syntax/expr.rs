@@ -214,12 +214,13 @@ impl Lowerer {
     fn date(&self, p: &Pair<'_, Rule>) -> Result<i32> {
         let span = self.span(p);
         crate::value::parse_date(p.as_str()).ok_or_else(|| {
-            vec![SyntaxError::literal(
-                &span,
-                "date",
-                "no such day",
-                Some("dates are written year-month-day, e.g. `2023-07-11`".to_string()),
-            )]
+            let format = "dates are written year-month-day, e.g. `2023-07-11`".to_string();
+            let (reason, help) = match crate::value::why_not_a_date(p.as_str()) {
+                Some((why, Some(last))) => (why, format!("the last day of that month is `{last}`")),
+                Some((why, None)) => (why, format),
+                None => ("no such day".to_string(), format),
+            };
+            vec![SyntaxError::literal(&span, "date", reason, Some(help))]
         })
     }
 

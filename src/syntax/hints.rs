@@ -128,6 +128,7 @@ pub(super) fn diagnose(
         .or_else(|| operator(&scene))
         .or_else(|| brackets(&scene))
         .or_else(|| missing_description(&scene))
+        .or_else(|| dangling_operator(&scene))
         .or_else(|| missing_because(&scene))
         .or_else(|| rule_outside(&scene))
         .or_else(|| keyword(&scene))
@@ -297,6 +298,45 @@ fn missing_because(s: &Scene<'_>) -> Option<SyntaxError> {
     };
     Some(SyntaxError::missing_because(
         &head_span, &end, message, label, help,
+    ))
+}
+
+/// `when a and because "..."`: an operator with nothing after it but
+/// `because`, which was read as its operand (a name), so that the parser
+/// then missed a `because` before the string. The mistake is the operand
+/// missing after the operator: reported at the operator.
+fn dangling_operator(s: &Scene<'_>) -> Option<SyntaxError> {
+    if !(s.f.expects(Rule::because) || s.f.expects(Rule::kw_because)) {
+        return None;
+    }
+    let text = s.text();
+    s.found().filter(|t| matches!(t.kind, Kind::Str { .. }))?;
+    s.prev().filter(|t| t.is_word(text, "because"))?;
+    let op = s.at.checked_sub(2).and_then(|i| s.toks.get(i)).copied()?;
+    let word = op.text(text);
+    let is_operator = match op.kind {
+        Kind::Word => matches!(
+            word,
+            "and" | "or" | "not" | "where" | "has" | "have" | "in" | "otherwise"
+        ),
+        Kind::Punct => matches!(
+            word,
+            "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/"
+        ),
+        _ => false,
+    };
+    if !is_operator {
+        return None;
+    }
+    Some(SyntaxError::unexpected(
+        &s.span(op),
+        "`because`".to_string(),
+        format!("an operand after `{word}`"),
+        format!("nothing follows this `{word}`"),
+        Some(format!(
+            "an operand is missing after `{word}`: complete the condition, or remove `{word}`; \
+             the `because` that follows starts the justification"
+        )),
     ))
 }
 

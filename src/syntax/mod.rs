@@ -74,7 +74,8 @@ pub fn parse_file(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>>
         Ok(decls) => Ok(ast::File { decls }),
         Err(first) => {
             let all = recover::recover(file);
-            Err(if all.is_empty() { first } else { all })
+            let all = if all.is_empty() { first } else { all };
+            Err(SyntaxError::fold_keyword_uses(&file.text, all))
         }
     }
 }

@@ -89,6 +89,22 @@ impl CheckError {
         }
     }
 
+    /// Rung `name`, named where ladder `ladder` is decided, is a rung of
+    /// ladder `owner`.
+    pub(crate) fn rung_of_other_ladder(span: &Span, name: &str, ladder: &str, owner: &str) -> Self {
+        let (src, span) = at(span);
+        CheckError::RungOfOtherLadder {
+            src,
+            span,
+            name: name.to_string(),
+            ladder: ladder.to_string(),
+            owner: owner.to_string(),
+            help: Some(format!(
+                "this block decides `{ladder}`; a rule for `{name}` goes in a `rules {owner} for each ...` block"
+            )),
+        }
+    }
+
     /// No function is called `name`.
     pub(crate) fn unknown_function(span: &Span, name: &str, help: Option<String>) -> Self {
         let (src, span) = at(span);
@@ -235,13 +251,39 @@ impl CheckError {
     }
 
     /// Definition `name` uses itself, through `cycle`.
-    pub(crate) fn let_cycle(span: &Span, name: &str, cycle: String) -> Self {
+    ///
+    /// `user` is the definition using `name` at `span`; `edges` are the other
+    /// uses of the cycle, each with its label (`` `a` uses `b` ``): labels in
+    /// this file, notes after the error in others.
+    pub(crate) fn let_cycle(
+        span: &Span,
+        name: &str,
+        user: &str,
+        cycle: String,
+        edges: &[(Span, String)],
+    ) -> Self {
+        let (here, elsewhere): (Vec<_>, Vec<_>) = edges
+            .iter()
+            .partition(|(e, _)| Arc::ptr_eq(&e.file, &span.file));
+        let notes = elsewhere
+            .into_iter()
+            .map(|(e, label)| Note::at(e, format!("{label} in `{}`", e.file.name), label.clone()))
+            .collect();
+        let edges = here
+            .into_iter()
+            .map(|(e, label)| {
+                miette::LabeledSpan::new_with_span(Some(label.clone()), e.source_span())
+            })
+            .collect();
         let (src, span) = at(span);
         CheckError::LetCycle {
             src,
             span,
+            edges,
             name: name.to_string(),
+            user: user.to_string(),
             cycle,
+            notes,
         }
     }
 

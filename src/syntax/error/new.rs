@@ -85,6 +85,7 @@ impl SyntaxError {
             span: span.source_span(),
             found: found.to_string(),
             write: write.to_string(),
+            help: operator_help(write),
         }
     }
 
@@ -130,6 +131,7 @@ impl SyntaxError {
         SyntaxError::Keyword {
             src: span.named_source(),
             span: span.source_span(),
+            uses: Vec::new(),
             word: word.to_string(),
         }
     }
@@ -174,6 +176,55 @@ impl SyntaxError {
             expected,
             label,
             help,
+        }
+    }
+}
+
+/// Help for another language's operator: about logic words, the `=` of a
+/// definition, or comparisons, whichever was mistaken.
+fn operator_help(write: &str) -> String {
+    match write {
+        "and" | "or" | "not" => "rung spells logic in words: `and`, `or`, `not`".to_string(),
+        "==" => "`=` only names a definition (`let recent = ...`); a comparison is written `==`, as in `attribution == high`".to_string(),
+        _ => "rung compares with `==`, `!=`, `<`, `<=`, `>`, `>=`".to_string(),
+    }
+}
+
+impl SyntaxError {
+    /// Policy file `name` is not UTF-8: the first bad byte is at `offset`
+    /// of `bytes`. The report shows the file with each such byte as `?`,
+    /// pointing at the first.
+    pub(crate) fn not_utf8(name: &str, bytes: &[u8], offset: usize) -> Self {
+        let byte = bytes.get(offset).copied().unwrap_or(0);
+        // Each byte that is not UTF-8 shown as one `?`, so that offsets in
+        // the report (and in JSON diagnostics) are the file's own.
+        let mut text = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            text.extend(chunk.invalid().iter().map(|_| '?'));
+        }
+        let file = crate::source::SourceFile::new(name, text);
+        let width = usize::from(offset < file.text.len());
+        let span = Span::new(&file, offset..offset + width);
+        // A byte from 0xA0 up is a letter in Latin-1 / Windows-1252, the
+        // usual other encoding of policy text.
+        let guess = if byte >= 0xA0 {
+            format!(
+                " (0x{byte:02X} is `{}` in Latin-1, a common other encoding)",
+                char::from(byte)
+            )
+        } else {
+            String::new()
+        };
+        SyntaxError::NotUtf8 {
+            src: span.named_source(),
+            span: span.source_span(),
+            name: name.to_string(),
+            byte,
+            offset,
+            help: format!(
+                "rung reads policy files as UTF-8{guess}; save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8`"
+            ),
         }
     }
 }
