@@ -272,11 +272,14 @@ impl<'s> ValueSeed<'_, 's, '_> {
     /// the type's usual spelling (`1e-30` is a number already).
     fn wrong_hinted(self, found: &str, hint: &str) -> Value {
         let expected = self.ctx.type_name(self.ty);
-        self.ctx.problem(Problem::Type {
-            expected,
-            found: found.to_string(),
-            hint: Some(hint.to_string()),
-        });
+        self.ctx.problem(
+            self.at,
+            Problem::Type {
+                expected,
+                found: found.to_string(),
+                hint: Some(hint.to_string()),
+            },
+        );
         Value::Absent
     }
 
