@@ -22,6 +22,10 @@ pub enum ReplayFormat {
     Json,
     /// One row per segment.
     Csv,
+    /// A step chart per ladder: a self-contained SVG picture.
+    Svg,
+    /// The chart and the tables in one self-contained HTML page.
+    Html,
 }
 
 /// Arguments of `rung replay`.
@@ -130,15 +134,28 @@ pub fn run(args: Args) -> ExitCode {
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let text = match args.format {
-        ReplayFormat::Json => render::timeline_json(&timeline, Provenance::of(&policy)),
-        ReplayFormat::Csv => render::timeline_csv(&timeline),
-        ReplayFormat::Human => render::timeline_human(
+        ReplayFormat::Json => Ok(render::timeline_json(&timeline, Provenance::of(&policy))),
+        ReplayFormat::Csv => Ok(render::timeline_csv(&timeline)),
+        ReplayFormat::Human => Ok(render::timeline_human(
             &timeline,
             Paint {
                 enabled: super::color_on(to_terminal),
             },
             policy.digest.short(),
-        ),
+        )),
+        ReplayFormat::Svg => {
+            render::timeline_svg(&timeline, &policy.program.schema, policy.digest.short())
+        }
+        ReplayFormat::Html => {
+            render::timeline_html(&timeline, &policy.program.schema, Provenance::of(&policy))
+        }
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            super::emit(&[Diag::from(e)], format);
+            return ExitCode::from(1);
+        }
     };
     match &args.output {
         Some(path) => {
