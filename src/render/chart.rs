@@ -79,7 +79,7 @@ fn size(px: f64) -> f64 {
 /// A rough width of `text` at `px` pixels: SVG text cannot be measured
 /// without the viewer's font, so this errs wide.
 fn text_width(text: &str, px: f64) -> i32 {
-    (text.chars().count() as f64 * px * 0.6).ceil() as i32
+    (text.chars().count() as f64 * px * 0.56).ceil() as i32
 }
 
 /// Print-friendly colours that stay apart for colour-blind readers (the
@@ -125,8 +125,10 @@ fn look(i: usize) -> Look {
     Look {
         colour: COLOURS.get(i % COLOURS.len()).copied().unwrap_or(BLACK),
         dash: DASHES.get(i % DASHES.len()).copied().flatten(),
+        // Shifted every four subjects, so that the fifth is not drawn like
+        // the first in black and white.
         marker: MARKERS
-            .get(i % MARKERS.len())
+            .get((i + i / MARKERS.len()) % MARKERS.len())
             .copied()
             .unwrap_or(Marker::Circle),
     }
@@ -246,13 +248,14 @@ fn panels<'t>(t: &'t Timeline, schema: &Schema) -> Vec<Panel<'t>> {
     out
 }
 
-/// Date ticks: days, weeks or month starts, at most about ten.
-fn ticks(from: i32, end: i32) -> Vec<i32> {
-    let span = i64::from(end) - i64::from(from);
+/// Date ticks from the first day to the last: days, weeks or month starts,
+/// at most about ten (none on the day after the range, which the axis ends at).
+fn ticks(from: i32, last: i32) -> Vec<i32> {
+    let span = i64::from(last) - i64::from(from);
     let every = |step: i32| -> Vec<i32> {
         (0..)
             .map(|i: i32| i64::from(from) + i64::from(i) * i64::from(step))
-            .take_while(|d| *d <= i64::from(end))
+            .take_while(|d| *d <= i64::from(last))
             .filter_map(|d| i32::try_from(d).ok())
             .collect()
     };
@@ -269,7 +272,7 @@ fn ticks(from: i32, end: i32) -> Vec<i32> {
         .unwrap_or(1200);
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let date = |d: i32| epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(d)));
-    let (Some(a), Some(b)) = (date(from), date(end)) else {
+    let (Some(a), Some(b)) = (date(from), date(last)) else {
         return every(span.max(1).try_into().unwrap_or(i32::MAX));
     };
     let mut out = Vec::new();
@@ -282,7 +285,7 @@ fn ticks(from: i32, end: i32) -> Vec<i32> {
         {
             let n = (d - epoch).num_days();
             if n >= i64::from(from)
-                && n <= i64::from(end)
+                && n <= i64::from(last)
                 && let Ok(n) = i32::try_from(n)
             {
                 out.push(n);
@@ -468,11 +471,11 @@ fn panel(
     let rows: Vec<i32> = (-1..n).map(|i| i.saturating_mul(UNIT)).collect();
     let mut chart = ChartBuilder::on(&plot)
         .margin_left(MARGIN)
-        .margin_right(MARGIN + 8)
+        .margin_right(MARGIN + 36)
         .x_label_area_size(X_AXIS)
         .y_label_area_size(y_labels)
         .build_cartesian_2d(
-            (t.from..end).with_key_points(ticks(t.from, end)),
+            (t.from..end).with_key_points(ticks(t.from, t.to)),
             (-UNIT - UNIT / 2..n.saturating_mul(UNIT) - UNIT / 2).with_key_points(rows),
         )
         .map_err(fail)?;
