@@ -597,43 +597,66 @@ fn panel(
         let (x, y) = chart.backend_coord(&(date, y));
         (x - bx, y - by)
     };
-    for mk in &marks {
-        draw_marker(area, pixel(mk.date, mk.y), mk.look, mk.filled)?;
-    }
     let (px, py) = chart.plotting_area().get_pixel_range();
     let (px, py) = (px.start - bx..px.end - bx, py.start - by..py.end - by);
-    let mut placed: Vec<Boxed> = Vec::new();
+    // Every marker is an obstacle, so that no label hides a crossing.
+    let mut placed: Vec<Boxed> = marks
+        .iter()
+        .map(|mk| {
+            let (x, y) = pixel(mk.date, mk.y);
+            Boxed {
+                x0: x - 7,
+                y0: y - 7,
+                x1: x + 7,
+                y1: y + 7,
+            }
+        })
+        .collect();
     for mk in &marks {
         let (ax, ay) = pixel(mk.date, mk.y);
         let w = text_width(&mk.label, 12.0) + 6;
         let h = 16;
-        let left = if ax + 8 + w <= px.end {
-            ax + 8
+        // Right of the marker when it fits, else left; then the other side.
+        let right = ax + 9;
+        let left = (ax - 9 - w).max(px.start);
+        let sides = if right + w <= px.end {
+            [right, left]
         } else {
-            ax - 8 - w
+            [left, right]
         };
-        let left = left.max(px.start);
         let tries = [-18, 2, -34, 18, -50, 34, -66, 50];
-        let candidates = tries.iter().filter_map(|d| {
-            let b = Boxed {
-                x0: left,
-                y0: ay + d,
-                x1: left + w,
-                y1: ay + d + h,
-            };
-            (b.y0 >= py.start && b.y1 <= py.end).then_some(b)
+        let candidates = sides.into_iter().flat_map(|x0| {
+            tries.iter().filter_map(move |d| {
+                let b = Boxed {
+                    x0,
+                    y0: ay + d,
+                    x1: x0 + w,
+                    y1: ay + d + h,
+                };
+                (b.y0 >= py.start && b.y1 <= py.end).then_some(b)
+            })
         });
         let chosen = candidates
             .clone()
             .find(|b| placed.iter().all(|o| !o.overlaps(b)))
             .or_else(|| candidates.clone().next())
             .unwrap_or(Boxed {
-                x0: left,
+                x0: sides[0],
                 y0: ay - 8,
-                x1: left + w,
+                x1: sides[0] + w,
                 y1: ay + 8,
             });
         placed.push(chosen);
+        // A label moved away from its marker gets a leader line to it.
+        if chosen.y0 > ay + 4 || chosen.y1 < ay - 4 {
+            let near_x = if chosen.x0 > ax { chosen.x0 } else { chosen.x1 };
+            let near_y = if chosen.y0 > ay { chosen.y0 } else { chosen.y1 };
+            area.draw(&PathElement::new(
+                vec![(ax, ay), (near_x, near_y)],
+                mk.look.colour.mix(0.8).stroke_width(1),
+            ))
+            .map_err(fail)?;
+        }
         let corners = [(chosen.x0, chosen.y0), (chosen.x1, chosen.y1)];
         area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))
             .map_err(fail)?;
@@ -648,6 +671,10 @@ fn panel(
             font(12.0),
         ))
         .map_err(fail)?;
+    }
+    // Markers last, over the lines and the labels.
+    for mk in &marks {
+        draw_marker(area, pixel(mk.date, mk.y), mk.look, mk.filled)?;
     }
     Ok(())
 }
