@@ -173,3 +173,102 @@ fn names_are_escaped() {
         }
     }
 }
+
+/// The replay of an example, as a value to bend into odd shapes.
+fn timeline(policy: &rung::Policy, example: &str) -> rung::replay::Timeline {
+    let text = std::fs::read_to_string(
+        common::root().join(format!("policies/nato/examples/{example}.json")),
+    )
+    .unwrap();
+    let f = policy.facts_from_text("facts.json", &text).unwrap();
+    let now = rung::replay::now_fact(policy).unwrap();
+    let (from, to) = rung::replay::default_range(&f, now).unwrap();
+    replay(policy, &f, from, to).unwrap()
+}
+
+/// Timelines no replay of the NATO policy gives, but a renderer must still
+/// draw: none, one day at either end of the calendar, gaps, unknown rungs,
+/// a ladder the schema does not know, many subjects, long and marked-up
+/// names, crossings without rung or rules, forbidden everywhere.
+#[test]
+fn odd_timelines_draw_as_well_formed_pictures() {
+    use rung::replay::{Change, Crossing, Segment};
+    let policy = nato();
+    let schema = &policy.program.schema;
+    let base = timeline(&policy, "cumulative-article-5");
+    let seg = |from: i32, to: i32, top: Option<&str>, forbidden: &[&str]| Segment {
+        from,
+        to,
+        status: rung::Status::Indeterminate,
+        top: top.map(str::to_string),
+        recommended: top.into_iter().map(str::to_string).collect(),
+        forbidden: forbidden.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut cases = Vec::new();
+
+    let mut t = base.clone();
+    t.subjects.clear();
+    cases.push(t);
+
+    for (from, to) in [(-719_162, -719_162), (2_932_896, 2_932_896), (0, 36_524)] {
+        let mut t = base.clone();
+        t.from = from;
+        t.to = to;
+        for s in &mut t.subjects {
+            s.segments = vec![seg(from, to, Some("sanctions"), &["monitor"])];
+            s.crossings = vec![Crossing {
+                date: from,
+                rung: None,
+                change: Change::Appeared,
+                rules: vec![],
+                why: vec![],
+            }];
+        }
+        cases.push(t);
+    }
+
+    let mut t = base.clone();
+    let long = format!("<script>&{}</svg>", "x".repeat(300));
+    let template = t.subjects[0].clone();
+    t.subjects = (0..30)
+        .map(|i| {
+            let mut s = template.clone();
+            s.subject = format!("{long}{i}");
+            let d = t.from + i;
+            s.segments = vec![
+                seg(t.from, d, Some("monitor"), &[]),
+                seg(d + 2, d + 5, Some(&long), &[&long, "sanctions"]),
+                seg(d + 6, t.to, None, &["article_5_consideration"]),
+            ];
+            s.crossings = (0..5)
+                .map(|k| Crossing {
+                    date: d + k,
+                    rung: if k % 2 == 0 { Some(long.clone()) } else { None },
+                    change: Change::Withdrawn,
+                    rules: vec![long.clone(), "r".to_string()],
+                    why: vec![long.clone()],
+                })
+                .collect();
+            s
+        })
+        .collect();
+    t.subjects[3].ladder = long.clone();
+    t.warnings = vec![rung::replay::Reported {
+        message: long.clone(),
+        days: vec![(t.from, t.from), (t.from, t.to)],
+    }];
+    t.errors = t.warnings.clone();
+    cases.push(t);
+
+    for t in &cases {
+        let svg = rung::render::timeline_svg(t, schema, "digest").unwrap();
+        roxmltree::Document::parse(&svg).unwrap();
+        assert!(!svg.contains("<script"));
+        let html =
+            rung::render::timeline_html(t, schema, rung::render::Provenance::of(&policy)).unwrap();
+        assert!(!html.contains("<script"));
+        let start = html.find("<svg").unwrap();
+        let end = html.find("</svg>\n</figure>").unwrap() + "</svg>".len();
+        roxmltree::Document::parse(&html[start..end]).unwrap();
+    }
+}

@@ -44,6 +44,8 @@ const FOOTER: u32 = 46;
 const MARGIN: u32 = 12;
 /// Longest name shown before it is cut with `…` (the tables hold it whole).
 const MAX_NAME: usize = 48;
+/// Longest crossing label (its rules, joined).
+const MAX_LABEL: usize = 72;
 /// The one font family: generic, so every viewer and printer has it.
 const FAMILY: &str = "sans-serif";
 
@@ -143,10 +145,16 @@ const FORBIDDEN: RGBColor = RGBColor(200, 30, 30);
 
 /// A name cut to [`MAX_NAME`] characters.
 fn short(name: &str) -> String {
-    if name.chars().count() <= MAX_NAME {
-        name.to_string()
+    cut(name, MAX_NAME)
+}
+
+/// `text` cut to `max` characters, the last being `…` when cut: the chart
+/// has a fixed width, and the tables of the HTML page hold every name whole.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
     } else {
-        let mut s: String = name.chars().take(MAX_NAME - 1).collect();
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
         s.push('…');
         s
     }
@@ -259,7 +267,7 @@ fn ticks(from: i32, last: i32) -> Vec<i32> {
             .filter_map(|d| i32::try_from(d).ok())
             .collect()
     };
-    if span <= 12 {
+    if span <= 9 {
         return every(1);
     }
     if span <= 70 {
@@ -277,8 +285,8 @@ fn ticks(from: i32, last: i32) -> Vec<i32> {
     };
     let mut out = Vec::new();
     let mut month = i64::from(a.year()) * 12 + i64::from(a.month0());
-    let last = i64::from(b.year()) * 12 + i64::from(b.month0());
-    while month <= last {
+    let last_month = i64::from(b.year()) * 12 + i64::from(b.month0());
+    while month <= last_month {
         if month % step == 0
             && let Ok(y) = i32::try_from(month.div_euclid(12))
             && let Some(d) = NaiveDate::from_ymd_opt(y, (month.rem_euclid(12) + 1) as u32, 1)
@@ -614,7 +622,8 @@ fn panel(
         .collect();
     for mk in &marks {
         let (ax, ay) = pixel(mk.date, mk.y);
-        let w = text_width(&mk.label, 12.0) + 6;
+        let label = cut(&mk.label, MAX_LABEL);
+        let w = text_width(&label, 12.0) + 6;
         let h = 16;
         // Right of the marker when it fits, else left; then the other side.
         let right = ax + 9;
@@ -666,7 +675,7 @@ fn panel(
         ))
         .map_err(fail)?;
         area.draw(&Text::new(
-            mk.label.clone(),
+            label,
             (chosen.x0 + 3, chosen.y0 + 2),
             font(12.0),
         ))
@@ -721,4 +730,52 @@ fn draw_marker(
         }
     }
     .map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ticks stay inside the range, in order, few enough not to collide.
+    #[test]
+    fn ticks_fit_any_range() {
+        for (from, last) in [
+            (0, 0),
+            (0, 5),
+            (100, 160),
+            (20_100, 20_422),
+            (20_100, 21_000),
+            (0, 36_524),
+            (-719_162, -719_162 + 36_524),
+            (2_932_896 - 36_524, 2_932_896),
+        ] {
+            let t = ticks(from, last);
+            assert!(!t.is_empty(), "{from}..{last}");
+            assert!(t.len() <= 11, "{from}..{last}: {} ticks", t.len());
+            if last - from > 70 {
+                assert!(t.len() >= 3, "{from}..{last}: {} ticks", t.len());
+            }
+            assert!(t.windows(2).all(|w| w.first() < w.last()));
+            assert!(
+                t.iter().all(|d| (from..=last).contains(d)),
+                "{from}..{last}"
+            );
+        }
+    }
+
+    #[test]
+    fn offsets_keep_subjects_inside_their_row() {
+        for m in 1..40 {
+            for k in 0..m {
+                assert!(offset(k, m).abs() <= UNIT / 3, "{k} of {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_cut_on_characters() {
+        assert_eq!(cut("abc", 3), "abc");
+        assert_eq!(cut("ééééé", 3), "éé…");
+        assert_eq!(cut("abc", 0), "…");
+    }
 }
