@@ -21,6 +21,7 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use crate::decision::Status;
 use crate::internal::Internal;
 use crate::replay::{Change, Segment, SubjectTimeline, Timeline};
 use crate::types::Schema;
@@ -140,8 +141,30 @@ fn look(i: usize) -> Look {
 /// label formatting available and the output free of float noise.
 const UNIT: i32 = 100;
 
-/// The forbidden bands' colour.
-const FORBIDDEN: RGBColor = RGBColor(200, 30, 30);
+/// A kind of shaded span: its legend word and colour.
+#[derive(Clone, Copy, PartialEq)]
+enum Shade {
+    /// A rung forbidden to a subject: on the rung's row.
+    Forbidden,
+    /// A decision a failing rule could change: on the row of its top.
+    Indeterminate,
+}
+
+impl Shade {
+    fn word(self) -> &'static str {
+        match self {
+            Shade::Forbidden => "forbidden",
+            Shade::Indeterminate => "indeterminate",
+        }
+    }
+
+    fn colour(self) -> RGBColor {
+        match self {
+            Shade::Forbidden => RGBColor(200, 30, 30),
+            Shade::Indeterminate => RGBColor(230, 159, 0),
+        }
+    }
+}
 
 /// A name cut to [`MAX_NAME`] characters.
 fn short(name: &str) -> String {
@@ -178,7 +201,7 @@ impl Panel<'_> {
     }
 
     /// Legend entries laid out in lines: (x, line) of each subject's entry,
-    /// then of the forbidden key when the panel has forbidden spans.
+    /// then of each kind of shaded span the panel has.
     fn legend(&self) -> Vec<(i32, i32)> {
         let right = (WIDTH - 2 * MARGIN) as i32;
         let mut out = Vec::new();
@@ -187,7 +210,7 @@ impl Panel<'_> {
             .subjects
             .iter()
             .map(|s| short(&s.subject))
-            .chain(self.forbidden().then(|| "forbidden".to_string()));
+            .chain(self.shades().into_iter().map(|k| k.word().to_string()));
         for name in names {
             let w = 44 + text_width(&name, 14.0) + 24;
             if x > 0 && x + w > right {
@@ -200,24 +223,71 @@ impl Panel<'_> {
         out
     }
 
-    fn forbidden(&self) -> bool {
-        self.subjects
-            .iter()
-            .any(|s| s.segments.iter().any(|g| !g.forbidden.is_empty()))
+    /// The kinds of shaded spans the panel has, in legend order.
+    fn shades(&self) -> Vec<Shade> {
+        [Shade::Forbidden, Shade::Indeterminate]
+            .into_iter()
+            .filter(|k| !self.spans(*k).is_empty())
+            .collect()
+    }
+
+    /// The spans of a kind as (row, first day, last day), merged over the
+    /// panel's subjects: the union is what a reader needs, and stacked
+    /// translucent bands would darken into noise.
+    fn spans(&self, kind: Shade) -> Vec<(i32, i32, i32)> {
+        let mut spans: Vec<(i32, i32, i32)> = Vec::new();
+        for s in &self.subjects {
+            for g in &s.segments {
+                match kind {
+                    Shade::Forbidden => {
+                        for r in &g.forbidden {
+                            spans.push((self.row(Some(r)), g.from, g.to));
+                        }
+                    }
+                    Shade::Indeterminate => {
+                        if g.status == Status::Indeterminate {
+                            spans.push((self.row(g.top.as_deref()), g.from, g.to));
+                        }
+                    }
+                }
+            }
+        }
+        spans.sort_unstable();
+        let mut merged: Vec<(i32, i32, i32)> = Vec::new();
+        for (row, a, b) in spans {
+            match merged.last_mut() {
+                Some(last) if last.0 == row && i64::from(a) <= i64::from(last.2) + 1 => {
+                    last.2 = last.2.max(b);
+                }
+                _ => merged.push((row, a, b)),
+            }
+        }
+        merged
     }
 
     /// Lines of the heading: the ladder's name and the legend.
     fn heading_lines(&self) -> u32 {
-        let legend = self.legend().last().map_or(0, |(_, l)| *l + 1);
-        1 + legend.max(0) as u32
+        let legend = self
+            .legend()
+            .last()
+            .map_or(0, |(_, l)| l.unsigned_abs() + 1);
+        legend.saturating_add(1)
     }
 
+    /// A row per rung and one for `none`, at least three.
     fn plot_height(&self) -> u32 {
-        (self.rungs.len() as u32 + 1).max(3) * ROW
+        u32::try_from(self.rungs.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1)
+            .max(3)
+            .saturating_mul(ROW)
     }
 
     fn height(&self) -> u32 {
-        self.heading_lines() * LINE + 8 + self.plot_height() + X_AXIS
+        self.heading_lines()
+            .saturating_mul(LINE)
+            .saturating_add(8 + X_AXIS)
+            .saturating_add(self.plot_height())
     }
 }
 
@@ -348,9 +418,9 @@ struct Mark {
     look: Look,
 }
 
-type Fail = Internal;
-
-fn fail<E>(_: E) -> Fail {
+/// A drawing error: plotters' SVG backend writes to a `String`, so this
+/// is a bug, never the user's input.
+fn fail<E>(_: E) -> Internal {
     Internal::new("the SVG backend failed to draw the replay chart")
 }
 
@@ -359,9 +429,11 @@ fn fail<E>(_: E) -> Fail {
 /// rules, forbidden spans shaded, a legend, and the policy's digest.
 pub fn timeline_svg(t: &Timeline, schema: &Schema, digest: &str) -> Result<String, Internal> {
     let panels = panels(t, schema);
-    let body: u32 = panels.iter().map(|p| p.height() + GAP).sum();
+    let body = panels.iter().fold(0u32, |sum, p| {
+        sum.saturating_add(p.height().saturating_add(GAP))
+    });
     let empty = if panels.is_empty() { 2 * LINE } else { 0 };
-    let height = HEADER + body + empty + FOOTER;
+    let height = body.saturating_add(HEADER + empty + FOOTER);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -388,7 +460,7 @@ pub fn timeline_svg(t: &Timeline, schema: &Schema, digest: &str) -> Result<Strin
             rest = rest.split_vertically(empty).1;
         }
         for p in &panels {
-            let (area, next) = rest.split_vertically(p.height() + GAP);
+            let (area, next) = rest.split_vertically(p.height().saturating_add(GAP));
             panel(&area, p, t)?;
             rest = next;
         }
@@ -398,7 +470,7 @@ pub fn timeline_svg(t: &Timeline, schema: &Schema, digest: &str) -> Result<Strin
     Ok(svg)
 }
 
-fn footer(area: &DrawingArea<SVGBackend<'_>, Shift>, digest: &str) -> Result<(), Fail> {
+fn footer(area: &DrawingArea<SVGBackend<'_>, Shift>, digest: &str) -> Result<(), Internal> {
     let grey = RGBColor(70, 70, 70);
     area.draw(&Text::new(
         "Filled marker: the rung became recommended (or the subject appeared); \
@@ -422,7 +494,7 @@ fn panel(
     area: &DrawingArea<SVGBackend<'_>, Shift>,
     p: &Panel<'_>,
     t: &Timeline,
-) -> Result<(), Fail> {
+) -> Result<(), Internal> {
     let m = MARGIN as i32;
     area.draw(&Text::new(
         format!("ladder {}", short(p.ladder)),
@@ -445,21 +517,21 @@ fn panel(
         area.draw(&Text::new(short(&s.subject), (x + 44, y - 8), font(14.0)))
             .map_err(fail)?;
     }
-    if p.forbidden()
-        && let Some((x, line)) = legend.last()
+    for (kind, (x, line)) in p
+        .shades()
+        .into_iter()
+        .zip(legend.iter().skip(p.subjects.len()))
     {
         let (x, y) = (m + x, (line + 1) * LINE as i32 + 4 + 8);
+        let corners = [(x, y - 7), (x + 36, y + 7)];
+        area.draw(&Rectangle::new(corners, kind.colour().mix(0.15).filled()))
+            .map_err(fail)?;
         area.draw(&Rectangle::new(
-            [(x, y - 7), (x + 36, y + 7)],
-            FORBIDDEN.mix(0.15).filled(),
+            corners,
+            kind.colour().mix(0.6).stroke_width(1),
         ))
         .map_err(fail)?;
-        area.draw(&Rectangle::new(
-            [(x, y - 7), (x + 36, y + 7)],
-            FORBIDDEN.mix(0.6).stroke_width(1),
-        ))
-        .map_err(fail)?;
-        area.draw(&Text::new("forbidden", (x + 44, y - 8), font(14.0)))
+        area.draw(&Text::new(kind.word(), (x + 44, y - 8), font(14.0)))
             .map_err(fail)?;
     }
     let top = p.heading_lines() * LINE + 8;
@@ -504,34 +576,19 @@ fn panel(
         .draw()
         .map_err(fail)?;
 
-    // Forbidden spans: the union over the panel's subjects, per rung.
-    let mut bands: Vec<(i32, i32, i32)> = Vec::new();
-    for s in &p.subjects {
-        for g in &s.segments {
-            for r in &g.forbidden {
-                bands.push((p.row(Some(r)), g.from, g.to));
-            }
-        }
-    }
-    bands.sort_unstable();
-    let mut merged: Vec<(i32, i32, i32)> = Vec::new();
-    for (row, a, b) in bands {
-        match merged.last_mut() {
-            Some(last) if last.0 == row && i64::from(a) <= i64::from(last.2) + 1 => {
-                last.2 = last.2.max(b);
-            }
-            _ => merged.push((row, a, b)),
-        }
-    }
+    // Shaded spans under the lines. plotters has no pattern fill, so a
+    // translucent band with an outline stands in for a hatch.
     let half = UNIT * 45 / 100;
-    for (row, a, b) in &merged {
-        let corners = [(*a, row - half), (b.saturating_add(1), row + half)];
-        chart
-            .draw_series([
-                Rectangle::new(corners, FORBIDDEN.mix(0.13).filled()),
-                Rectangle::new(corners, FORBIDDEN.mix(0.55).stroke_width(1)),
-            ])
-            .map_err(fail)?;
+    for kind in [Shade::Indeterminate, Shade::Forbidden] {
+        for (row, a, b) in p.spans(kind) {
+            let corners = [(a, row - half), (b.saturating_add(1), row + half)];
+            chart
+                .draw_series([
+                    Rectangle::new(corners, kind.colour().mix(0.13).filled()),
+                    Rectangle::new(corners, kind.colour().mix(0.55).stroke_width(1)),
+                ])
+                .map_err(fail)?;
+        }
     }
 
     // The step lines.
@@ -633,9 +690,16 @@ fn panel(
         } else {
             [left, right]
         };
-        let tries = [-18, 2, -34, 18, -50, 34, -66, 50];
+        // Above, below, then further away, a label's height at a time.
+        let tries = (0..16).map(|i| {
+            if i % 2 == 0 {
+                -18 - 8 * i
+            } else {
+                2 + 8 * (i - 1)
+            }
+        });
         let candidates = sides.into_iter().flat_map(|x0| {
-            tries.iter().filter_map(move |d| {
+            tries.clone().filter_map(move |d| {
                 let b = Boxed {
                     x0,
                     y0: ay + d,
@@ -695,7 +759,7 @@ fn draw_marker(
     at: (i32, i32),
     l: Look,
     filled: bool,
-) -> Result<(), Fail> {
+) -> Result<(), Internal> {
     let fill = if filled {
         l.colour.filled()
     } else {
