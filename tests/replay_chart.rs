@@ -272,3 +272,30 @@ fn odd_timelines_draw_as_well_formed_pictures() {
         roxmltree::Document::parse(&html[start..end]).unwrap();
     }
 }
+
+/// `--output` writes a new file, and replaces an existing one, with what
+/// standard output would have held.
+#[test]
+fn output_writes_new_and_existing_files() {
+    let dir = common::scratch("chart-output");
+    let path = dir.join("chart.svg");
+    let target = path.to_str().unwrap();
+    for _ in 0..2 {
+        let out = rung(&[
+            "replay",
+            "policies/nato",
+            "--facts",
+            "policies/nato/examples/cumulative-article-5.json",
+            "--format",
+            "svg",
+            "--output",
+            target,
+        ]);
+        out.expect_code(0, "--output");
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            run("cumulative-article-5", "svg")
+        );
+    }
+}

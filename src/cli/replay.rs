@@ -63,6 +63,19 @@ fn day(flag: &str, text: &str) -> Result<i32, Diag> {
     })
 }
 
+/// Writes `--output`: atomically over a file that exists (a reader never
+/// sees half a chart), plainly when it is new, since `write_atomic` (made
+/// for `rung fmt`) rewrites existing files only.
+fn write_output(path: &std::path::Path, text: &str) -> Result<(), rung::fmt::FmtError> {
+    if path.exists() {
+        return rung::fmt::write_atomic(path, text);
+    }
+    std::fs::write(path, text).map_err(|e| rung::fmt::FmtError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
 /// Runs `rung replay`.
 pub fn run(args: Args) -> ExitCode {
     let format = args.diagnostics.error_format;
@@ -159,7 +172,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = rung::fmt::write_atomic(path, &text) {
+            if let Err(e) = write_output(path, &text) {
                 super::emit(&[Diag::from(e)], format);
                 return ExitCode::from(2);
             }
