@@ -22,6 +22,10 @@ pub enum ReplayFormat {
     Json,
     /// One row per segment.
     Csv,
+    /// A step chart per ladder: a self-contained SVG picture.
+    Svg,
+    /// The chart and the tables in one self-contained HTML page.
+    Html,
 }
 
 /// Arguments of `rung replay`.
@@ -56,6 +60,19 @@ fn day(flag: &str, text: &str) -> Result<i32, Diag> {
             what: format!("{flag} {text}"),
             help: format!("give a real day as YYYY-MM-DD, e.g. {flag} 2022-07-15"),
         })
+    })
+}
+
+/// Writes `--output`: atomically over a file that exists (a reader never
+/// sees half a chart), plainly when it is new, since `write_atomic` (made
+/// for `rung fmt`) rewrites existing files only.
+fn write_output(path: &std::path::Path, text: &str) -> Result<(), rung::fmt::FmtError> {
+    if path.exists() {
+        return rung::fmt::write_atomic(path, text);
+    }
+    std::fs::write(path, text).map_err(|e| rung::fmt::FmtError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
     })
 }
 
@@ -136,19 +153,32 @@ pub fn run(args: Args) -> ExitCode {
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let text = match args.format {
-        ReplayFormat::Json => render::timeline_json(&timeline, Provenance::of(&policy)),
-        ReplayFormat::Csv => render::timeline_csv(&timeline),
-        ReplayFormat::Human => render::timeline_human(
+        ReplayFormat::Json => Ok(render::timeline_json(&timeline, Provenance::of(&policy))),
+        ReplayFormat::Csv => Ok(render::timeline_csv(&timeline)),
+        ReplayFormat::Human => Ok(render::timeline_human(
             &timeline,
             Paint {
                 enabled: super::color_on(to_terminal),
             },
             Some(policy.digest.short()),
-        ),
+        )),
+        ReplayFormat::Svg => {
+            render::timeline_svg(&timeline, &policy.program.schema, policy.digest.short())
+        }
+        ReplayFormat::Html => {
+            render::timeline_html(&timeline, &policy.program.schema, Provenance::of(&policy))
+        }
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            super::emit(&[Diag::from(e)], format);
+            return ExitCode::from(1);
+        }
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = rung::fmt::write_atomic(path, &text) {
+            if let Err(e) = write_output(path, &text) {
                 super::emit(&[Diag::from(e)], format);
                 return ExitCode::from(2);
             }
