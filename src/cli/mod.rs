@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod repl;
+mod tables;
 mod test;
 
 use std::io::{IsTerminal, Write as _};
