@@ -65,7 +65,7 @@ pub fn convert(schema: &Schema, field: &FieldType, cell: &str) -> Result<Value, 
                 expected: expected(schema, ty),
                 found: "an empty cell".into(),
                 hint: format!(
-                    "`{}` is required: fill in every row (only `optional` fields, and fields with a `default`, may be left empty)",
+                    "fill in column `{}` in every row: only `optional` fields, and fields with a `default`, may be left empty",
                     field.name
                 ),
             }),
@@ -281,7 +281,7 @@ mod tests {
         assert!(hint("b", "1").contains("does not guess"));
         assert!(hint("t", "14/07/2022").contains("YYYY-MM-DD"));
         assert!(hint("i", "1,200").contains("thousands"));
-        assert!(hint("i", "").contains("required"));
+        assert!(hint("i", "").contains("every row"));
         assert!(matches!(cell("i", "9"), Err(CellProblem::Range { value: 9, .. })));
         assert!(matches!(cell("l", "hihg"), Err(CellProblem::Enum { .. })));
     }

@@ -131,6 +131,15 @@ pub enum TableError {
         help: String,
     },
 
+    /// More unknown columns than are shown (a header of junk).
+    #[error("{name}: {count} more unknown columns are not shown")]
+    #[diagnostic(
+        code(rung::table::unknown_column),
+        severity(Warning),
+        help("the header is the first row of the table; check that it names the record's fields")
+    )]
+    MoreColumns { name: String, count: usize },
+
     /// Two columns with the same name.
     #[error("{name}: column `{column}` appears more than once in the header")]
     #[diagnostic(

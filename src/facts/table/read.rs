@@ -76,6 +76,7 @@ pub fn read(schema: &Schema, record: &RecordType, file: &Arc<SourceFile>, delimi
         found: Vec::new(),
         more: 0,
         columns: Vec::new(),
+        header_spans: std::cell::OnceCell::new(),
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -107,6 +108,8 @@ struct Reader<'a> {
     more: usize,
     /// The header's column names.
     columns: Vec<String>,
+    /// Where the header's cells stand, found on the first report about one.
+    header_spans: std::cell::OnceCell<Vec<Range<usize>>>,
 }
 
 impl Reader<'_> {
@@ -255,11 +258,19 @@ impl Reader<'_> {
     ) -> bool {
         let mut ok = true;
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut repeated: Vec<&str> = Vec::new();
+        let mut unknown = 0usize;
         for (c, name) in self.columns.iter().enumerate() {
             if name.is_empty() {
                 continue;
             }
             if let Some(&first) = seen.get(name.as_str()) {
+                ok = false;
+                // Each repeated name once, and no more than a report can hold.
+                if repeated.contains(&name.as_str()) || repeated.len() >= MAX_PROBLEMS {
+                    continue;
+                }
+                repeated.push(name);
                 errors.push(TableError::RepeatedColumn {
                     src: self.file.named_source(),
                     span: self.header_span(c),
@@ -267,7 +278,6 @@ impl Reader<'_> {
                     name: self.file.name.clone(),
                     column: name.clone(),
                 });
-                ok = false;
                 continue;
             }
             seen.insert(name, c);
@@ -277,8 +287,18 @@ impl Reader<'_> {
                         *slot = Some(c);
                     }
                 }
-                None => warnings.push(self.unknown_column(c)),
+                None if unknown < MAX_PROBLEMS => {
+                    unknown += 1;
+                    warnings.push(self.unknown_column(c));
+                }
+                None => unknown += 1,
             }
+        }
+        if unknown > MAX_PROBLEMS {
+            warnings.push(TableError::MoreColumns {
+                name: self.file.name.clone(),
+                count: unknown - MAX_PROBLEMS,
+            });
         }
         for (field, col) in self.record.fields.iter().zip(field_col.iter()) {
             let required = field.default.is_none() && !matches!(field.ty, Type::Optional(_));
@@ -565,9 +585,46 @@ impl Reader<'_> {
         }
     }
 
-    /// The header's cell `c`.
+    /// The header's cell `c` (the header is split once, on the first call).
     fn header_span(&self, c: usize) -> SourceSpan {
-        self.cell_span(0, c)
+        let spans = self.header_spans.get_or_init(|| self.cell_ranges(0));
+        match spans.get(c) {
+            Some(r) => self.span(r.clone()),
+            None => self.line_span(0),
+        }
+    }
+
+    /// The ranges of every cell of the row starting at `start`.
+    fn cell_ranges(&self, start: usize) -> Vec<Range<usize>> {
+        let input = self.file.text.as_bytes().get(start..).unwrap_or_default();
+        let mut rdr = csv_core::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .build();
+        let mut out = [0u8; 4096];
+        let mut ranges = Vec::new();
+        let (mut pos, mut field_start) = (0usize, 0usize);
+        loop {
+            let (result, nin, _) = rdr.read_field(input.get(pos..).unwrap_or_default(), &mut out);
+            pos += nin;
+            match result {
+                csv_core::ReadFieldResult::OutputFull => {}
+                csv_core::ReadFieldResult::InputEmpty if pos < input.len() => {}
+                csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::End => {
+                    if pos > field_start {
+                        ranges.push(self.trimmed(start, input, field_start, pos));
+                    }
+                    break;
+                }
+                csv_core::ReadFieldResult::Field { record_end } => {
+                    ranges.push(self.trimmed(start, input, field_start, pos));
+                    field_start = pos;
+                    if record_end {
+                        break;
+                    }
+                }
+            }
+        }
+        ranges
     }
 
     /// The first line of the row starting at `start`.
@@ -614,8 +671,13 @@ impl Reader<'_> {
         self.line_span(start)
     }
 
-    /// A cell's range without the separator or line end that closed it.
+    /// A cell's span without the separator or line end that closed it.
     fn cell_range(&self, start: usize, input: &[u8], from: usize, to: usize) -> SourceSpan {
+        self.span(self.trimmed(start, input, from, to))
+    }
+
+    /// A cell's range without the separator or line end that closed it.
+    fn trimmed(&self, start: usize, input: &[u8], from: usize, to: usize) -> Range<usize> {
         let mut end = to;
         if end > from && input.get(end - 1) == Some(&self.delimiter) {
             end -= 1;
@@ -623,7 +685,7 @@ impl Reader<'_> {
         while end > from && matches!(input.get(end - 1), Some(b'\r' | b'\n')) {
             end -= 1;
         }
-        self.span(start + from..start + end)
+        start + from..start + end
     }
 
     /// A span, cut to its first character when it is too long to show.
