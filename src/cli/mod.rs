@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod repl;
+mod schema;
 mod tables;
 mod test;
 
@@ -39,6 +40,8 @@ enum Command {
     Repl(repl::Args),
     /// Explain a diagnostic code, with an example and its fix.
     Explain(explain::Args),
+    /// Print the facts' JSON Schema, a table's header line, or an example facts document.
+    Schema(schema::Args),
 }
 
 /// Output format of a decision.
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Repl(args) => repl::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Schema(args) => schema::run(args),
     }
 }
 
