@@ -203,7 +203,9 @@ fn ty(schema: &Schema, t: &Type) -> Doc {
                 ("type", s("string")),
                 (
                     "enum",
-                    leaf(json!(l.rungs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>())),
+                    leaf(json!(
+                        l.rungs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>()
+                    )),
                 ),
             ]),
             None => Doc::object(vec![]),
@@ -215,7 +217,10 @@ fn ty(schema: &Schema, t: &Type) -> Doc {
         Type::List(e) => Doc::object(vec![("type", s("array")), ("items", ty(schema, e))]),
         Type::Optional(inner) => Doc::object(vec![(
             "anyOf",
-            Doc::Array(vec![ty(schema, inner), Doc::object(vec![("type", s("null"))])]),
+            Doc::Array(vec![
+                ty(schema, inner),
+                Doc::object(vec![("type", s("null"))]),
+            ]),
         )]),
         Type::EmptyList | Type::Error => Doc::object(vec![]),
     }
@@ -247,7 +252,9 @@ fn value(schema: &Schema, v: &Value, t: &Type) -> Result<Json, Internal> {
         }
         Value::Record(fields) => {
             let Type::Record(r) = inner else {
-                return Err(Internal::new("a record value has a type that is not a record"));
+                return Err(Internal::new(
+                    "a record value has a type that is not a record",
+                ));
             };
             let rec = schema.record(*r)?;
             let mut m = Map::new();
@@ -264,7 +271,12 @@ fn value(schema: &Schema, v: &Value, t: &Type) -> Result<Json, Internal> {
 pub fn csv_header(schema: &Schema, name: &str) -> Result<String, HeaderError> {
     let record = if let Some(fact) = schema.facts.fields.iter().find(|f| f.name == name) {
         table_record(schema, fact).map_err(HeaderError::Shape)?
-    } else if let Some((i, r)) = schema.records.iter().enumerate().find(|(_, r)| r.name == name) {
+    } else if let Some((i, r)) = schema
+        .records
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.name == name)
+    {
         // A record is checked as if a fact were a list of it.
         let fact = FieldType {
             name: name.to_string(),

@@ -521,7 +521,11 @@ fn hostile_tables() {
     for (what, bytes) in &bad {
         let path = write(&dir, "t.csv", bytes);
         let table = format!("incidents={path}");
-        rejected(&rung(&["eval", NATO, "--facts", &now, "--table", &table]), 1, what);
+        rejected(
+            &rung(&["eval", NATO, "--facts", &now, "--table", &table]),
+            1,
+            what,
+        );
     }
     #[rustfmt::skip]
     let good: Vec<(&str, Vec<u8>)> = vec![
@@ -546,5 +550,9 @@ fn hostile_tables() {
     let table = format!("incidents={}", path.display());
     let run = rung(&["eval", NATO, "--facts", &now, "--table", &table]);
     rejected(&run, 1, "a table over 1 GiB");
-    assert!(run.stderr.contains("rung::table::too_large"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rung::table::too_large"),
+        "{}",
+        run.stderr
+    );
 }

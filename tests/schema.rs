@@ -108,7 +108,11 @@ fn facts_rung_rejects_fail_the_schema_where_it_can_say_so() {
     // What JSON Schema cannot say, rung still checks: a `unique` field is
     // unique across the list (the field's description says so).
     let twice = facts(vec![incident("a"), incident("a")], vec![]);
-    assert!(policy.facts_from_text("f.json", &twice.to_string()).is_err());
+    assert!(
+        policy
+            .facts_from_text("f.json", &twice.to_string())
+            .is_err()
+    );
     assert!(v.is_valid(&twice));
     // Unknown fields are allowed, as rung allows them (with a warning).
     let extra = with("summary", json!("a note for readers"));
@@ -138,20 +142,47 @@ fn the_csv_header_heads_the_shipped_tables() {
     ] {
         let run = rung(&["schema", "policies/nato", "--format", "csv-header", name]);
         run.expect_code(0, name);
-        let table =
-            std::fs::read_to_string(common::root().join("policies/nato/examples/tables").join(file))
-                .unwrap();
-        assert_eq!(run.stdout.trim_end(), table.lines().next().unwrap(), "{name}");
+        let table = std::fs::read_to_string(
+            common::root()
+                .join("policies/nato/examples/tables")
+                .join(file),
+        )
+        .unwrap();
+        assert_eq!(
+            run.stdout.trim_end(),
+            table.lines().next().unwrap(),
+            "{name}"
+        );
     }
     let run = rung(&["schema", "policies/nato", "--format", "csv-header", "now"]);
     run.expect_code(1, "a date has no table");
     assert!(run.stderr.contains("rung::table::shape"), "{}", run.stderr);
-    let run = rung(&["schema", "tests/tables/policy.rung", "--format", "csv-header", "Link"]);
+    let run = rung(&[
+        "schema",
+        "tests/tables/policy.rung",
+        "--format",
+        "csv-header",
+        "Link",
+    ]);
     run.expect_code(1, "a record with a list field has no table");
-    assert!(run.stderr.contains("field `tags` of `Link`"), "{}", run.stderr);
-    let run = rung(&["schema", "policies/nato", "--format", "csv-header", "incidnets"]);
+    assert!(
+        run.stderr.contains("field `tags` of `Link`"),
+        "{}",
+        run.stderr
+    );
+    let run = rung(&[
+        "schema",
+        "policies/nato",
+        "--format",
+        "csv-header",
+        "incidnets",
+    ]);
     run.expect_code(2, "unknown name");
-    assert!(run.stderr.contains("did you mean `incidents`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `incidents`?"),
+        "{}",
+        run.stderr
+    );
     let run = rung(&["schema", "policies/nato", "--format", "csv-header"]);
     run.expect_code(2, "no name");
     let run = rung(&["schema", "policies/nato", "--format", "yaml"]);
@@ -171,7 +202,10 @@ fn descriptions_come_from_the_comments_above_a_declaration() {
     )
     .unwrap();
     let schema = schema_of(path.to_str().unwrap());
-    assert_eq!(schema["$defs"]["Level"]["description"], "Levels of confidence, lowest first.");
+    assert_eq!(
+        schema["$defs"]["Level"]["description"],
+        "Levels of confidence, lowest first."
+    );
     assert_eq!(schema["$defs"]["Act"].get("description"), None);
     let props = &schema["$defs"]["Act"]["properties"];
     assert_eq!(props["who"]["description"], "Who acted. (ISO code)");

@@ -155,8 +155,20 @@ fn unknown_columns_warn_and_deny_warnings_makes_them_fatal() {
     let now = format!("{TABLES}/now.json");
     let run = rung(&["eval", NATO, "--facts", &now, "--table", &binding]);
     run.expect_code(0, "a warning only");
-    assert!(run.stderr.contains("rung::table::unknown_column"), "{}", run.stderr);
-    let run = rung(&["eval", NATO, "--facts", &now, "--table", &binding, "--deny-warnings"]);
+    assert!(
+        run.stderr.contains("rung::table::unknown_column"),
+        "{}",
+        run.stderr
+    );
+    let run = rung(&[
+        "eval",
+        NATO,
+        "--facts",
+        &now,
+        "--table",
+        &binding,
+        "--deny-warnings",
+    ]);
     run.expect_code(1, "--deny-warnings");
 }
 
@@ -171,7 +183,14 @@ fn cell_errors_in_plain_and_json_formats_name_file_line_and_column() {
     let binding = format!("incidents={}", path.display());
     let now = format!("{TABLES}/now.json");
     let run = rung(&[
-        "eval", NATO, "--facts", &now, "--table", &binding, "--error-format", "plain",
+        "eval",
+        NATO,
+        "--facts",
+        &now,
+        "--table",
+        &binding,
+        "--error-format",
+        "plain",
     ]);
     run.expect_code(1, "plain");
     let name = path.display().to_string();
@@ -183,11 +202,85 @@ fn cell_errors_in_plain_and_json_formats_name_file_line_and_column() {
         run.stderr
     );
     let run = rung(&[
-        "eval", NATO, "--facts", &now, "--table", &binding, "--error-format", "json",
+        "eval",
+        NATO,
+        "--facts",
+        &now,
+        "--table",
+        &binding,
+        "--error-format",
+        "json",
     ]);
     run.expect_code(1, "json");
-    let report: serde_json::Value = serde_json::from_str(run.stderr.lines().next().unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(run.stderr.lines().next().unwrap()).unwrap();
     assert_eq!(report["code"], "rung::table::cell");
     assert_eq!(report["line"], 3);
     assert_eq!(report["column"], 72);
+}
+
+#[test]
+fn policy_tests_read_tables() {
+    let run = rung(&["test", NATO, "tests/tables/nato", "--filter", "tables"]);
+    run.expect_code(0, "rung test with tables");
+    assert!(
+        run.stdout.ends_with("2 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    // `rung check` holds a test's tables to the schema.
+    let dir = scratch("tables-test-decls");
+    let policy = dir.join("p.rung");
+    let common = std::fs::read_to_string("tests/tables/policy.rung").unwrap();
+    let test = |body: &str| {
+        std::fs::write(
+            &policy,
+            format!("{common}\ntest \"t\" {{\n{body}\n  expect response \"RU\" no decision\n}}\n"),
+        )
+        .unwrap();
+        rung(&["test", policy.to_str().unwrap()])
+    };
+    std::fs::write(dir.join("now.json"), r#"{ "now": "2024-01-01" }"#).unwrap();
+    std::fs::write(
+        dir.join("bad.csv"),
+        "id,date,victim,attribution,severity,confidence,ally\na,2023-10-01,EE,high,9,0.5,true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ok.csv"),
+        "id,date,victim,attribution,severity,confidence,ally\na,2023-10-01,EE,high,3,0.5,true\n",
+    )
+    .unwrap();
+    let run = test("  facts \"now.json\"\n  table incidents \"ok.csv\"");
+    run.expect_code(0, "a good table");
+    let run = test("  facts \"now.json\"\n  table incidnets \"ok.csv\"");
+    run.expect_code(1, "an unknown fact");
+    assert!(
+        run.stderr.contains("rung::test::table")
+            && run.stderr.contains("did you mean `incidents`?"),
+        "{}",
+        run.stderr
+    );
+    let run = test("  facts \"now.json\"\n  table links \"ok.csv\"");
+    run.expect_code(1, "a record with a list field");
+    assert!(
+        run.stderr.contains("rung::check::table_field")
+            && run.stderr.contains("field `tags` of `Link`"),
+        "{}",
+        run.stderr
+    );
+    let run =
+        test("  facts \"now.json\"\n  table incidents \"ok.csv\"\n  table incidents \"ok.csv\"");
+    run.expect_code(1, "two tables for one fact");
+    let run = test("  facts \"now.json\"\n  table incidents \"bad.csv\"");
+    run.expect_code(1, "a bad cell fails the test");
+    assert!(
+        run.stdout
+            .contains("bad.csv:2: row 1, column severity: 9 is outside"),
+        "{}",
+        run.stdout
+    );
+    let run = test("  facts \"now.json\"\n  table incidents \"missing.csv\"");
+    run.expect_code(1, "a missing table fails the test");
+    assert!(run.stdout.contains("rung::io::read"), "{}", run.stdout);
 }

@@ -45,11 +45,23 @@ impl Rng {
 /// padding, formulas, non-ASCII. Never empty: an empty cell is absent.
 fn text(rng: &mut Rng) -> String {
     let parts = [
-        "HomeLand Justice", "a, b", "a; b", "say \"hi\"", "two\nlines", "crlf\r\nend",
-        " padded ", "=SUM(A1)", "Tallinn–Rīga", "\t", "x",
+        "HomeLand Justice",
+        "a, b",
+        "a; b",
+        "say \"hi\"",
+        "two\nlines",
+        "crlf\r\nend",
+        " padded ",
+        "=SUM(A1)",
+        "Tallinn–Rīga",
+        "\t",
+        "x",
     ];
     let n = 1 + rng.below(3);
-    (0..n).map(|_| rng.pick(&parts)).collect::<Vec<_>>().join("")
+    (0..n)
+        .map(|_| rng.pick(&parts))
+        .collect::<Vec<_>>()
+        .join("")
 }
 
 fn incident(rng: &mut Rng, i: usize) -> Value {
@@ -57,7 +69,10 @@ fn incident(rng: &mut Rng, i: usize) -> Value {
     let victims = ["AL", "EE", "LV", "LT", "PL", "UA"];
     let mut o = Map::new();
     o.insert("id".into(), json!(format!("{}-{i}", text(rng))));
-    o.insert("date".into(), json!(common::day(-(rng.below(800) as i64) + 5)));
+    o.insert(
+        "date".into(),
+        json!(common::day(-(rng.below(800) as i64) + 5)),
+    );
     o.insert("victim".into(), json!(rng.pick(&victims)));
     o.insert("victim_is_ally".into(), json!(rng.chance(70)));
     o.insert("actor".into(), json!(text(rng)));

@@ -35,7 +35,9 @@ pub fn run(args: Args) -> ExitCode {
             return usage(&format!("`--format {format}` takes no name (found `{n}`)"));
         }
         ("csv-header", None) => {
-            return usage("`--format csv-header` needs the fact or record whose table it heads, e.g. `--format csv-header incidents`");
+            return usage(
+                "`--format csv-header` needs the fact or record whose table it heads, e.g. `--format csv-header incidents`",
+            );
         }
         ("json-schema" | "template" | "csv-header", _) => {}
         (other, _) => {

@@ -94,7 +94,11 @@ pub fn load_facts(
         return policy.facts_with_warnings(&json).map_err(|d| (d, 1));
     }
     let inputs = tables.inputs().map_err(|d| {
-        let code = if d.iter().all(|d| matches!(d, Diag::Io(_))) { 2 } else { 1 };
+        let code = if d.iter().all(|d| matches!(d, Diag::Io(_))) {
+            2
+        } else {
+            1
+        };
         (d, code)
     })?;
     policy

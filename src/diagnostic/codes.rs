@@ -976,6 +976,24 @@ defining the values directly.",
         },
     },
     Explanation {
+        code: "rung::test::table",
+        title: "a test's table for a fact the policy does not declare",
+        text: "`table NAME \"file.csv\"` in a test gives the fact NAME from a table. NAME must be one of the facts the policy declares; a close name is suggested.",
+        example: Example::Policy {
+            bad: "test \"t\" {\n  facts \"now.json\"\n  table incidnets \"incidents.csv\"\n  expect response \"XA\" no decision\n}\n",
+            fixed: "test \"t\" {\n  facts \"now.json\"\n  table incidents \"incidents.csv\"\n  expect response \"XA\" no decision\n}\n",
+        },
+    },
+    Explanation {
+        code: "rung::check::table_field",
+        title: "a test's table for a fact no table can give",
+        text: "A table holds a list of records, one row each, one value per cell: only a `list of RECORD` fact whose fields are all single values (`optional` or not) can come from a table. A fact of another type, or a record with a list or record field, is given in the test's JSON facts instead. The error names the declaration at fault.",
+        example: Example::Policy {
+            bad: "test \"t\" {\n  facts \"incidents.json\"\n  table now \"now.csv\"\n  expect response \"XA\" no decision\n}\n",
+            fixed: "test \"t\" {\n  facts \"now.json\"\n  table incidents \"incidents.csv\"\n  expect response \"XA\" no decision\n}\n",
+        },
+    },
+    Explanation {
         code: "rung::test::status",
         title: "a test expects a status that does not exist",
         text: "A decision's status is `complete` (every rule that could change it was evaluated) or \

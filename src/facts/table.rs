@@ -116,7 +116,10 @@ pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, TableEr
             let bytes = e.as_bytes();
             let at = e.utf8_error().valid_up_to();
             let byte = bytes.get(at).copied().unwrap_or(0);
-            let line = bytes.get(..at).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1;
+            let line = bytes
+                .get(..at)
+                .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+                + 1;
             let utf16 = bytes.starts_with(&[0xff, 0xfe])
                 || bytes.starts_with(&[0xfe, 0xff])
                 || bytes.iter().take(64).filter(|&&b| b == 0).count() > 8;
@@ -151,7 +154,10 @@ pub struct ShapeProblem {
 /// The record a table for `fact` holds: the fact must be a `list of RECORD`
 /// whose fields are all single values (a cell holds one value, so a list
 /// or a record field cannot come from a table).
-pub fn table_record<'s>(schema: &'s Schema, fact: &FieldType) -> Result<&'s RecordType, ShapeProblem> {
+pub fn table_record<'s>(
+    schema: &'s Schema,
+    fact: &FieldType,
+) -> Result<&'s RecordType, ShapeProblem> {
     let list = match &fact.ty {
         Type::Optional(t) => t.as_ref(),
         t => t,
@@ -203,7 +209,8 @@ pub fn load(
     json: Option<&Arc<SourceFile>>,
     tables: &[TableInput],
 ) -> Result<(Facts, Vec<Diag>), Vec<Diag>> {
-    let bound = bind(schema, tables).map_err(|es| es.into_iter().map(Diag::from).collect::<Vec<_>>())?;
+    let bound =
+        bind(schema, tables).map_err(|es| es.into_iter().map(Diag::from).collect::<Vec<_>>())?;
     let mut errors: Vec<Diag> = Vec::new();
     let mut warnings: Vec<Diag> = Vec::new();
 
@@ -254,7 +261,10 @@ pub fn load(
             }
         }
         warnings.extend(outcome.warnings.into_iter().map(Diag::from));
-        match (outcome.value, values.as_mut().and_then(|v| v.get_mut(*index))) {
+        match (
+            outcome.value,
+            values.as_mut().and_then(|v| v.get_mut(*index)),
+        ) {
             (Some(v), Some(slot)) => *slot = v,
             _ => values = None,
         }
@@ -356,7 +366,14 @@ mod tests {
     #[test]
     fn bytes_that_are_not_utf8_name_the_encoding() {
         let e = from_bytes("t.csv", b"id\ncaf\xe9\n".to_vec()).unwrap_err();
-        assert!(matches!(e, TableError::Encoding { byte: 0xe9, line: 2, .. }));
+        assert!(matches!(
+            e,
+            TableError::Encoding {
+                byte: 0xe9,
+                line: 2,
+                ..
+            }
+        ));
         assert!(format!("{:?}", e).contains("Windows-1252"));
         let e = from_bytes("t.csv", vec![0xff, 0xfe, b'i', 0, b'd', 0]).unwrap_err();
         assert!(format!("{:?}", e).contains("UTF-16"));

@@ -154,9 +154,13 @@ fn int(schema: &Schema, ty: &Type, text: &str) -> Result<Value, CellProblem> {
         text.chars()
             .all(|c| c.is_ascii_digit() || c == '-' || extra.contains(&c))
     };
-    let hint = if text.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+    let hint = if text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+    {
         "the number is outside the range of an `int` (64 bits)".to_string()
-    } else if digits_and(&['.', ',', ' ', '\u{a0}', '\'']) && text.chars().any(|c| c.is_ascii_digit())
+    } else if digits_and(&['.', ',', ' ', '\u{a0}', '\''])
+        && text.chars().any(|c| c.is_ascii_digit())
     {
         "write a whole number with digits only, without a decimal point or thousands separators: `1200`"
             .to_string()
@@ -268,7 +272,10 @@ mod tests {
         assert_eq!(cell("b", "false").unwrap(), Value::Bool(false));
         assert_eq!(cell("t", "1970-01-02").unwrap(), Value::Date(1));
         assert_eq!(cell("l", "high").unwrap(), Value::Enum(1));
-        assert_eq!(cell("s", " =SUM(A1) ").unwrap(), Value::Str(" =SUM(A1) ".into()));
+        assert_eq!(
+            cell("s", " =SUM(A1) ").unwrap(),
+            Value::Str(" =SUM(A1) ".into())
+        );
         assert_eq!(cell("o", "").unwrap(), Value::Absent);
         assert_eq!(cell("f", " ").unwrap(), Value::Int(7));
         assert_eq!(cell("w", "2w").unwrap(), Value::Duration(14));
@@ -282,7 +289,10 @@ mod tests {
         assert!(hint("t", "14/07/2022").contains("YYYY-MM-DD"));
         assert!(hint("i", "1,200").contains("thousands"));
         assert!(hint("i", "").contains("every row"));
-        assert!(matches!(cell("i", "9"), Err(CellProblem::Range { value: 9, .. })));
+        assert!(matches!(
+            cell("i", "9"),
+            Err(CellProblem::Range { value: 9, .. })
+        ));
         assert!(matches!(cell("l", "hihg"), Err(CellProblem::Enum { .. })));
     }
 }

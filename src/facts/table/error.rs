@@ -45,7 +45,9 @@ pub enum TableError {
     #[error("`{fact}` is given by more than one table")]
     #[diagnostic(
         code(rung::table::repeated),
-        help("give one table per fact (join the files first): rung does not guess how to combine them")
+        help(
+            "give one table per fact (join the files first): rung does not guess how to combine them"
+        )
     )]
     Repeated { fact: String },
 
@@ -54,7 +56,9 @@ pub enum TableError {
     #[error("`{fact}` is given both in the JSON facts and by the table {table}")]
     #[diagnostic(
         code(rung::table::both),
-        help("remove `\"{fact}\"` from the JSON, or drop the table: rung does not guess which was meant")
+        help(
+            "remove `\"{fact}\"` from the JSON, or drop the table: rung does not guess which was meant"
+        )
     )]
     Both {
         #[source_code]

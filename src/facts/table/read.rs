@@ -67,7 +67,12 @@ pub struct Outcome {
 }
 
 /// Reads `file` as a list of `record`, cells separated by `delimiter`.
-pub fn read(schema: &Schema, record: &RecordType, file: &Arc<SourceFile>, delimiter: u8) -> Outcome {
+pub fn read(
+    schema: &Schema,
+    record: &RecordType,
+    file: &Arc<SourceFile>,
+    delimiter: u8,
+) -> Outcome {
     let mut reader = Reader {
         schema,
         record,
@@ -520,7 +525,9 @@ impl Reader<'_> {
                             .collect::<Vec<_>>()
                             .join(", ");
                         let help = match closest(&value, variants.iter().map(String::as_str)) {
-                            Some(s) => format!("did you mean `{s}`? the values of `{ty}` are {list}"),
+                            Some(s) => {
+                                format!("did you mean `{s}`? the values of `{ty}` are {list}")
+                            }
                             None => format!("the values of `{ty}` are {list}"),
                         };
                         TableError::Enum {
