@@ -226,6 +226,12 @@ fn ty(schema: &Schema, t: &Type) -> Doc {
     }
 }
 
+/// A value as the JSON facts write it (a decimal as a string, which keeps
+/// every digit).
+pub fn to_json(schema: &Schema, v: &Value, t: &Type) -> Result<Json, Internal> {
+    value(schema, v, t)
+}
+
 /// A value as the facts write it.
 fn value(schema: &Schema, v: &Value, t: &Type) -> Result<Json, Internal> {
     let inner = match t {

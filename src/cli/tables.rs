@@ -32,7 +32,8 @@ pub enum DelimiterArg {
     Tab,
 }
 
-fn parse_binding(arg: &str) -> Result<(String, String), String> {
+/// `NAME=FILE`, as `--table` takes it.
+pub fn parse_binding(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((name, file)) if !name.trim().is_empty() && !file.is_empty() => {
             Ok((name.trim().to_string(), file.to_string()))
