@@ -26,7 +26,7 @@ pub struct File {
 
 /// A top-level declaration.
 #[derive(Debug, Clone, PartialEq)]
-#[expect(
+#[allow(
     clippy::large_enum_variant,
     reason = "a policy has few declarations; boxing would only add noise"
 )]

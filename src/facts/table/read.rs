@@ -208,10 +208,10 @@ impl Reader<'_> {
                 continue;
             }
             for &c in &unnamed {
-                if rec.get(c).is_some_and(|t| !t.is_empty()) {
-                    if let Some(seen) = unnamed_data.get_mut(c) {
-                        *seen = true;
-                    }
+                if rec.get(c).is_some_and(|t| !t.is_empty())
+                    && let Some(seen) = unnamed_data.get_mut(c)
+                {
+                    *seen = true;
                 }
             }
             let mut values = Vec::with_capacity(field_col.len());
