@@ -284,3 +284,20 @@ fn policy_tests_read_tables() {
     run.expect_code(1, "a missing table fails the test");
     assert!(run.stdout.contains("rung::io::read"), "{}", run.stdout);
 }
+
+#[test]
+fn the_repl_reads_tables_given_on_the_command_line() {
+    let now = format!("{TABLES}/now.json");
+    let incidents = table("incidents", "incidents.csv");
+    let run = common::rung_stdin(
+        &["repl", NATO, "--facts", &now, "--table", &incidents],
+        b"sum(window.severity)\n:show incidents[2].id\n",
+    );
+    run.expect_code(0, "repl --table");
+    assert!(run.stdout.contains("10 : int"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\"ALB-2022-09-09-tims\""),
+        "{}",
+        run.stdout
+    );
+}

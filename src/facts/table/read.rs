@@ -223,7 +223,10 @@ impl Reader<'_> {
                         let text = rec.get(*c).and_then(|b| std::str::from_utf8(b).ok());
                         cell::convert(self.schema, field, text.unwrap_or(""))
                     }
-                    None => cell::convert(self.schema, field, ""),
+                    // No column: as a field missing from a JSON object,
+                    // its default, else absent (a required one was
+                    // reported at the header).
+                    None => Ok(field.default.clone().unwrap_or(Value::Absent)),
                 };
                 match converted {
                     Ok(v) => values.push(v),
