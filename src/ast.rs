@@ -26,7 +26,7 @@ pub struct File {
 
 /// A top-level declaration.
 #[derive(Debug, Clone, PartialEq)]
-#[expect(
+#[allow(
     clippy::large_enum_variant,
     reason = "a policy has few declarations; boxing would only add noise"
 )]
@@ -265,11 +265,25 @@ pub struct TestDecl {
     pub name: StringLit,
     /// Facts: a file path relative to the test's file, or inline JSON.
     pub facts: TestFacts,
+    /// `table incidents "file.csv"`: facts read from tables, in order.
+    pub tables: Vec<TestTable>,
     /// Expectations in order.
     pub expectations: Vec<Expectation>,
     /// `snapshot "file"`: the whole decision is compared with this file.
     pub snapshot: Option<StringLit>,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// `table NAME "file.csv"`: the fact NAME read from a table, relative to
+/// the test's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestTable {
+    /// The fact the table gives.
+    pub fact: Ident,
+    /// The table's path, relative to the test's file.
+    pub path: StringLit,
+    /// The whole statement.
     pub span: Span,
 }
 

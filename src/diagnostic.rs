@@ -43,6 +43,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Facts(#[from] FactsError),
+    /// A table does not fit its fact.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Table(#[from] crate::facts::table::TableError),
     /// A rule failed at run time.
     #[error(transparent)]
     #[diagnostic(transparent)]

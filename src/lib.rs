@@ -39,6 +39,7 @@ pub mod check;
 pub mod decision;
 pub mod diagnostic;
 pub mod eval;
+pub mod export;
 pub mod facts;
 pub mod fmt;
 pub mod ids;

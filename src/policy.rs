@@ -12,6 +12,7 @@ use crate::check::{self, CheckWarning};
 use crate::decision::Evaluation;
 use crate::diagnostic::{Diag, IoError};
 use crate::eval::{self, Detail, Run};
+use crate::facts::table::TableInput;
 use crate::facts::{self, Facts};
 use crate::internal::Internal;
 use crate::program::Program;
@@ -133,6 +134,17 @@ impl Policy {
         facts::load_with_warnings(&self.program.schema, file)
             .map(|(f, ws)| (f, ws.into_iter().map(Diag::from).collect()))
             .map_err(|es| es.into_iter().map(Diag::from).collect())
+    }
+
+    /// Facts from a JSON document (when given) and tables, each giving one
+    /// `list of RECORD` fact; the warnings (unknown fields and columns) too.
+    /// Every problem of every file is reported at once.
+    pub fn facts_with_tables(
+        &self,
+        json: Option<&Arc<SourceFile>>,
+        tables: &[TableInput],
+    ) -> Result<(Facts, Vec<Diag>), Vec<Diag>> {
+        facts::table::load(&self.program.schema, json, tables)
     }
 
     /// Facts from a JSON text.

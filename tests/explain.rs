@@ -107,6 +107,28 @@ fn facts_codes(policy: &str, json: &str) -> Vec<String> {
     }
 }
 
+/// The codes reported for the table `csv` as the fact `fact`, with the
+/// other facts from `json`, under `policy`.
+fn table_codes(policy: &str, json: &str, fact: &str, csv: &str) -> Vec<String> {
+    let Ok((p, _)) = policy_codes(policy) else {
+        panic!("the example's policy does not check");
+    };
+    let file = match rung::facts::table::from_bytes("example.csv", csv.as_bytes().to_vec()) {
+        Ok(f) => f,
+        Err(e) => return codes_of(&[Diag::from(e)]),
+    };
+    let input = rung::facts::table::TableInput {
+        fact: fact.to_string(),
+        file,
+        delimiter: None,
+    };
+    let json = rung::SourceFile::new("example.json", json);
+    match p.facts_with_tables(Some(&json), &[input]) {
+        Ok((_, warnings)) => codes_of(&warnings),
+        Err(diags) => codes_of(&diags),
+    }
+}
+
 /// Whether evaluating `facts` under `policy` fails at run time.
 fn eval_fails(policy: &str, facts: &str) -> bool {
     let Ok((p, _)) = policy_codes(policy) else {
@@ -152,6 +174,22 @@ fn every_example_fails_with_its_code_and_its_fix_does_not() {
                 let fixed_codes = facts_codes(policy, fixed);
                 if !fixed_codes.is_empty() {
                     problems.push(format!("{code}: the fixed facts report {fixed_codes:?}"));
+                }
+            }
+            Example::Table {
+                policy,
+                json,
+                fact,
+                bad,
+                fixed,
+            } => {
+                let bad_codes = table_codes(policy, json, fact, bad);
+                if !bad_codes.contains(&code) {
+                    problems.push(format!("{code}: the failing table reports {bad_codes:?}"));
+                }
+                let fixed_codes = table_codes(policy, json, fact, fixed);
+                if !fixed_codes.is_empty() {
+                    problems.push(format!("{code}: the fixed table reports {fixed_codes:?}"));
                 }
             }
             Example::Eval { bad, fixed, facts } => {

@@ -296,3 +296,31 @@ fn replayed_examples_snapshots() {
         }
     }
 }
+
+/// Tables are facts everywhere: the Albania tables replay as the Albania JSON.
+#[test]
+fn tables_replay_as_their_json() {
+    let json = rung(&[
+        "replay",
+        "policies/nato",
+        "--facts",
+        "policies/nato/examples/albania-2022.json",
+        "--format",
+        "json",
+    ]);
+    let tables = rung(&[
+        "replay",
+        "policies/nato",
+        "--facts",
+        "policies/nato/examples/tables/now.json",
+        "--table",
+        "incidents=policies/nato/examples/tables/incidents.csv",
+        "--table",
+        "prior_responses=policies/nato/examples/tables/prior_responses.csv",
+        "--format",
+        "json",
+    ]);
+    json.expect_code(0, "json");
+    tables.expect_code(0, "tables");
+    assert_eq!(json.stdout, tables.stdout);
+}

@@ -482,3 +482,76 @@ fn random_facts() {
     }
     eprintln!("random facts: exit 0/1/2: {outcomes:?}");
 }
+
+/// Hostile tables: every one is a report and exit 1 (never a panic, never
+/// a partial decision), or a decision when the table is legal.
+#[test]
+fn hostile_tables() {
+    let dir = scratch("robust-tables");
+    let now = write(&dir, "now.json", br#"{ "now": "2022-09-30" }"#);
+    let header = "id,date,victim,victim_is_ally,actor,state_sponsor,attribution,effect,severity,critical_infrastructure,casualties,assistance_requested,disclosure_restricted\n";
+    let row = |id: &str, severity: &str| {
+        format!("{id},2022-07-15,AL,true,HJ,IR,high,disruption,{severity},true,false,true,false\n")
+    };
+    let big = "9".repeat(10 << 20);
+    let mut junk = Vec::new();
+    let mut x: u32 = 12345;
+    for _ in 0..100_000 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        junk.push((x >> 16) as u8);
+    }
+    let mut wide = header.trim_end().to_string();
+    wide.push_str(&",x".repeat(100_000));
+    wide.push('\n');
+    #[rustfmt::skip]
+    let bad: Vec<(&str, Vec<u8>)> = vec![
+        ("an empty file", Vec::new()),
+        ("binary junk", junk),
+        ("NUL bytes", vec![0; 1000]),
+        ("UTF-16", [&[0xff, 0xfe][..], &"id\n".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<_>>()].concat()),
+        ("a ragged row", format!("{header}{}a,b\n", row("a", "4")).into_bytes()),
+        ("an unterminated quote", format!("{header}\"a,2022-07-15,AL\n").into_bytes()),
+        ("a 10 MB number in an int column", format!("{header}{}", row("a", &big)).into_bytes()),
+        ("a 10 MB cell in a required column, then a bad one", format!("{header}{}", row(&big, "x")).into_bytes()),
+        ("a header of 100,000 columns and no rows", wide.clone().into_bytes()),
+        ("only a header of junk", b"\x01\x02,\x03\n".to_vec()),
+        ("bare CR line ends with a bad cell", format!("{header}{}", row("a", "9")).replace('\n', "\r").into_bytes()),
+    ];
+    for (what, bytes) in &bad {
+        let path = write(&dir, "t.csv", bytes);
+        let table = format!("incidents={path}");
+        rejected(
+            &rung(&["eval", NATO, "--facts", &now, "--table", &table]),
+            1,
+            what,
+        );
+    }
+    #[rustfmt::skip]
+    let good: Vec<(&str, Vec<u8>)> = vec![
+        ("a 10 MB string cell", format!("{header}{}", row(&big.replace('9', "a"), "4")).into_bytes()),
+        ("a header only", header.as_bytes().to_vec()),
+        ("formula-looking cells", format!("{header}{}", row("=cmd|'/C calc'!A0", "4")).into_bytes()),
+        ("bare CR line ends", format!("{header}{}", row("a", "4")).replace('\n', "\r").into_bytes()),
+    ];
+    for (what, bytes) in &good {
+        let path = write(&dir, "t.csv", bytes);
+        let table = format!("incidents={path}");
+        let run = rung(&["eval", NATO, "--facts", &now, "--table", &table]);
+        no_crash(&run, what);
+        run.expect_code(0, what);
+    }
+    // Over the size limit: refused before it is read (a sparse file).
+    let path = dir.join("huge.csv");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len((1 << 30) + 1)
+        .unwrap();
+    let table = format!("incidents={}", path.display());
+    let run = rung(&["eval", NATO, "--facts", &now, "--table", &table]);
+    rejected(&run, 1, "a table over 1 GiB");
+    assert!(
+        run.stderr.contains("rung::table::too_large"),
+        "{}",
+        run.stderr
+    );
+}

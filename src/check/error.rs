@@ -335,6 +335,35 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// `table incidnets "incidents.csv"` in a test when the fact is `incidents`.
+    #[error("unknown fact `{name}` in a test's `table`")]
+    #[diagnostic(code(rung::test::table))]
+    UnknownTableFact {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("not a fact of this policy")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `table now "now.csv"` in a test (a date is not a list of records), or
+    /// a table for records with a list field: a cell holds one value.
+    #[error("`{fact}` cannot come from a table: {why}")]
+    #[diagnostic(code(rung::check::table_field))]
+    TableField {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("{label}")]
+        span: SourceSpan,
+        fact: String,
+        why: String,
+        label: String,
+        #[help]
+        help: String,
+    },
+
     /// `expect response "IR" status done`: a decision is `complete` or
     /// `indeterminate`.
     #[error("unknown status `{name}`")]

@@ -55,8 +55,37 @@ pub(super) fn check(
                 snapshots.insert(path, &snap.span);
             }
         }
+        tables(schema, test, errors);
         for e in &test.expectations {
             expectation(schema, &rules, e, errors);
+        }
+    }
+}
+
+/// Each `table NAME "file"` of a test names a fact a table can give, once.
+fn tables(schema: &Schema, test: &TestDecl, errors: &mut Vec<CheckError>) {
+    let mut seen: HashMap<&str, &Span> = HashMap::new();
+    for t in &test.tables {
+        let name = t.fact.name.as_str();
+        if let Some(first) = seen.get(name) {
+            errors.push(CheckError::duplicate(
+                "table for",
+                &t.fact.span,
+                name,
+                first,
+            ));
+            continue;
+        }
+        seen.insert(name, &t.fact.span);
+        let Some(fact) = schema.facts.fields.iter().find(|f| f.name == name) else {
+            let help = did_you_mean(name, schema.facts.fields.iter().map(|f| f.name.as_str()));
+            errors.push(CheckError::unknown_table_fact(&t.fact.span, name, help));
+            continue;
+        };
+        if let Err(p) = crate::facts::table::table_record(schema, fact) {
+            errors.push(CheckError::table_field(
+                &t.span, name, p.why, &p.span, p.help,
+            ));
         }
     }
 }

@@ -20,8 +20,11 @@ pub struct Args {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Facts file (JSON), or `-` for standard input.
-    #[arg(long)]
-    facts: String,
+    #[arg(long, required_unless_present = "tables")]
+    facts: Option<String>,
+    /// Facts from tables.
+    #[command(flatten)]
+    tables: super::tables::TableArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -76,26 +79,15 @@ pub fn run(args: Args) -> ExitCode {
         .map(Diag::from)
         .collect();
     super::emit(&warnings, format);
-    let (name, text) = match read_facts_text(&args.facts) {
-        Ok(f) => f,
-        Err(d) => {
-            super::emit(std::slice::from_ref(&d), format);
-            return ExitCode::from(2);
-        }
-    };
-    let loaded = rung::facts::load_owned(&policy.program.schema, name, text);
-    let facts = match loaded
-        .map(|(f, ws)| (f, ws.into_iter().map(Diag::from).collect::<Vec<_>>()))
-        .map_err(|es| es.into_iter().map(Diag::from).collect::<Vec<_>>())
-    {
+    let facts = match super::tables::load_facts(&policy, args.facts.as_deref(), &args.tables) {
         Ok((f, facts_warnings)) => {
             super::emit(&facts_warnings, format);
             warnings.extend(facts_warnings);
             f
         }
-        Err(diags) => {
+        Err((diags, code)) => {
             super::emit(&diags, format);
-            return ExitCode::from(1);
+            return ExitCode::from(code);
         }
     };
     // One run. Human output always needs the traces (the "next rung"

@@ -7,6 +7,8 @@ mod explain;
 mod fmt;
 mod repl;
 mod replay;
+mod schema;
+mod tables;
 mod test;
 
 use std::io::{IsTerminal, Write as _};
@@ -41,6 +43,8 @@ enum Command {
     Replay(replay::Args),
     /// Explain a diagnostic code, with an example and its fix.
     Explain(explain::Args),
+    /// Print the facts' JSON Schema, a table's header line, or an example facts document.
+    Schema(schema::Args),
 }
 
 /// Output format of a decision.
@@ -62,6 +66,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Repl(args) => repl::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Schema(args) => schema::run(args),
     }
 }
 

@@ -26,6 +26,10 @@ pub struct Args {
     /// Facts file (JSON) to load.
     #[arg(long)]
     facts: Option<String>,
+    /// A fact read from a CSV or TSV table, as `:table NAME FILE` reads it:
+    /// `--table incidents=incidents.csv` (repeatable; read before `--facts`).
+    #[arg(long = "table", value_name = "NAME=FILE", value_parser = super::tables::parse_binding)]
+    tables: Vec<(String, String)>,
     /// Print each input before its output (transcripts of piped sessions).
     #[arg(long)]
     echo: bool,
@@ -40,13 +44,25 @@ pub fn run(args: Args) -> ExitCode {
     let paint = Paint {
         enabled: super::color_on(std::io::stdout().is_terminal()),
     };
-    let (session, reply) = match Session::start(&args.paths, args.facts.as_deref(), paint) {
+    let facts = if args.tables.is_empty() {
+        args.facts.as_deref()
+    } else {
+        None
+    };
+    let (mut session, mut reply) = match Session::start(&args.paths, facts, paint) {
         Ok(s) => s,
         Err(diags) => {
             super::report(&diags);
             return ExitCode::from(1);
         }
     };
+    // Tables wait for the JSON facts, which are read with them.
+    for (name, path) in &args.tables {
+        session.table(name, path, &mut reply);
+    }
+    if let (false, Some(f)) = (args.tables.is_empty(), &args.facts) {
+        session.load_facts(f, &mut reply);
+    }
     let failed = reply.has_error();
     print(&reply);
     if interactive {

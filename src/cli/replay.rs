@@ -35,8 +35,11 @@ pub struct Args {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Facts file (JSON), or `-` for standard input.
-    #[arg(long)]
-    facts: String,
+    #[arg(long, required_unless_present = "tables")]
+    facts: Option<String>,
+    /// Facts from tables.
+    #[command(flatten)]
+    tables: super::tables::TableArgs,
     /// The first day (YYYY-MM-DD); by default the earliest date in the facts.
     #[arg(long)]
     from: Option<String>,
@@ -111,27 +114,14 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let (name, text) = match super::eval::read_facts_text(&args.facts) {
-        Ok(f) => f,
-        Err(d) => {
-            super::emit(std::slice::from_ref(&d), format);
-            return ExitCode::from(2);
-        }
-    };
-    let facts = match rung::facts::load_owned(&policy.program.schema, name, text) {
+    let facts = match super::tables::load_facts(&policy, args.facts.as_deref(), &args.tables) {
         Ok((f, warnings)) => {
-            super::emit(
-                &warnings.into_iter().map(Diag::from).collect::<Vec<_>>(),
-                format,
-            );
+            super::emit(&warnings, format);
             f
         }
-        Err(errors) => {
-            super::emit(
-                &errors.into_iter().map(Diag::from).collect::<Vec<_>>(),
-                format,
-            );
-            return ExitCode::from(1);
+        Err((diags, code)) => {
+            super::emit(&diags, format);
+            return ExitCode::from(code);
         }
     };
     let (first, last) = replay::default_range(&facts, now).unwrap_or((0, 0));

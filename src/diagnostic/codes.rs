@@ -54,6 +54,19 @@ pub enum Example {
         /// The facts.
         facts: &'static str,
     },
+    /// A table (CSV) that fails as the fact `fact` of a policy, and its fix.
+    Table {
+        /// The policy (completed like [`Example::Policy`]).
+        policy: &'static str,
+        /// The other facts, as JSON.
+        json: &'static str,
+        /// The fact the table gives.
+        fact: &'static str,
+        /// The failing table.
+        bad: &'static str,
+        /// The fixed table.
+        fixed: &'static str,
+    },
     /// An example that is shown but not run (a huge file, a missing path).
     Shown {
         /// What fails.
@@ -157,8 +170,28 @@ pub fn render(e: &Explanation) -> String {
             out.push_str(&format!("\nWith these facts:\n\n{}\n", indent(facts)));
             (bad, fixed, None)
         }
+        Example::Table {
+            policy,
+            json,
+            fact,
+            bad,
+            fixed,
+        } => {
+            if !policy.is_empty() {
+                out.push_str(&format!("\nWith this policy:\n\n{}\n", indent(policy)));
+            }
+            out.push_str(&format!(
+                "\nWith the facts\n\n{}\n\nand the table `{fact}`:\n",
+                indent(json)
+            ));
+            (bad, fixed, Some(()))
+        }
     };
-    let what = if facts.is_some() { "facts" } else { "example" };
+    let what = match e.example {
+        Example::Table { .. } => "table",
+        _ if facts.is_some() => "facts",
+        _ => "example",
+    };
     out.push_str(&format!(
         "\nFailing {what}:\n\n{}\n\nFixed:\n\n{}\n",
         indent(bad),
@@ -166,7 +199,10 @@ pub fn render(e: &Explanation) -> String {
     ));
     if matches!(
         e.example,
-        Example::Policy { .. } | Example::Facts { .. } | Example::Eval { .. }
+        Example::Policy { .. }
+            | Example::Facts { .. }
+            | Example::Eval { .. }
+            | Example::Table { .. }
     ) {
         out.push_str(
             "\n(Examples assume the schema and ladder shown by `rung explain` without a code.)\n",
@@ -714,6 +750,178 @@ the problems shown and run again.",
             fixed: "rung eval policy/ --facts fixed.json",
         },
     },
+    // ------------------------------------------------------------ tables
+    Explanation {
+        code: "rung::table::fact",
+        title: "a table for a fact the policy does not declare",
+        text: "`--table NAME=FILE` gives the fact NAME from a table. NAME must be one of the facts the policy declares; a close name is suggested.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --facts now.json --table incidnets=incidents.csv",
+            fixed: "rung eval policy/ --facts now.json --table incidents=incidents.csv",
+        },
+    },
+    Explanation {
+        code: "rung::table::shape",
+        title: "a fact that cannot come from a table",
+        text: "A table holds a list of records, one row each, one value per cell. So only a `list of RECORD` fact can come from a table, and only when every field of the record is a single value (`optional` or not): a field that is a list or a record cannot be written in a cell. Give such a fact in the JSON facts.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --table now=now.csv   # now: date",
+            fixed: "rung eval policy/ --facts now.json --table incidents=incidents.csv",
+        },
+    },
+    Explanation {
+        code: "rung::table::repeated",
+        title: "two tables for one fact",
+        text: "Each fact comes from one table. rung does not append one table to another: join the files first, so that what is evaluated is one file that can be read and kept.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --facts now.json --table incidents=july.csv --table incidents=august.csv",
+            fixed: "rung eval policy/ --facts now.json --table incidents=campaign.csv",
+        },
+    },
+    Explanation {
+        code: "rung::table::both",
+        title: "a fact given both in the JSON facts and by a table",
+        text: "A fact comes from the JSON facts or from a table, never both: rung does not guess which was meant. Remove it from the JSON, or drop the table.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --facts albania.json --table incidents=incidents.csv   # albania.json has \"incidents\"",
+            fixed: "rung eval policy/ --facts now.json --table incidents=incidents.csv",
+        },
+    },
+    Explanation {
+        code: "rung::table::encoding",
+        title: "a table that is not UTF-8 text",
+        text: "Tables are read as UTF-8 (with or without a byte order mark). Spreadsheets that save plain \"CSV\" often write Windows-1252 instead, and \"Unicode text\" is UTF-16: the report names the likely encoding. Save the table as \"CSV UTF-8\", or convert it with `iconv -f WINDOWS-1252 -t UTF-8`.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --facts now.json --table incidents=incidents.csv   # saved as \"CSV (Windows)\"",
+            fixed: "rung eval policy/ --facts now.json --table incidents=incidents-utf8.csv",
+        },
+    },
+    Explanation {
+        code: "rung::table::too_large",
+        title: "a table over the size limit",
+        text: "A table may hold at most 1 GiB, like a JSON facts file; the size is checked before the file is read. Evaluate a narrower window of incidents.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --facts now.json --table incidents=all-incidents-ever.csv   # 2 GiB",
+            fixed: "rung eval policy/ --facts now.json --table incidents=incidents-2024.csv",
+        },
+    },
+    Explanation {
+        code: "rung::table::empty",
+        title: "an empty table",
+        text: "A table starts with a header row naming its columns, even when it has no rows (a header alone is an empty list).",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::missing_column",
+        title: "a table without a column for a required field",
+        text: "Every field that is not `optional` and has no `default` needs a column, named in the header as in the schema (columns may come in any order). The report is given once for the header, not for every row; a misspelt column name is suggested.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victm,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::unknown_column",
+        title: "a column the record does not declare",
+        text: "A warning, like an unknown JSON field: tables often carry columns of their own (notes, a source), so a column the record does not declare is reported once, with a close field name when there is one, and is not read. `--deny-warnings` makes it an error.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity,sevrity\na,2023-10-01,EE,RU,high,4,4\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::repeated_column",
+        title: "a column named twice in the header",
+        text: "Each field has one column: rung does not guess which of two was meant. Keep one.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity,severity\na,2023-10-01,EE,RU,high,4,5\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::ragged",
+        title: "a row with more or fewer cells than the header",
+        text: "Every row has one cell per column. A row with more cells usually holds the separator inside a cell that is not quoted; quote such a cell (`\"Tallinn, EE\"`). Trailing empty cells, which spreadsheets add, are allowed.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,Tallinn, EE,RU,high,4\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,\"Tallinn, EE\",RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::cell",
+        title: "a cell that does not fit its column's type",
+        text: "Each cell is read by its field's type: `int` as a whole number, `decimal` with a decimal point (a decimal comma is refused with a hint), `bool` as `true` or `false` in any case (`yes`, `no`, `1` and `0` are refused, not guessed), `date` as YYYY-MM-DD, `duration` as `365d` or `2w`, `string` as it is. An empty cell is absent for an `optional` field and takes the `default` of a field that has one; any other field needs a value. The report names the file, line, row and column, and points at the cell.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity\na,14/07/2023,EE,RU,high,4\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::enum",
+        title: "a cell that is not a value of its enum",
+        text: "Enum values and rungs are written by name, as in the policy. A close value is suggested, and the values are listed.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,hihg,4\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::range",
+        title: "a number outside its declared range",
+        text: "An `int in LO..HI` field holds a value from LO to HI, both included, in a table as in JSON.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,7\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::duplicate",
+        title: "a repeated value of a `unique` field",
+        text: "A field declared `unique` must differ across the rows. The report points at both cells.",
+        example: Example::Table {
+            policy: "",
+            json: "{ \"now\": \"2024-01-01\" }",
+            fact: "incidents",
+            bad: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\na,2023-10-02,LV,,low,2\n",
+            fixed: "id,date,victim,state_sponsor,attribution,severity\na,2023-10-01,EE,RU,high,4\nb,2023-10-02,LV,,low,2\n",
+        },
+    },
+    Explanation {
+        code: "rung::table::more",
+        title: "more problems in a table than are shown",
+        text: "The first 50 problems of a table are reported; this note counts the rest. Fix the problems shown and run again.",
+        example: Example::Shown {
+            bad: "rung eval policy/ --facts now.json --table incidents=incidents.csv   # 80 rows with a bad severity",
+            fixed: "rung eval policy/ --facts now.json --table incidents=fixed.csv",
+        },
+    },
     // ------------------------------------------------------------ evaluation, files, usage
     Explanation {
         code: "rung::eval::arithmetic",
@@ -821,6 +1029,24 @@ defining the values directly.",
         example: Example::Policy {
             bad: "rules response for each s, acts in incidents grouped by state_sponsor {\n  always: recommend monitor because \"watch\"\n  high: recommend name when any acts has attribution == high because \"confident\"\n}\ntest \"naming\" {\n  facts \"example.json\"\n  expect response \"XX\" fires hihg\n}\n",
             fixed: "rules response for each s, acts in incidents grouped by state_sponsor {\n  always: recommend monitor because \"watch\"\n  high: recommend name when any acts has attribution == high because \"confident\"\n}\ntest \"naming\" {\n  facts \"example.json\"\n  expect response \"XX\" fires high\n}\n",
+        },
+    },
+    Explanation {
+        code: "rung::test::table",
+        title: "a test's table for a fact the policy does not declare",
+        text: "`table NAME \"file.csv\"` in a test gives the fact NAME from a table. NAME must be one of the facts the policy declares; a close name is suggested.",
+        example: Example::Policy {
+            bad: "test \"t\" {\n  facts \"now.json\"\n  table incidnets \"incidents.csv\"\n  expect response \"XA\" no decision\n}\n",
+            fixed: "test \"t\" {\n  facts \"now.json\"\n  table incidents \"incidents.csv\"\n  expect response \"XA\" no decision\n}\n",
+        },
+    },
+    Explanation {
+        code: "rung::check::table_field",
+        title: "a test's table for a fact no table can give",
+        text: "A table holds a list of records, one row each, one value per cell: only a `list of RECORD` fact whose fields are all single values (`optional` or not) can come from a table. A fact of another type, or a record with a list or record field, is given in the test's JSON facts instead. The error names the declaration at fault.",
+        example: Example::Policy {
+            bad: "test \"t\" {\n  facts \"incidents.json\"\n  table now \"now.csv\"\n  expect response \"XA\" no decision\n}\n",
+            fixed: "test \"t\" {\n  facts \"now.json\"\n  table incidents \"incidents.csv\"\n  expect response \"XA\" no decision\n}\n",
         },
     },
     Explanation {

@@ -6,6 +6,7 @@
 
 mod locate;
 mod seed;
+pub mod table;
 
 use std::fmt;
 use std::sync::Arc;

@@ -267,6 +267,14 @@ impl<'s> Layout<'s> {
             TestFacts::Inline(text, span) => self.toks.verbatim(text, span),
         }
         self.line(STEP);
+        for table in &t.tables {
+            let start = self.toks.next_start();
+            self.p.item(start, STEP, false, false);
+            self.toks.kw("table");
+            self.toks.ident(&table.fact);
+            self.toks.string(&table.path);
+            self.line(STEP);
+        }
         let mut items: Vec<(usize, Option<&Expectation>)> = t
             .expectations
             .iter()

@@ -47,6 +47,12 @@ pub const COMMANDS: &[CommandInfo] = &[
         summary: "load facts (JSON); `:diff` compares with the decisions at this point",
     },
     CommandInfo {
+        name: "table",
+        aliases: &[],
+        args: "NAME FILE",
+        summary: "read the fact NAME (a list of records) from a CSV or TSV table",
+    },
+    CommandInfo {
         name: "set",
         aliases: &[],
         args: "PATH = JSON",
@@ -156,6 +162,13 @@ pub enum Command {
     Reload,
     /// `:facts FILE`
     Facts(Arg),
+    /// `:table NAME FILE`
+    Table {
+        /// The fact.
+        name: Arg,
+        /// The table's path.
+        path: Arg,
+    },
     /// `:set PATH = JSON`
     Set {
         /// The JSON path.
@@ -306,6 +319,13 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Command, ReplError> {
         "load" if args.is_empty() => Err(usage("`:load` needs a path", "incomplete")),
         "load" => Ok(Command::Load(args)),
         "facts" => one(&args).map(Command::Facts),
+        "table" => match args.as_slice() {
+            [name, path] => Ok(Command::Table {
+                name: name.clone(),
+                path: path.clone(),
+            }),
+            _ => Err(usage("`:table` needs a fact and a file", "incomplete")),
+        },
         "unset" => one(&args).map(Command::Unset),
         "show" if args.is_empty() => Ok(Command::Show(None)),
         "show" => one(&args).map(|a| Command::Show(Some(a))),

@@ -77,7 +77,7 @@ pub fn complete(session: &Session, line: &str, pos: usize) -> Completion {
             .collect()
     };
     match (info.name, index) {
-        ("load" | "facts", _) => Completion::Path,
+        ("load" | "facts", _) | ("table", 1) => Completion::Path,
         ("why", 0) => pick(rung_names(session)),
         ("why", 1) => {
             let rung = args.first().map_or("", |a| a.text.as_str());

@@ -36,6 +36,7 @@ mod probe;
 mod render;
 mod scope;
 mod session;
+mod tables;
 mod timeline;
 mod views;
 mod whatif;

@@ -99,6 +99,8 @@ pub struct Session {
     pub scope: Option<SubjectScope>,
     /// Colour for rendered decisions.
     pub paint: Paint,
+    /// Tables read before the other facts: `:facts` reads them with its file.
+    pub(super) pending_tables: Vec<crate::facts::table::TableInput>,
     /// Inputs so far (names `<repl:N>`).
     count: usize,
 }
@@ -111,6 +113,7 @@ impl Session {
             facts: None,
             scope: None,
             paint,
+            pending_tables: Vec::new(),
             count: 0,
         })
     }
@@ -179,6 +182,7 @@ impl Session {
             }
             Command::Reload => self.reload(reply),
             Command::Facts(a) => self.load_facts(&a.text, reply),
+            Command::Table { name, path } => self.table(&name.text, &path.text, reply),
             Command::Set { path, value } => self.set(file, &path, &value, reply),
             Command::Unset(path) => self.unset(file, &path, reply),
             Command::Reset => self.reset(reply),

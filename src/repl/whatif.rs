@@ -33,7 +33,7 @@ impl Session {
                 return;
             }
         };
-        let facts = match self.policy.policy.facts(&file) {
+        let facts = match self.facts_with_pending_tables(&file) {
             Ok(f) => f,
             Err(ds) => {
                 reply.diags(ds);
@@ -51,6 +51,19 @@ impl Session {
                 return;
             }
         };
+        let names: Vec<&str> = self
+            .pending_tables
+            .iter()
+            .map(|t| t.fact.as_str())
+            .collect();
+        let json = match self.with_table_json(json, &facts, &names) {
+            Ok(j) => j,
+            Err(e) => {
+                reply.report(e);
+                return;
+            }
+        };
+        self.pending_tables.clear();
         let baseline = match self.policy.policy.evaluate(&facts) {
             Ok(e) => e.into_owned(),
             Err(e) => {
@@ -168,7 +181,7 @@ impl Session {
 
     /// Validates edited facts; on success they replace the current ones and
     /// the decisions that changed are listed.
-    fn commit(&mut self, next: Json, edit: String, what: String, reply: &mut Reply) {
+    pub(super) fn commit(&mut self, next: Json, edit: String, what: String, reply: &mut Reply) {
         let Some(f) = &self.facts else { return };
         let policy = &self.policy.policy;
         let validated: Facts = match policy.facts_with_warnings(&facts_source(&next, &f.name)) {

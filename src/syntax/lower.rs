@@ -475,6 +475,7 @@ impl Lowerer {
         let span = self.span(&p);
         let mut name = None;
         let mut facts = None;
+        let mut tables = Vec::new();
         let mut expectations = Vec::new();
         let mut snapshot = None;
         for c in p.clone().into_inner() {
@@ -486,6 +487,20 @@ impl Lowerer {
                     facts = Some(match v.as_rule() {
                         Rule::string => TestFacts::File(self.string_lit(&v)),
                         _ => TestFacts::Inline(v.as_str().to_string(), self.span(&v)),
+                    });
+                }
+                Rule::test_table => {
+                    let mut it = c.clone().into_inner().filter(|x| !is_keyword(x.as_rule()));
+                    let fact = it
+                        .next()
+                        .ok_or_else(|| self.internal(&c, "table without fact"))?;
+                    let path = it
+                        .next()
+                        .ok_or_else(|| self.internal(&c, "table without path"))?;
+                    tables.push(TestTable {
+                        fact: self.ident(&fact),
+                        path: self.string_lit(&path),
+                        span: self.span(&c),
                     });
                 }
                 Rule::expectation => expectations.push(self.expectation(c)?),
@@ -504,6 +519,7 @@ impl Lowerer {
         Ok(TestDecl {
             name: name.ok_or_else(|| self.internal(&p, "test without name"))?,
             facts: facts.ok_or_else(|| self.internal(&p, "test without facts"))?,
+            tables,
             expectations,
             snapshot,
             span,
@@ -592,6 +608,7 @@ pub(super) fn is_keyword(r: Rule) -> bool {
             | kw_test
             | kw_expect
             | kw_snapshot
+            | kw_table
     )
 }
 

@@ -556,6 +556,7 @@ fn rule_words(r: Rule) -> &'static str {
         quant | any | all | none => "`any`, `all` or `no`",
         kw_has => "`has`",
         test_facts | kw_facts => "`facts`",
+        test_table | kw_table => "`table NAME \"file.csv\"`",
         json_object => "a JSON object",
         expectation | kw_expect => "`expect`",
         snapshot | kw_snapshot => "`snapshot`",

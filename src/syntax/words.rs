@@ -57,6 +57,7 @@ pub const SHAPES: &[&str] = &[
 /// the REPL neither completes nor highlights them.
 pub const TEST_WORDS: &[&str] = &[
     "expect",
+    "table",
     "snapshot",
     "top",
     "recommends",

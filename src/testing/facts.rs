@@ -1,5 +1,5 @@
 //! A test's facts: a JSON file beside the test, or a JSON object written in
-//! the test itself.
+//! the test itself, and any tables (`table incidents "facts/campaign.csv"`).
 //!
 //! Inline facts are loaded from a copy of the policy file in which every byte
 //! outside the JSON object is blanked (newlines kept). Offsets, lines and
@@ -10,28 +10,62 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::Policy;
-use crate::ast::TestFacts;
+use crate::ast::{TestFacts, TestTable};
 use crate::check::test_decls::resolve;
 use crate::diagnostic::{Diag, IoError};
+use crate::facts::table::{self, TableInput};
 use crate::facts::{Facts, FactsError, MAX_FACTS_BYTES};
 use crate::source::{SourceFile, Span};
 
 /// Loads and validates a test's facts; `file` is the test's policy file.
 /// The error holds every problem found, ready to report.
-pub fn load(policy: &Policy, file: &SourceFile, facts: &TestFacts) -> Result<Facts, Vec<Diag>> {
+pub fn load(
+    policy: &Policy,
+    file: &SourceFile,
+    facts: &TestFacts,
+    tables: &[TestTable],
+) -> Result<Facts, Vec<Diag>> {
     let source = match facts {
         TestFacts::File(rel) => read(&resolve(file, &rel.value))?,
         TestFacts::Inline(_, span) => inline(span),
     };
-    policy.facts(&source)
+    if tables.is_empty() {
+        return policy.facts(&source);
+    }
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for t in tables {
+        match table::read_file(&resolve(file, &t.path.value)) {
+            Ok(f) => inputs.push(TableInput {
+                fact: t.fact.name.clone(),
+                file: f,
+                delimiter: None,
+            }),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    policy
+        .facts_with_tables(Some(&source), &inputs)
+        .map(|(facts, _warnings)| facts)
 }
 
 /// Where a test's facts come from, for messages: a path or `inline`.
-pub fn origin(file: &SourceFile, facts: &TestFacts) -> String {
-    match facts {
+pub fn origin(file: &SourceFile, facts: &TestFacts, tables: &[TestTable]) -> String {
+    let mut out = match facts {
         TestFacts::File(rel) => resolve(file, &rel.value).display().to_string(),
         TestFacts::Inline(_, span) => format!("inline at {}", span.location()),
+    };
+    for t in tables {
+        out.push_str(&format!(
+            ", table {} {}",
+            t.fact.name,
+            resolve(file, &t.path.value).display()
+        ));
     }
+    out
 }
 
 /// Reads a facts file as UTF-8, refusing anything over the facts size limit.

@@ -157,13 +157,13 @@ fn run_one(
     let mut result = TestResult {
         name: decl.name.value.clone(),
         location: decl.span.location(),
-        facts: facts::origin(file, &decl.facts),
+        facts: facts::origin(file, &decl.facts, &decl.tables),
         verdict: Verdict::Failed,
         facts_errors: Vec::new(),
         failures: Vec::new(),
         snapshot: None,
     };
-    let loaded = match facts::load(policy, file, &decl.facts) {
+    let loaded = match facts::load(policy, file, &decl.facts, &decl.tables) {
         Ok(f) => f,
         Err(diags) => {
             result.facts_errors = diags;

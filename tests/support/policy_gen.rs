@@ -433,6 +433,11 @@ impl Gen {
             ]);
             self.t(json);
         }
+        for _ in 0..self.rng.below(3) {
+            self.t("table");
+            self.name();
+            self.string();
+        }
         let mut snapshot = false;
         for _ in 0..self.rng.below(4) {
             // At most one snapshot per test.

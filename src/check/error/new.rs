@@ -368,4 +368,35 @@ impl CheckError {
             help,
         }
     }
+
+    /// A test's `table NAME` names no fact.
+    pub(crate) fn unknown_table_fact(span: &Span, name: &str, help: Option<String>) -> Self {
+        let (src, span) = at(span);
+        CheckError::UnknownTableFact {
+            src,
+            span,
+            name: name.to_string(),
+            help,
+        }
+    }
+
+    /// A test's `table NAME` names a fact no table can give; `decl` is the
+    /// declaration at fault (the fact, or the field that a cell cannot hold).
+    pub(crate) fn table_field(
+        span: &Span,
+        fact: &str,
+        why: String,
+        decl: &Span,
+        help: String,
+    ) -> Self {
+        let (src, span) = at(span);
+        CheckError::TableField {
+            src,
+            span,
+            fact: fact.to_string(),
+            label: format!("see {}", decl.location()),
+            why,
+            help,
+        }
+    }
 }
