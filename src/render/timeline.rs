@@ -194,7 +194,8 @@ pub fn timeline_human(t: &Timeline, paint: Paint, digest: Option<&str>) -> Strin
     out
 }
 
-fn days(ranges: &[(i32, i32)]) -> String {
+/// Day ranges for people: `2022-07-15 – 2022-07-17, 2022-09-01`.
+pub(super) fn days(ranges: &[(i32, i32)]) -> String {
     ranges
         .iter()
         .map(|(a, b)| {

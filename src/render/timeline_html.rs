@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use super::timeline::days;
+
 use super::{Provenance, timeline_svg};
 use crate::internal::Internal;
 use crate::replay::{Reported, SubjectTimeline, Timeline, status_word};
@@ -90,20 +92,6 @@ pub fn timeline_html(
     }
     out.push_str("</body>\n</html>\n");
     Ok(out)
-}
-
-fn days(ranges: &[(i32, i32)]) -> String {
-    ranges
-        .iter()
-        .map(|(a, b)| {
-            if a == b {
-                format_date(*a)
-            } else {
-                format!("{} – {}", format_date(*a), format_date(*b))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn reported(out: &mut String, title: &str, list: &[Reported]) {

@@ -8,6 +8,8 @@ use super::error::{ReplError, at, typed};
 use super::session::{Reply, Session};
 use super::whatif::no_facts;
 use crate::eval::Detail;
+use crate::facts::Facts;
+use crate::ids::FactId;
 use crate::render;
 use crate::replay;
 use crate::source::SourceFile;
@@ -28,20 +30,28 @@ impl Session {
         })
     }
 
-    /// `:replay [FROM TO]`
-    pub(super) fn replay(&mut self, file: &Arc<SourceFile>, args: &[Arg], reply: &mut Reply) {
+    /// The facts and the `now` fact a move through time needs, or a report
+    /// on what is missing.
+    fn through_time(&self, reply: &mut Reply) -> Option<(&Facts, FactId)> {
         let Some(f) = &self.facts else {
             reply.report(no_facts());
+            return None;
+        };
+        match replay::now_fact(&self.policy.policy) {
+            Ok(n) => Some((&f.facts, n)),
+            Err(e) => {
+                reply.report(e);
+                None
+            }
+        }
+    }
+
+    /// `:replay [FROM TO]`
+    pub(super) fn replay(&mut self, file: &Arc<SourceFile>, args: &[Arg], reply: &mut Reply) {
+        let Some((facts, now)) = self.through_time(reply) else {
             return;
         };
         let policy = &self.policy.policy;
-        let now = match replay::now_fact(policy) {
-            Ok(n) => n,
-            Err(e) => {
-                reply.report(e);
-                return;
-            }
-        };
         let range = match args {
             [a, b] => match (self.day(file, a), self.day(file, b)) {
                 (Ok(x), Ok(y)) => Some((x, y)),
@@ -50,7 +60,7 @@ impl Session {
                     return;
                 }
             },
-            _ => replay::default_range(&f.facts, now),
+            _ => replay::default_range(facts, now),
         };
         let Some((from, to)) = range else {
             reply.report(ReplError::Plain {
@@ -59,7 +69,7 @@ impl Session {
             });
             return;
         };
-        match replay::replay(policy, &f.facts, from, to) {
+        match replay::replay(policy, facts, from, to) {
             Ok(t) => reply.text(render::timeline_human(&t, self.paint, None)),
             Err(e) => reply.report(e),
         }
@@ -67,18 +77,10 @@ impl Session {
 
     /// `:at DATE`
     pub(super) fn at(&mut self, file: &Arc<SourceFile>, day: &Arg, reply: &mut Reply) {
-        let Some(f) = &self.facts else {
-            reply.report(no_facts());
+        let Some((facts, now)) = self.through_time(reply) else {
             return;
         };
         let policy = &self.policy.policy;
-        let now = match replay::now_fact(policy) {
-            Ok(n) => n,
-            Err(e) => {
-                reply.report(e);
-                return;
-            }
-        };
         let d = match self.day(file, day) {
             Ok(d) => d,
             Err(e) => {
@@ -86,7 +88,7 @@ impl Session {
                 return;
             }
         };
-        let mut facts = f.facts.clone();
+        let mut facts = facts.clone();
         let shown = facts.set(now, Value::Date(d)).and_then(|()| {
             let run = policy.run(&facts, Detail::Traces)?;
             let explanations = run.explanations(&policy.program)?;
