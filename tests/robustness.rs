@@ -555,3 +555,66 @@ fn hostile_tables() {
         run.stderr
     );
 }
+
+/// Random bytes, and random mutations of a valid table (bytes replaced by
+/// separators, quotes, line ends, BOM pieces and junk, or removed), read
+/// through the library by the thousand: every outcome is facts or reports
+/// with a code, never a panic, and never facts with an error beside them.
+#[test]
+fn random_tables() {
+    let policy = common::nato();
+    let table =
+        std::fs::read(common::root().join("policies/nato/examples/tables/incidents.csv")).unwrap();
+    let now = rung::SourceFile::new("now.json", r#"{ "now": "2022-09-30" }"#);
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut outcomes = [0usize; 2];
+    for i in 0..2000 {
+        let bytes: Vec<u8> = if i % 4 == 0 {
+            (0..rng.below(400)).map(|_| rng.next() as u8).collect()
+        } else {
+            let mut b = table.clone();
+            for _ in 0..1 + rng.below(4) {
+                if b.is_empty() {
+                    break;
+                }
+                let at = rng.below(b.len());
+                if rng.below(2) == 0 {
+                    let noise = b",;\t\"\r\n =+-0123456789.xyzTRUEfalse\xef\xbb\xbf\x00\xff";
+                    b[at] = noise[rng.below(noise.len())];
+                } else {
+                    b.remove(at);
+                }
+            }
+            b
+        };
+        let what = format!("random table {i}: {:?}", String::from_utf8_lossy(&bytes));
+        let file = match rung::facts::table::from_bytes("incidents.csv", bytes) {
+            Ok(f) => f,
+            Err(d) => {
+                assert!(
+                    miette::Diagnostic::code(&d).is_some(),
+                    "{what}: a coded report"
+                );
+                outcomes[1] += 1;
+                continue;
+            }
+        };
+        let input = rung::facts::table::TableInput {
+            fact: "incidents".into(),
+            file,
+            delimiter: None,
+        };
+        match policy.facts_with_tables(Some(&now), &[input]) {
+            Ok(_) => outcomes[0] += 1,
+            Err(diags) => {
+                assert!(!diags.is_empty(), "{what}: an error has a report");
+                for d in &diags {
+                    assert!(miette::Diagnostic::code(d).is_some(), "{what}: coded: {d}");
+                }
+                outcomes[1] += 1;
+            }
+        }
+    }
+    // Both outcomes happen: the mutations do not all break the table.
+    assert!(outcomes[0] > 10 && outcomes[1] > 100, "{outcomes:?}");
+}
