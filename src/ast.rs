@@ -331,6 +331,27 @@ pub enum Expect {
     /// `no decision`: the subject is not decided on the ladder at all (say,
     /// its only incident is outside the window).
     NoDecision,
+    /// `reaches RUNG on DATE`: over the replay of the test's facts, the
+    /// first day RUNG is recommended for the subject.
+    Reaches(Ident, DateLit),
+    /// `never reaches RUNG`: no day of the replay recommends RUNG.
+    NeverReaches(Ident),
+}
+
+impl Expect {
+    /// Whether it is about the replay of the facts rather than one decision.
+    pub fn is_through_time(&self) -> bool {
+        matches!(self, Expect::Reaches(..) | Expect::NeverReaches(_))
+    }
+}
+
+/// A date written in a test, as days since 1970-01-01.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateLit {
+    /// The day.
+    pub days: i32,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// An expression with its span.

@@ -194,3 +194,38 @@ fn the_prompt_checks_in_scope_and_shows_no_hoisted_definition() {
     assert_eq!(rung::repl::transcript(&reply, 100).trim(), "10 : int");
     assert_eq!(s.policy.policy.program.definitions().len(), before);
 }
+
+/// The README's examples name the shipped doctrine's digest, and its
+/// replay chart is what `rung replay --format svg` draws today: a change to
+/// the doctrine or the chart shows here, not as a stale document.
+#[test]
+fn the_readme_shows_the_current_digest_and_chart() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let digest = nato().digest;
+    assert!(
+        readme.contains(&format!("\"policy_digest\": \"{}\"", digest.as_str())),
+        "README's JSON example: update policy_digest to {}",
+        digest.as_str()
+    );
+    assert!(
+        readme.contains(&format!("policy {} · rung", digest.short())),
+        "README's human example: update the digest to {}",
+        digest.short()
+    );
+    let svg = rung(&[
+        "replay",
+        "policies/nato",
+        "--facts",
+        "policies/nato/examples/campaign-2022.json",
+        "--format",
+        "svg",
+    ]);
+    svg.expect_code(0, "svg");
+    let shipped =
+        std::fs::read_to_string(common::root().join("docs/images/campaign-2022-replay.svg"))
+            .unwrap();
+    assert!(
+        svg.stdout == shipped,
+        "docs/images/campaign-2022-replay.svg is stale: regenerate it with the command in the README"
+    );
+}

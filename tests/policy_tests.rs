@@ -436,3 +436,92 @@ fn usage_errors_exit_2() {
     assert_eq!(empty.code, 0);
     assert_eq!(last_line(&empty.stdout), "0 passed, 0 failed");
 }
+
+#[test]
+fn timeline_expectations_are_judged_on_the_replay() {
+    let dir =
+        std::env::temp_dir().join(format!("rung-policy-tests-{}-timeline", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("p/ex")).unwrap();
+    let dir = TempDir(dir);
+    let nato = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/nato");
+    for f in [
+        "schema.rung",
+        "window.rung",
+        "response.rung",
+        "victim_assistance.rung",
+    ] {
+        std::fs::copy(nato.join(f), dir.join("p").join(f)).unwrap();
+    }
+    std::fs::copy(
+        nato.join("examples/campaign-2022.json"),
+        dir.join("p/ex/campaign-2022.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("p/t.rung"),
+        r#"
+test "right dates" {
+  facts "ex/campaign-2022.json"
+  expect response "RU" reaches sanctions on 2022-01-14
+  expect response "RU" never reaches article_5_consideration
+}
+test "wrong dates" {
+  facts "ex/campaign-2022.json"
+  expect response "RU" reaches sanctions on 2022-01-15
+  expect response "RU" never reaches collective_response
+  expect response "IR" reaches sanctions on 2022-07-15
+}
+"#,
+    )
+    .unwrap();
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 1);
+    assert_eq!(last_line(&run.stdout), "1 passed, 1 failed");
+    let failures = run.stdout.split("---- wrong dates ----").nth(1).unwrap();
+    let failures = failures.split("\nfailures:").next().unwrap();
+    insta::assert_snapshot!(failures);
+
+    // A rung that is not on the ladder is a check error, with a suggestion.
+    std::fs::write(
+        dir.join("p/t.rung"),
+        "test \"typo\" {\n  facts \"ex/campaign-2022.json\"\n  expect response \"RU\" reaches sanktions on 2022-01-14\n}\n",
+    )
+    .unwrap();
+    let check = rung(&dir, &["check", "p"], false);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stderr.contains("did you mean `sanctions`?"),
+        "{}",
+        check.stderr
+    );
+}
+
+/// A policy without `now: date` cannot be replayed: its timeline
+/// expectations fail and say why, its other expectations still run.
+#[test]
+fn timeline_expectations_need_now() {
+    let dir = project(
+        "no-now",
+        r#"
+test "no now" {
+  facts "facts/two.json"
+  expect response "XA" never reaches sanctions
+  expect response "XA" top sanctions
+}
+"#,
+    );
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("actual:   no replay: the policy declares no fact `now: date`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout
+            .contains("expect response \"XA\" top sanctions  p/"),
+        "the other expectation holds"
+    );
+}

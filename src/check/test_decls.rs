@@ -189,7 +189,9 @@ fn expectation(
         | Expect::Recommends(r)
         | Expect::NotRecommends(r)
         | Expect::Forbids(r)
-        | Expect::NotForbids(r) => {
+        | Expect::NotForbids(r)
+        | Expect::Reaches(r, _)
+        | Expect::NeverReaches(r) => {
             if !ladder.rungs.iter().any(|x| x.name == r.name) {
                 let help = did_you_mean(&r.name, ladder.rungs.iter().map(|x| x.name.as_str()))
                     .or_else(|| {

@@ -344,6 +344,17 @@ impl<'s> Layout<'s> {
                 self.toks.kw("no");
                 self.toks.kw("decision");
             }
+            Expect::Reaches(r, day) => {
+                self.toks.kw("reaches");
+                self.toks.ident(r);
+                self.toks.kw("on");
+                self.toks.verbatim(day.span.text(), &day.span);
+            }
+            Expect::NeverReaches(r) => {
+                self.toks.kw("never");
+                self.toks.kw("reaches");
+                self.toks.ident(r);
+            }
         }
         self.line(STEP);
     }

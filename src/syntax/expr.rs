@@ -211,7 +211,7 @@ impl Lowerer {
         )
     }
 
-    fn date(&self, p: &Pair<'_, Rule>) -> Result<i32> {
+    pub(super) fn date(&self, p: &Pair<'_, Rule>) -> Result<i32> {
         let span = self.span(p);
         crate::value::parse_date(p.as_str()).ok_or_else(|| {
             let format = "dates are written year-month-day, e.g. `2023-07-11`".to_string();

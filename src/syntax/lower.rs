@@ -556,6 +556,21 @@ impl Lowerer {
             Rule::expect_fired => Expect::Fires(need(arg)?),
             Rule::expect_not_fired => Expect::NotFires(need(arg)?),
             Rule::expect_no_decision => Expect::NoDecision,
+            Rule::expect_never_reaches => Expect::NeverReaches(need(arg)?),
+            Rule::expect_reaches => {
+                let day = kind
+                    .clone()
+                    .into_inner()
+                    .find(|a| a.as_rule() == Rule::date)
+                    .ok_or_else(|| self.internal(&kind, "reaches without a date"))?;
+                Expect::Reaches(
+                    need(arg)?,
+                    DateLit {
+                        days: self.date(&day)?,
+                        span: self.span(&day),
+                    },
+                )
+            }
             _ => return Err(self.internal(&kind, "unknown expectation")),
         };
         Ok(Expectation {

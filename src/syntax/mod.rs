@@ -570,6 +570,10 @@ fn rule_words(r: Rule) -> &'static str {
         | expect_fired
         | expect_not_fired
         | expect_no_decision
+        | expect_reaches
+        | expect_never_reaches
+        | kw_reaches
+        | kw_never
         | kw_top
         | kw_recommends
         | kw_forbids
@@ -577,8 +581,9 @@ fn rule_words(r: Rule) -> &'static str {
         | kw_fires
         | kw_no
         | kw_decision => {
-            "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`, `not fires`, `no decision`)"
+            "an expectation (`top`, `recommends`, `not recommends`, `forbids`, `status`, `fires`, `not fires`, `no decision`, `reaches RUNG on DATE`, `never reaches`)"
         }
+        kw_on => "`on` and a date",
         kw_and => "`and`",
         kw_or => "`or`",
         kw_not => "`not`",

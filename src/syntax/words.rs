@@ -65,6 +65,9 @@ pub const TEST_WORDS: &[&str] = &[
     "status",
     "fires",
     "decision",
+    "reaches",
+    "never",
+    "on",
 ];
 
 /// The built-in functions, called `name(expression)`.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::ast::{Expect, Expectation};
 use crate::decision::{Decision, Evaluation, Status};
 use crate::eval::explain::{Outcome, RuleExplanation, SubjectExplanation};
+use crate::replay::Timeline;
 
 /// An expectation that did not hold.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -91,6 +92,74 @@ pub fn check(
     })
 }
 
+/// Checks an expectation about the replay of the test's facts; `None`
+/// when it holds. `timeline` is `Err` with the reason when the facts could
+/// not be replayed (a policy without `now: date`).
+pub fn check_through_time(e: &Expectation, timeline: Result<&Timeline, &str>) -> Option<Mismatch> {
+    let ladder = e.ladder.name.as_str();
+    let subject = e.subject.value.as_str();
+    let mismatch = |actual: String| Mismatch {
+        expectation: e.span.text().to_string(),
+        location: e.span.location(),
+        ladder: ladder.to_string(),
+        subject: subject.to_string(),
+        expected: expected(&e.what),
+        actual,
+        explanation: Vec::new(),
+    };
+    let t = match timeline {
+        Ok(t) => t,
+        Err(why) => return Some(mismatch(format!("no replay: {why}"))),
+    };
+    let rung = match &e.what {
+        Expect::Reaches(r, _) | Expect::NeverReaches(r) => r.name.as_str(),
+        _ => return None,
+    };
+    // The first day the rung is recommended, and the crossing that tells why.
+    let first = t
+        .subjects
+        .iter()
+        .find(|s| s.ladder == ladder && s.subject == subject)
+        .and_then(|s| {
+            s.segments
+                .iter()
+                .find(|g| g.recommended.iter().any(|r| r == rung))
+                .map(|g| (g.from, s))
+        });
+    let range = format!(
+        "from {} to {}",
+        crate::value::format_date(t.from),
+        crate::value::format_date(t.to)
+    );
+    match (&e.what, first) {
+        (Expect::Reaches(_, day), Some((d, _))) if d == day.days => None,
+        (Expect::Reaches(..), Some((d, s))) => {
+            let rules: Vec<&str> = s
+                .crossings
+                .iter()
+                .filter(|c| c.date == d && c.rung.as_deref() == Some(rung))
+                .flat_map(|c| c.rules.iter().map(String::as_str))
+                .collect();
+            let by = if rules.is_empty() {
+                String::new()
+            } else {
+                format!(" (by {})", rules.join(", "))
+            };
+            Some(mismatch(format!(
+                "first recommended on {}{by}",
+                crate::value::format_date(d)
+            )))
+        }
+        (Expect::Reaches(..), None) => Some(mismatch(format!("never recommended {range}"))),
+        (Expect::NeverReaches(_), Some((d, _))) => Some(mismatch(format!(
+            "recommended from {}",
+            crate::value::format_date(d)
+        ))),
+        (Expect::NeverReaches(_), None) => None,
+        _ => None,
+    }
+}
+
 /// What an expectation asks for, in words.
 pub fn expected(what: &Expect) -> String {
     match what {
@@ -104,6 +173,12 @@ pub fn expected(what: &Expect) -> String {
         Expect::Fires(r) => format!("rule `{}` fires", r.name),
         Expect::NotFires(r) => format!("rule `{}` does not fire", r.name),
         Expect::NoDecision => "no decision".into(),
+        Expect::Reaches(r, day) => format!(
+            "`{}` first recommended on {}",
+            r.name,
+            crate::value::format_date(day.days)
+        ),
+        Expect::NeverReaches(r) => format!("`{}` never recommended", r.name),
     }
 }
 
@@ -191,6 +266,12 @@ fn judge(what: &Expect, d: &Decision, rules: &[RuleExplanation]) -> (bool, Strin
             (outcome == Some(want), actual, About::Rule(r.name.clone()))
         }
         Expect::NoDecision => (false, format!("decided, {}", top(d)), About::Nothing),
+        // Judged on the replay (see `check_through_time`), never here.
+        Expect::Reaches(..) | Expect::NeverReaches(_) => (
+            false,
+            "a timeline expectation judged on one decision".into(),
+            About::Nothing,
+        ),
     }
 }
 

@@ -50,6 +50,7 @@ use crate::check::test_decls::resolve;
 use crate::diagnostic::{self, Diag, Style};
 use crate::eval::Detail;
 use crate::render;
+use crate::replay::{self, Timeline};
 use crate::source::SourceFile;
 
 pub use coverage::Coverage;
@@ -188,10 +189,21 @@ fn run_one(
     };
     let evaluation = &run.evaluation;
     tracker.record(&explanations);
+    // The replay, only for a test that asks about time.
+    let timeline = decl
+        .expectations
+        .iter()
+        .any(|e| e.what.is_through_time())
+        .then(|| through_time(policy, &loaded));
     result.failures = decl
         .expectations
         .iter()
-        .filter_map(|e| expect::check(e, evaluation, &explanations))
+        .filter_map(|e| match &timeline {
+            Some(t) if e.what.is_through_time() => {
+                expect::check_through_time(e, t.as_ref().map_err(String::as_str))
+            }
+            _ => expect::check(e, evaluation, &explanations),
+        })
         .collect();
     result.snapshot = decl.snapshot.as_ref().map(|s| {
         let path = resolve(file, &s.value);
@@ -206,6 +218,15 @@ fn run_one(
         result.verdict = Verdict::Passed;
     }
     result
+}
+
+/// The replay of a test's facts over their default range (the earliest
+/// date in them through their `now`), or why there is none.
+fn through_time(policy: &Policy, facts: &crate::facts::Facts) -> Result<Timeline, String> {
+    let now = replay::now_fact(policy).map_err(|e| e.to_string())?;
+    let (from, to) = replay::default_range(facts, now)
+        .ok_or_else(|| "the facts hold no `now` date".to_string())?;
+    replay::replay(policy, facts, from, to).map_err(|e| e.to_string())
 }
 
 /// Diagnostics in JSON: code, message and the rendered report (no colour).
