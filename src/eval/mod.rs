@@ -64,18 +64,16 @@ pub fn expression(
     let none = Facts::default();
     let lets = match facts {
         Some(f) => global_lets(program, f)?,
-        None => program
-            .lets
-            .iter()
-            .map(|def| {
-                Err(EvalError::new(
-                    EvalErrorKind::Internal(
-                        "a definition that reads the facts is read without facts",
-                    ),
-                    &def.span,
-                ))
-            })
-            .collect(),
+        // Definitions that read no facts evaluate as usual; the others fail
+        // (a fact that is not there), and the expression reads none of them.
+        None => {
+            let mut lets: Vec<EvalResult> = Vec::with_capacity(program.lets.len());
+            for def in &program.lets {
+                let v = Env::new(&none, &lets).eval(&def.value);
+                lets.push(v);
+            }
+            lets
+        }
     };
     let facts = facts.unwrap_or(&none);
     let mut env = Env::new(facts, &lets);
