@@ -2,6 +2,11 @@
 //! hand-written baseline and `benches/e2e.sh` (through `examples/gen_facts`),
 //! so every measurement reads the same campaign.
 
+#![allow(
+    dead_code,
+    reason = "each benchmark includes this module and uses part of it"
+)]
+
 /// A deterministic xorshift generator, so every run measures the same facts.
 struct Rng(u64);
 
@@ -22,24 +27,23 @@ impl Rng {
     }
 }
 
-/// Facts JSON for `n` incidents spread over the last 500 days.
-pub fn facts_json(n: usize) -> String {
+/// `n` incidents spread over the 500 days before 2025-06-30, as JSON values.
+pub fn incidents(n: usize) -> Vec<serde_json::Value> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let sponsors = ["RU", "CN", "IR", "KP", "BY", "XX", "YY", "ZZ"];
     let victims = [
         "AL", "DE", "EE", "FI", "FR", "LT", "LV", "NL", "PL", "SE", "UA", "GE", "MD", "JP",
     ];
     let allies = ["AL", "DE", "EE", "FI", "FR", "LT", "LV", "NL", "PL", "SE"];
     let attribution = ["none", "low", "moderate", "high"];
     let effect = ["espionage", "influence", "disruption", "destruction"];
-    let base = chrono_days("2025-06-30");
+    let base = chrono_days(NOW);
     let mut incidents = Vec::with_capacity(n);
     for i in 0..n {
         let victim = rng.pick(&victims);
         let sponsor = if rng.below(10) == 0 {
             None
         } else {
-            Some(rng.pick(&sponsors))
+            Some(rng.pick(&SPONSORS))
         };
         let date = date_text(base - rng.below(500) as i64);
         incidents.push(serde_json::json!({
@@ -58,11 +62,25 @@ pub fn facts_json(n: usize) -> String {
             "disclosure_restricted": rng.below(6) == 0,
         }));
     }
-    let prior: Vec<_> = sponsors
+    incidents
+}
+
+/// The campaign's `now`.
+pub const NOW: &str = "2025-06-30";
+
+const SPONSORS: [&str; 8] = ["RU", "CN", "IR", "KP", "BY", "XX", "YY", "ZZ"];
+
+/// Every sponsor publicly named on 2024-01-15.
+pub fn prior_responses() -> serde_json::Value {
+    SPONSORS
         .iter()
         .map(|s| serde_json::json!({ "sponsor": s, "rung": "public_attribution", "date": "2024-01-15" }))
-        .collect();
-    serde_json::json!({ "now": "2025-06-30", "incidents": incidents, "prior_responses": prior })
+        .collect()
+}
+
+/// Facts JSON for `n` incidents spread over the last 500 days.
+pub fn facts_json(n: usize) -> String {
+    serde_json::json!({ "now": NOW, "incidents": incidents(n), "prior_responses": prior_responses() })
         .to_string()
 }
 
