@@ -166,6 +166,27 @@ impl Schema {
             .ok_or(Internal::new("an enum id has no enum"))
     }
 
+    /// The `unique` field of an item of a list of records, and its value:
+    /// how warnings and replays name an item (`id "ALB-5"`). `None` when the
+    /// items are not records or their record has no unique field.
+    pub fn unique_key<'v>(
+        &self,
+        list_ty: &Type,
+        item: &'v Value,
+    ) -> Result<Option<(&FieldType, &'v Value)>, Internal> {
+        let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) else {
+            return Ok(None);
+        };
+        let rec = self.record(*r)?;
+        let Some((i, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique) else {
+            return Ok(None);
+        };
+        let v = fields
+            .get(i)
+            .ok_or(Internal::new("a record value lacks a declared field"))?;
+        Ok(Some((f, v)))
+    }
+
     /// A ladder.
     pub fn ladder(&self, id: LadderId) -> Result<&Ladder, Internal> {
         self.ladders

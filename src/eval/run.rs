@@ -381,15 +381,12 @@ fn item_name(
     item: &Value,
     i: usize,
 ) -> Result<String, Internal> {
-    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) {
-        let rec = program.schema.record(*r)?;
-        if let Some((fi, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique) {
-            let v = fields
-                .get(fi)
-                .ok_or_else(|| Internal::new("a record value lacks a declared field"))?;
-            let shown = crate::value::show(v, &f.ty, &program.schema)?;
-            return Ok(format!("{} {}", f.name, shown));
-        }
+    match program.schema.unique_key(list_ty, item)? {
+        Some((f, v)) => Ok(format!(
+            "{} {}",
+            f.name,
+            crate::value::show(v, &f.ty, &program.schema)?
+        )),
+        None => Ok(format!("item {}", i + 1)),
     }
-    Ok(format!("item {}", i + 1))
 }

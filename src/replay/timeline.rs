@@ -531,18 +531,10 @@ fn capped(items: &[&str]) -> String {
 /// An item by its unique field's value, or shown whole.
 fn item_name(policy: &Policy, list_ty: &Type, item: &Value) -> Result<String, Internal> {
     let schema = &policy.program.schema;
-    if let (Some(Type::Record(r)), Value::Record(fields)) = (list_ty.element(), item) {
-        let rec = schema.record(*r)?;
-        if let Some((i, f)) = rec.fields.iter().enumerate().find(|(_, f)| f.unique)
-            && let Some(v) = fields.get(i)
-        {
-            // An id reads best as written in the facts, without quotes.
-            return match v {
-                Value::Str(s) => Ok(s.to_string()),
-                v => crate::value::show(v, &f.ty, schema),
-            };
-        }
+    match schema.unique_key(list_ty, item)? {
+        // An id reads best as written in the facts, without quotes.
+        Some((_, Value::Str(s))) => Ok(s.to_string()),
+        Some((f, v)) => crate::value::show(v, &f.ty, schema),
+        None => crate::value::show(item, list_ty.element().unwrap_or(list_ty), schema),
     }
-    let elem = list_ty.element().unwrap_or(list_ty);
-    crate::value::show(item, elem, schema)
 }
