@@ -269,3 +269,39 @@ fn lints_are_warnings_that_never_stop_a_policy_and_the_rest_are_errors() {
     assert!(lints >= 5, "only {lints} lint examples");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every section an explanation announces ("With this policy:", "Failing
+/// facts:", …) has an indented example under it: an empty one reads as if
+/// the example were lost.
+#[test]
+fn every_announced_example_is_there() {
+    for e in EXPLANATIONS {
+        let text = rung::diagnostic::codes::render(e);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate().skip(1) {
+            let heading = ["With", "Failing", "Fixed"]
+                .iter()
+                .any(|h| line.starts_with(h));
+            if heading && line.ends_with(':') {
+                let next = lines[i + 1..].iter().find(|l| !l.is_empty());
+                assert!(
+                    next.is_some_and(|l| l.starts_with("    ")),
+                    "{}: `{line}` is followed by nothing:\n{text}",
+                    e.code
+                );
+            }
+        }
+    }
+}
+
+/// What `rung explain` prints for the facts codes: each shows the policy
+/// its facts are read against.
+#[test]
+fn facts_codes_show_their_policy() {
+    let text: String = EXPLANATIONS
+        .iter()
+        .filter(|e| matches!(e.example, Example::Facts { .. }))
+        .map(|e| format!("{}\n", rung::diagnostic::codes::render(e)))
+        .collect();
+    insta::assert_snapshot!(text);
+}

@@ -145,6 +145,9 @@ pub fn closest(code: &str) -> Option<&'static str> {
 /// The explanation as text for a terminal.
 pub fn render(e: &Explanation) -> String {
     let indent = |s: &str| {
+        if s.trim().is_empty() {
+            return "    (an empty file)".to_string();
+        }
         s.trim_end()
             .lines()
             .map(|l| {
@@ -163,7 +166,9 @@ pub fn render(e: &Explanation) -> String {
         | Example::Standalone { bad, fixed }
         | Example::Shown { bad, fixed } => (bad, fixed, None),
         Example::Facts { policy, bad, fixed } => {
-            out.push_str(&format!("\nWith this policy:\n\n{}\n", indent(policy)));
+            if !policy.is_empty() {
+                out.push_str(&format!("\nWith this policy:\n\n{}\n", indent(policy)));
+            }
             (bad, fixed, Some(()))
         }
         Example::Eval { bad, fixed, facts } => {
@@ -181,7 +186,7 @@ pub fn render(e: &Explanation) -> String {
                 out.push_str(&format!("\nWith this policy:\n\n{}\n", indent(policy)));
             }
             out.push_str(&format!(
-                "\nWith the facts\n\n{}\n\nand the table `{fact}`:\n",
+                "\nWith the facts\n\n{}\n\nand the table below as the fact `{fact}`.\n",
                 indent(json)
             ));
             (bad, fixed, Some(()))
@@ -197,18 +202,26 @@ pub fn render(e: &Explanation) -> String {
         indent(bad),
         indent(fixed)
     ));
-    if matches!(
-        e.example,
-        Example::Policy { .. }
-            | Example::Facts { .. }
-            | Example::Eval { .. }
-            | Example::Table { .. }
-    ) {
+    if uses_prelude(e.example) {
         out.push_str(
             "\n(Examples assume the schema and ladder shown by `rung explain` without a code.)\n",
         );
     }
     out
+}
+
+/// Whether an example leans on [`PRELUDE_SCHEMA`] or [`PRELUDE_LADDER`]
+/// that it does not show, so that its rendering must say where they are.
+fn uses_prelude(example: Example) -> bool {
+    match example {
+        Example::Policy { bad, .. } | Example::Eval { bad, .. } => {
+            !bad.contains("facts {") || !bad.contains("ladder response")
+        }
+        Example::Facts { policy, .. } | Example::Table { policy, .. } => {
+            !policy.contains("facts {")
+        }
+        Example::Standalone { .. } | Example::Shown { .. } => false,
+    }
 }
 
 /// `text` broken into lines of at most `width` columns, at spaces.
@@ -638,9 +651,9 @@ definition, hides the other one. Rename one so each name means one thing.",
         text: "The facts file must be one JSON object. The report points at the first syntax \
 error (a missing comma, a trailing comma, an unclosed bracket, nesting deeper than 128 levels).",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [] ",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [] }",
+            policy: "facts {\n  now: date\n}\n",
+            bad: "{ \"now\": \"2024-01-01\", }",
+            fixed: "{ \"now\": \"2024-01-01\" }",
         },
     },
     Explanation {
@@ -650,9 +663,9 @@ error (a missing comma, a trailing comma, an unclosed bracket, nesting deeper th
 `null` for a value that is not `optional`. The report gives the JSON path and points at the value \
 in the facts file.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": \"4\" } ] }",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4 } ] }",
+            policy: "record Incident {\n  id: string unique\n  severity: int in 1..5\n}\nfacts {\n  incidents: list of Incident\n}\n",
+            bad: "{ \"incidents\": [ { \"id\": \"a\", \"severity\": \"4\" } ] }",
+            fixed: "{ \"incidents\": [ { \"id\": \"a\", \"severity\": 4 } ] }",
         },
     },
     Explanation {
@@ -661,9 +674,9 @@ in the facts file.",
         text: "Enum values in the facts are strings naming one of the declared values. A close \
 value is suggested, and the values are listed.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"hihg\", \"severity\": 4 } ] }",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4 } ] }",
+            policy: "enum Attribution { none < low < moderate < high }\nrecord Incident {\n  id: string unique\n  attribution: Attribution\n}\nfacts {\n  incidents: list of Incident\n}\n",
+            bad: "{ \"incidents\": [ { \"id\": \"a\", \"attribution\": \"hihg\" } ] }",
+            fixed: "{ \"incidents\": [ { \"id\": \"a\", \"attribution\": \"high\" } ] }",
         },
     },
     Explanation {
@@ -671,9 +684,9 @@ value is suggested, and the values are listed.",
         title: "a number outside its declared range",
         text: "An `int in LO..HI` field holds a value from LO to HI, both included.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 7 } ] }",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 5 } ] }",
+            policy: "record Incident {\n  id: string unique\n  severity: int in 1..5\n}\nfacts {\n  incidents: list of Incident\n}\n",
+            bad: "{ \"incidents\": [ { \"id\": \"a\", \"severity\": 7 } ] }",
+            fixed: "{ \"incidents\": [ { \"id\": \"a\", \"severity\": 5 } ] }",
         },
     },
     Explanation {
@@ -682,9 +695,9 @@ value is suggested, and the values are listed.",
         text: "Every field that is not `optional` (and has no `default`) must be present. The \
 report points at the object that lacks it.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\" } ] }",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4 } ] }",
+            policy: "record Incident {\n  id: string unique\n  victim: string\n  state_sponsor: optional string\n}\nfacts {\n  incidents: list of Incident\n}\n",
+            bad: "{ \"incidents\": [ { \"id\": \"a\", \"state_sponsor\": \"XA\" } ] }",
+            fixed: "{ \"incidents\": [ { \"id\": \"a\", \"victim\": \"EE\" } ] }",
         },
     },
     Explanation {
@@ -695,9 +708,9 @@ a source), so a field the schema does not declare is reported, never silently ig
 reject the facts; a close field is suggested. `--deny-warnings` makes it an error. A misspelt \
 required field is an error anyway: the field it should have been is missing.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4, \"sevrity\": 4 } ] }",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [ { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4 } ] }",
+            policy: "record Incident {\n  id: string unique\n  severity: int in 1..5\n}\nfacts {\n  incidents: list of Incident\n}\n",
+            bad: "{ \"incidents\": [ { \"id\": \"a\", \"severity\": 4, \"sevrity\": 4 } ] }",
+            fixed: "{ \"incidents\": [ { \"id\": \"a\", \"severity\": 4 } ] }",
         },
     },
     Explanation {
@@ -706,9 +719,9 @@ required field is an error anyway: the field it should have been is missing.",
         text: "A field declared `unique` (such as an incident's `id`) must differ across the list. \
 The report points at both occurrences.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"incidents\": [\n  { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4 },\n  { \"id\": \"a\", \"date\": \"2023-11-01\", \"victim\": \"LV\", \"attribution\": \"low\", \"severity\": 2 } ] }",
-            fixed: "{ \"now\": \"2024-01-01\", \"incidents\": [\n  { \"id\": \"a\", \"date\": \"2023-10-01\", \"victim\": \"EE\", \"attribution\": \"high\", \"severity\": 4 },\n  { \"id\": \"b\", \"date\": \"2023-11-01\", \"victim\": \"LV\", \"attribution\": \"low\", \"severity\": 2 } ] }",
+            policy: "record Incident {\n  id: string unique\n  victim: string\n}\nfacts {\n  incidents: list of Incident\n}\n",
+            bad: "{ \"incidents\": [\n  { \"id\": \"a\", \"victim\": \"EE\" },\n  { \"id\": \"a\", \"victim\": \"LV\" } ] }",
+            fixed: "{ \"incidents\": [\n  { \"id\": \"a\", \"victim\": \"EE\" },\n  { \"id\": \"b\", \"victim\": \"LV\" } ] }",
         },
     },
     Explanation {
@@ -716,9 +729,9 @@ The report points at both occurrences.",
         title: "a string that is not a date",
         text: "Dates are strings in the form \"YYYY-MM-DD\" naming a real day.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-02-30\", \"incidents\": [] }",
-            fixed: "{ \"now\": \"2024-02-29\", \"incidents\": [] }",
+            policy: "facts {\n  now: date\n}\n",
+            bad: "{ \"now\": \"2024-02-30\" }",
+            fixed: "{ \"now\": \"2024-02-29\" }",
         },
     },
     Explanation {
@@ -1004,9 +1017,9 @@ nothing to replay: declare `now` and compare dates with it.",
 last value. rung refuses: which of the two was meant is a question for whoever wrote the facts. Keep \
 one of them.",
         example: Example::Facts {
-            policy: "",
-            bad: "{ \"now\": \"2024-01-01\", \"now\": \"2024-02-01\", \"incidents\": [] }",
-            fixed: "{ \"now\": \"2024-02-01\", \"incidents\": [] }",
+            policy: "facts {\n  now: date\n}\n",
+            bad: "{ \"now\": \"2024-01-01\", \"now\": \"2024-02-01\" }",
+            fixed: "{ \"now\": \"2024-02-01\" }",
         },
     },
     Explanation {
