@@ -468,6 +468,22 @@ impl CheckError {
         Some(((what, src.name().to_string()), *span))
     }
 
+    /// Replaces the help of the report that `name` is unknown: for a client
+    /// that knows better where the name lives (the REPL knows a rules
+    /// block's per-subject names), so that the right hint comes first and
+    /// alone.
+    pub fn replace_unknown_name_help(&mut self, name: &str, help: &str) {
+        if let CheckError::UnknownName {
+            name: unknown,
+            help: old,
+            ..
+        } = self
+            && unknown == name
+        {
+            *old = Some(help.to_string());
+        }
+    }
+
     /// Adds another use to an unknown-name report.
     fn add_use(&mut self, span: SourceSpan) {
         match self {

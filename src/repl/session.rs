@@ -219,9 +219,9 @@ impl Session {
         let program = &self.policy.policy.program;
         let probe = match probe::check(&self.policy, &e, self.scope.as_ref()) {
             Ok(p) => p,
-            Err(ds) => {
+            Err(mut ds) => {
+                self.suggest_subject(&names, &mut ds);
                 reply.diags(ds);
-                self.suggest_subject(&names, reply);
                 return;
             }
         };
@@ -247,8 +247,10 @@ impl Session {
         }
     }
 
-    /// After an unknown name: if it is a block's name, say how to reach it.
-    fn suggest_subject(&self, names: &[String], reply: &mut Reply) {
+    /// After an unknown name that a rules block defines for each of its
+    /// subjects: the report's help says how to enter a subject's scope,
+    /// instead of suggesting to define the name again.
+    fn suggest_subject(&self, names: &[String], ds: &mut [Diag]) {
         if self.scope.is_some() {
             return;
         }
@@ -265,14 +267,15 @@ impl Session {
             .into_iter()
             .next()
             .unwrap_or_else(|| "SUBJECT".into());
-        reply.report(ReplError::Plain {
-            message: format!(
-                "`{name}` is defined for each subject of the `{ladder}` rules, not at the top level"
-            ),
-            help: Some(format!(
-                "enter a subject's scope with `:subject {ladder} {example}`, then `{name}` is in scope"
-            )),
-        });
+        let hint = format!(
+            "`{name}` is defined for each subject of the `{ladder}` rules, not at the top level: \
+             enter a subject's scope with `:subject {ladder} {example}`, then `{name}` is in scope"
+        );
+        for d in ds.iter_mut() {
+            if let Diag::Check(e) = d {
+                e.replace_unknown_name_help(name, &hint);
+            }
+        }
     }
 
     /// Adds declarations to the session's policy if it still checks.

@@ -140,18 +140,18 @@ impl Session {
         }
     }
 
-    /// Facts from a JSON file and the tables read before it.
+    /// Facts from a JSON file and the tables read before it, with their
+    /// warnings (a field the schema does not declare), which loading shows.
     pub(super) fn facts_with_pending_tables(
         &self,
         file: &std::sync::Arc<SourceFile>,
-    ) -> Result<Facts, Vec<Diag>> {
+    ) -> Result<(Facts, Vec<Diag>), Vec<Diag>> {
         if self.pending_tables.is_empty() {
-            return self.policy.policy.facts(file);
+            return self.policy.policy.facts_with_warnings(file);
         }
         self.policy
             .policy
             .facts_with_tables(Some(file), &self.pending_tables)
-            .map(|(facts, _)| facts)
     }
 
     /// `doc` with each fact the pending tables (or a table just read) gave,

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use miette::{Diagnostic as _, Severity};
 use serde_json::Value as Json;
 
 use super::command::Arg;
@@ -33,7 +34,7 @@ impl Session {
                 return;
             }
         };
-        let facts = match self.facts_with_pending_tables(&file) {
+        let (facts, warnings) = match self.facts_with_pending_tables(&file) {
             Ok(f) => f,
             Err(ds) => {
                 reply.diags(ds);
@@ -72,6 +73,7 @@ impl Session {
             }
         };
         reply.text(format!("loaded facts from {path}: {}", summary(&json)));
+        reply.diags(warnings);
         self.facts = Some(FactsState {
             name: path.to_string(),
             loaded: json.clone(),
@@ -184,23 +186,38 @@ impl Session {
     pub(super) fn commit(&mut self, next: Json, edit: String, what: String, reply: &mut Reply) {
         let Some(f) = &self.facts else { return };
         let policy = &self.policy.policy;
+        // Warnings the facts had before the edit are not news: a refused
+        // edit reports only what it caused.
+        // They are read only when the edited facts have warnings at all.
+        let before_warnings = || {
+            policy
+                .facts_with_warnings(&facts_source(&f.current, &f.name))
+                .map(|(_, w)| w)
+                .unwrap_or_default()
+        };
         let validated: Facts = match policy.facts_with_warnings(&facts_source(&next, &f.name)) {
-            // An edit that adds a field the schema does not know is a typo
-            // here (`:set incidents[0].severty = 3`): refuse it.
-            Ok((_, warnings))
-                if !warnings.is_empty()
-                    && warnings.len()
-                        > policy
-                            .facts_with_warnings(&facts_source(&f.current, &f.name))
-                            .map_or(0, |(_, w)| w.len()) =>
-            {
-                reply.diags(warnings);
-                reply.text("the facts were not changed");
-                return;
+            Ok((v, warnings)) => {
+                let new = if warnings.is_empty() {
+                    warnings
+                } else {
+                    caused_by_edit(&before_warnings(), warnings)
+                };
+                if !new.is_empty() {
+                    // An edit that adds a field the schema does not know is
+                    // a typo here (`:set incidents[0].severty = 3`): refuse it.
+                    reply.diags(new);
+                    reply.text("the facts were not changed");
+                    return;
+                }
+                v
             }
-            Ok((v, _)) => v,
             Err(ds) => {
-                reply.diags(ds);
+                let warned = ds.iter().any(|d| d.severity() == Some(Severity::Warning));
+                reply.diags(if warned {
+                    caused_by_edit(&before_warnings(), ds)
+                } else {
+                    ds
+                });
                 reply.text("the facts were not changed");
                 return;
             }
@@ -586,4 +603,16 @@ fn effect(before: &Evaluation, after: &Evaluation) -> String {
         let _ = writeln!(out, "{line}");
     }
     out
+}
+
+/// The reports in `after` that are not warnings already in `before`: what an
+/// edit caused. Warnings are compared by code and message, which names the
+/// JSON path.
+fn caused_by_edit(before: &[Diag], after: Vec<Diag>) -> Vec<Diag> {
+    let key = |d: &Diag| (d.code().map(|c| c.to_string()), d.to_string());
+    let old: std::collections::HashSet<_> = before.iter().map(key).collect();
+    after
+        .into_iter()
+        .filter(|d| d.severity() != Some(Severity::Warning) || !old.contains(&key(d)))
+        .collect()
 }
