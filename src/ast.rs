@@ -271,6 +271,10 @@ pub struct TestDecl {
     pub expectations: Vec<Expectation>,
     /// `snapshot "file"`: the whole decision is compared with this file.
     pub snapshot: Option<StringLit>,
+    /// `snapshot replay "file"`: the replay of the facts over their default
+    /// range (the earliest date in them through their `now`) is compared
+    /// with this file, in the JSON of `rung replay --format json`.
+    pub replay_snapshot: Option<StringLit>,
     /// The whole declaration.
     pub span: Span,
 }

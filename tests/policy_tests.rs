@@ -437,10 +437,11 @@ fn usage_errors_exit_2() {
     assert_eq!(last_line(&empty.stdout), "0 passed, 0 failed");
 }
 
-#[test]
-fn timeline_expectations_are_judged_on_the_replay() {
-    let dir =
-        std::env::temp_dir().join(format!("rung-policy-tests-{}-timeline", std::process::id()));
+/// A fresh directory holding the NATO doctrine as `p/` (without its
+/// tests), the 2022 campaign as `p/ex/campaign-2022.json`, and `tests` as
+/// `p/t.rung`.
+fn nato_project(name: &str, tests: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("rung-policy-tests-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("p/ex")).unwrap();
     let dir = TempDir(dir);
@@ -458,8 +459,14 @@ fn timeline_expectations_are_judged_on_the_replay() {
         dir.join("p/ex/campaign-2022.json"),
     )
     .unwrap();
-    std::fs::write(
-        dir.join("p/t.rung"),
+    std::fs::write(dir.join("p/t.rung"), tests).unwrap();
+    dir
+}
+
+#[test]
+fn timeline_expectations_are_judged_on_the_replay() {
+    let dir = nato_project(
+        "timeline",
         r#"
 test "right dates" {
   facts "ex/campaign-2022.json"
@@ -473,8 +480,7 @@ test "wrong dates" {
   expect response "IR" reaches sanctions on 2022-07-15
 }
 "#,
-    )
-    .unwrap();
+    );
     let run = rung(&dir, &["test", "p"], false);
     assert_eq!(run.code, 1);
     assert_eq!(last_line(&run.stdout), "1 passed, 1 failed");
@@ -524,4 +530,115 @@ test "no now" {
             .contains("expect response \"XA\" top sanctions  p/"),
         "the other expectation holds"
     );
+}
+
+/// `snapshot replay "file"` pins the whole timeline: written when missing
+/// (refused in CI), equal to `rung replay --format json` less provenance,
+/// and a change fails with a diff.
+#[test]
+fn replay_snapshots_are_created_compared_and_updated() {
+    let dir = nato_project(
+        "replay-snapshot",
+        "test \"campaign\" {\n  facts \"ex/campaign-2022.json\"\n  snapshot replay \"snaps/campaign.json\"\n}\n",
+    );
+    let snap = dir.join("p/snaps/campaign.json");
+    let run = rung(&dir, &["test", "p"], true);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("snapshot p/snaps/campaign.json is missing"),
+        "{}",
+        run.stdout
+    );
+    assert!(!snap.exists());
+
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("test campaign ... ok (snapshot written: p/snaps/campaign.json)"),
+        "{}",
+        run.stdout
+    );
+    let stored = std::fs::read_to_string(&snap).unwrap();
+    let replay = rung(
+        &dir,
+        &[
+            "replay",
+            "p",
+            "--facts",
+            "p/ex/campaign-2022.json",
+            "--format",
+            "json",
+        ],
+        false,
+    );
+    assert_eq!(replay.code, 0, "{}", replay.stderr);
+    let without_provenance: String = replay
+        .stdout
+        .lines()
+        .filter(|l| !l.contains("\"policy_digest\"") && !l.contains("\"rung_version\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(stored, without_provenance);
+    assert_eq!(rung(&dir, &["test", "p"], true).code, 0);
+
+    // A crossing on another day is a failure that shows what moved.
+    std::fs::write(&snap, stored.replace("2022-06-27", "2022-06-28")).unwrap();
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("snapshot p/snaps/campaign.json changed (- stored, + replay now):"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("-          \"date\": \"2022-06-28\","),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+          \"date\": \"2022-06-27\","),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(rung(&dir, &["test", "p", "--update"], false).code, 0);
+    assert_eq!(std::fs::read_to_string(&snap).unwrap(), stored);
+
+    // One replay snapshot per test; a decision snapshot may sit beside it.
+    std::fs::write(
+        dir.join("p/t.rung"),
+        "test \"campaign\" {\n  facts \"ex/campaign-2022.json\"\n  snapshot replay \"a.json\"\n  snapshot replay \"b.json\"\n}\n",
+    )
+    .unwrap();
+    let check = rung(&dir, &["check", "p"], false);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stderr
+            .contains("a test has at most one replay snapshot"),
+        "{}",
+        check.stderr
+    );
+}
+
+/// Without `now: date` there is no replay to pin: the snapshot fails and
+/// says why, and nothing is written.
+#[test]
+fn replay_snapshots_need_now() {
+    let dir = project(
+        "no-now-replay",
+        "test \"no now\" {\n  facts \"facts/two.json\"\n  snapshot replay \"snaps/r.json\"\n}\n",
+    );
+    let run = rung(&dir, &["test", "p"], false);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains(
+            "snapshot p/snaps/r.json: cannot replay: the policy declares no fact `now: date`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!dir.join("p/snaps/r.json").exists());
 }

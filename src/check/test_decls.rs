@@ -41,7 +41,7 @@ pub(super) fn check(
         } else {
             names.insert(&name.value, &name.span);
         }
-        if let Some(snap) = &test.snapshot {
+        for snap in test.snapshot.iter().chain(&test.replay_snapshot) {
             let path = resolve(file, &snap.value);
             if let Some(first) = snapshots.get(&path) {
                 let shown = path.display().to_string();

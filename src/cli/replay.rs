@@ -143,7 +143,10 @@ pub fn run(args: Args) -> ExitCode {
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let text = match args.format {
-        ReplayFormat::Json => Ok(render::timeline_json(&timeline, Provenance::of(&policy))),
+        ReplayFormat::Json => Ok(render::timeline_json(
+            &timeline,
+            Some(Provenance::of(&policy)),
+        )),
         ReplayFormat::Csv => Ok(render::timeline_csv(&timeline)),
         ReplayFormat::Human => Ok(render::timeline_human(
             &timeline,

@@ -275,22 +275,28 @@ impl<'s> Layout<'s> {
             self.toks.string(&table.path);
             self.line(STEP);
         }
-        let mut items: Vec<(usize, Option<&Expectation>)> = t
+        let mut items: Vec<(usize, TestItem<'_>)> = t
             .expectations
             .iter()
-            .map(|e| (e.span.start, Some(e)))
+            .map(|e| (e.span.start, TestItem::Expect(e)))
             .collect();
         if let Some(s) = &t.snapshot {
-            items.push((s.span.start, None));
+            items.push((s.span.start, TestItem::Snapshot(s)));
+        }
+        if let Some(s) = &t.replay_snapshot {
+            items.push((s.span.start, TestItem::Replay(s)));
         }
         items.sort_by_key(|(at, _)| *at);
         for (_, item) in items {
             let start = self.toks.next_start();
             self.p.item(start, STEP, false, false);
-            match (item, &t.snapshot) {
-                (Some(e), _) => self.expectation(e),
-                (None, Some(s)) => self.clause("snapshot", s, STEP),
-                (None, None) => {}
+            match item {
+                TestItem::Expect(e) => self.expectation(e),
+                TestItem::Snapshot(s) => self.clause("snapshot", s, STEP),
+                TestItem::Replay(s) => {
+                    self.toks.kw("snapshot");
+                    self.clause("replay", s, STEP);
+                }
             }
         }
         self.close_block(0, false);
@@ -390,4 +396,14 @@ enum Constraint<'a> {
 
 fn is_rule(item: BlockItem) -> bool {
     matches!(item, BlockItem::Rule(_))
+}
+
+/// One line of a test after its facts, kept in the order written.
+enum TestItem<'a> {
+    /// `expect ...`
+    Expect(&'a Expectation),
+    /// `snapshot "file"`
+    Snapshot(&'a StringLit),
+    /// `snapshot replay "file"`
+    Replay(&'a StringLit),
 }

@@ -478,6 +478,7 @@ impl Lowerer {
         let mut tables = Vec::new();
         let mut expectations = Vec::new();
         let mut snapshot = None;
+        let mut replay_snapshot = None;
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::string => name = Some(self.string_lit(&c)),
@@ -513,6 +514,15 @@ impl Lowerer {
                     )]);
                 }
                 Rule::snapshot => snapshot = Some(self.clause_string(c)?),
+                Rule::replay_snapshot if replay_snapshot.is_some() => {
+                    return Err(vec![SyntaxError::misplaced(
+                        &self.span(&c),
+                        "a test has at most one replay snapshot",
+                        "second replay snapshot",
+                        "a replay snapshot holds the whole timeline; keep one `snapshot replay \"file.json\"` per test",
+                    )]);
+                }
+                Rule::replay_snapshot => replay_snapshot = Some(self.clause_string(c)?),
                 _ => {}
             }
         }
@@ -522,6 +532,7 @@ impl Lowerer {
             tables,
             expectations,
             snapshot,
+            replay_snapshot,
             span,
         })
     }
@@ -623,6 +634,7 @@ pub(super) fn is_keyword(r: Rule) -> bool {
             | kw_test
             | kw_expect
             | kw_snapshot
+            | kw_replay
             | kw_table
     )
 }

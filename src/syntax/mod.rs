@@ -560,6 +560,7 @@ fn rule_words(r: Rule) -> &'static str {
         json_object => "a JSON object",
         expectation | kw_expect => "`expect`",
         snapshot | kw_snapshot => "`snapshot`",
+        replay_snapshot | kw_replay => "`snapshot replay`",
         expect_what
         | expect_top
         | expect_recommended

@@ -59,6 +59,7 @@ pub const TEST_WORDS: &[&str] = &[
     "expect",
     "table",
     "snapshot",
+    "replay",
     "top",
     "recommends",
     "forbids",

@@ -116,6 +116,9 @@ pub struct TestResult {
     /// The snapshot comparison, when the test has a snapshot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<snapshot::Outcome>,
+    /// The replay snapshot comparison, when the test has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_snapshot: Option<snapshot::Outcome>,
 }
 
 /// Runs the tests of `policy` that `options` select.
@@ -163,6 +166,7 @@ fn run_one(
         facts_errors: Vec::new(),
         failures: Vec::new(),
         snapshot: None,
+        replay_snapshot: None,
     };
     let loaded = match facts::load(policy, file, &decl.facts, &decl.tables) {
         Ok(f) => f,
@@ -190,11 +194,9 @@ fn run_one(
     let evaluation = &run.evaluation;
     tracker.record(&explanations);
     // The replay, only for a test that asks about time.
-    let timeline = decl
-        .expectations
-        .iter()
-        .any(|e| e.what.is_through_time())
-        .then(|| through_time(policy, &loaded));
+    let timeline = (decl.replay_snapshot.is_some()
+        || decl.expectations.iter().any(|e| e.what.is_through_time()))
+    .then(|| through_time(policy, &loaded));
     result.failures = decl
         .expectations
         .iter()
@@ -213,7 +215,31 @@ fn run_one(
             options.snapshots,
         )
     });
-    let snapshot_fails = result.snapshot.as_ref().is_some_and(|s| s.status.fails());
+    result.replay_snapshot = decl.replay_snapshot.as_ref().map(|s| {
+        let path = resolve(file, &s.value);
+        match &timeline {
+            Some(Ok(t)) => {
+                snapshot::compare(&path, &render::timeline_json(t, None), options.snapshots)
+            }
+            Some(Err(why)) => snapshot::Outcome {
+                path: path.display().to_string(),
+                status: snapshot::Status::Error,
+                diff: Vec::new(),
+                message: Some(format!("cannot replay: {why}")),
+            },
+            None => snapshot::Outcome {
+                path: path.display().to_string(),
+                status: snapshot::Status::Error,
+                diff: Vec::new(),
+                message: Some("the replay was not run".to_string()),
+            },
+        }
+    });
+    let snapshot_fails = result
+        .snapshot
+        .iter()
+        .chain(&result.replay_snapshot)
+        .any(|s| s.status.fails());
     if result.failures.is_empty() && !snapshot_fails {
         result.verdict = Verdict::Passed;
     }

@@ -29,7 +29,7 @@ pub fn human(report: &Report, paint: Paint, width: usize) -> String {
             Verdict::Failed => p.red("FAILED"),
         };
         let _ = write!(out, "test {} ... {verdict}", t.name);
-        if let Some(s) = &t.snapshot {
+        for s in t.snapshot.iter().chain(&t.replay_snapshot) {
             match s.status {
                 Status::Created => {
                     let _ = write!(
@@ -103,7 +103,10 @@ fn failure(out: &mut String, t: &TestResult, p: Paint, width: usize) {
         mismatch(out, m, p);
     }
     if let Some(s) = &t.snapshot {
-        snapshot_failure(out, s, p);
+        snapshot_failure(out, s, "decision", p);
+    }
+    if let Some(s) = &t.replay_snapshot {
+        snapshot_failure(out, s, "replay", p);
     }
 }
 
@@ -124,12 +127,13 @@ fn rule(out: &mut String, r: &RuleExplanation, p: Paint) {
     crate::render::rule_lines(out, r, p, "    ");
 }
 
-fn snapshot_failure(out: &mut String, s: &snapshot::Outcome, p: Paint) {
+/// Why a snapshot failed; `what` is what it holds (`decision`, `replay`).
+fn snapshot_failure(out: &mut String, s: &snapshot::Outcome, what: &str, p: Paint) {
     match s.status {
         Status::Changed => {
             let _ = writeln!(
                 out,
-                "snapshot {} changed ({} stored, {} decision now):",
+                "snapshot {} changed ({} stored, {} {what} now):",
                 s.path,
                 p.red("-"),
                 p.green("+")
