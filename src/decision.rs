@@ -142,3 +142,10 @@ pub struct FactWarning {
     /// The item, e.g. `id "ALB-5"` or `item 3`.
     pub item: String,
 }
+
+impl FactWarning {
+    /// The warning on one line, as a replay lists it: `text (item)`.
+    pub fn line(&self) -> String {
+        format!("{} ({})", self.message, self.item)
+    }
+}

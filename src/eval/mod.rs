@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use run::{Detail, RuleRecord, Run, SubjectRecord, run};
+pub(crate) use run::{WarnHit, WarnKey, run_with_hits};
 
 use error::surface;
 use expr::{Env, EvalResult, list_items};

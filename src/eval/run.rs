@@ -7,6 +7,7 @@
 //! so they cannot disagree about what happened.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::error::{EvalError, not_a_bug, surface};
 use super::explain::{Outcome, RuleExplanation, SubjectExplanation, Trace, trace};
@@ -97,8 +98,91 @@ impl<'p> Run<'p> {
 
 /// Evaluates every ladder of `program` against `facts`, once.
 pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Run<'p>, Internal> {
+    let (mut run, hits) = run_with_hits(program, facts, detail)?;
+    run.evaluation.warnings = hits
+        .into_iter()
+        .map(|h| h.warning(program))
+        .collect::<Result<_, _>>()?;
+    Ok(run)
+}
+
+/// One item a `warn` declaration matched, not yet named: a replay meets the
+/// same items on hundreds of days, and names each once ([`WarnHit::key`]).
+#[derive(Debug, Clone)]
+pub(crate) enum WarnHit {
+    /// The `index`th item of the list of the `warn`th declaration.
+    Item {
+        /// The declaration, in [`Program::warns`].
+        warn: usize,
+        /// The item's position in the list that day.
+        index: usize,
+        /// The item.
+        item: Value,
+    },
+    /// The declaration's list could not be evaluated.
+    Failed(FactWarning),
+}
+
+/// What tells one warned item from another across runs: the declaration's
+/// text, and the item's unique key where its record has one (else its
+/// position). Two hits with equal keys read the same ([`WarnHit::warning`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum WarnKey<'p> {
+    /// An item of a record with a text key.
+    Text(&'p str, Arc<str>),
+    /// An item of a record with an integer key.
+    Int(&'p str, i64),
+    /// Any other item, by its whole message.
+    Message(String),
+}
+
+impl WarnHit {
+    /// The key this hit is merged by (see [`WarnKey`]).
+    pub(crate) fn key<'p>(&self, program: &'p Program) -> Result<WarnKey<'p>, Internal> {
+        let Self::Item { warn, item, .. } = self else {
+            return Ok(WarnKey::Message(self.warning(program)?.line()));
+        };
+        let w = program
+            .warns
+            .get(*warn)
+            .ok_or_else(|| Internal::new("a warn declaration that does not exist"))?;
+        let because = w.because.as_str();
+        Ok(match program.schema.unique_key(&w.items.ty, item)? {
+            Some((_, Value::Str(s))) => WarnKey::Text(because, Arc::clone(s)),
+            Some((_, Value::Int(i))) => WarnKey::Int(because, *i),
+            _ => WarnKey::Message(self.warning(program)?.line()),
+        })
+    }
+
+    /// The warning as decisions show it: the declaration's text and the
+    /// item's name.
+    pub(crate) fn warning(&self, program: &Program) -> Result<FactWarning, Internal> {
+        match self {
+            Self::Item { warn, index, item } => {
+                let w = program
+                    .warns
+                    .get(*warn)
+                    .ok_or_else(|| Internal::new("a warn declaration that does not exist"))?;
+                Ok(FactWarning {
+                    message: w.because.clone(),
+                    item: item_name(program, &w.items.ty, item, *index)?,
+                })
+            }
+            Self::Failed(f) => Ok(f.clone()),
+        }
+    }
+}
+
+/// [`run`], with the `warn` declarations' items left unnamed (the
+/// evaluation's `warnings` are empty): for a replay, which names each
+/// distinct item once instead of once a day.
+pub(crate) fn run_with_hits<'p>(
+    program: &'p Program,
+    facts: &Facts,
+    detail: Detail,
+) -> Result<(Run<'p>, Vec<WarnHit>), Internal> {
     let lets = global_lets(program, facts)?;
-    let warnings = warnings(program, facts, &lets)?;
+    let hits = warnings(facts, program, &lets)?;
     let mut errors = Vec::new();
     // Several blocks may decide one ladder: their rules pool per subject.
     // A ladder decided by one block (the usual case) is decided subject by
@@ -174,14 +258,17 @@ pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Ru
         (a.ladder, a.subject.as_bytes()).cmp(&(b.ladder, b.subject.as_bytes()))
     });
     let (decisions, subjects) = decided.into_iter().unzip();
-    Ok(Run {
-        evaluation: Evaluation {
-            decisions,
-            warnings,
-            errors,
+    Ok((
+        Run {
+            evaluation: Evaluation {
+                decisions,
+                warnings: Vec::new(),
+                errors,
+            },
+            subjects,
         },
-        subjects,
-    })
+        hits,
+    ))
 }
 
 fn group_error(program: &Program, block: &Block, e: EvalError) -> Result<RuleError, Internal> {
@@ -346,28 +433,29 @@ fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanatio
 
 /// Items matched by `warn` declarations.
 fn warnings(
-    program: &Program,
     facts: &Facts,
+    program: &Program,
     lets: &[EvalResult],
-) -> Result<Vec<FactWarning>, Internal> {
+) -> Result<Vec<WarnHit>, Internal> {
     let mut out = Vec::new();
-    for w in &program.warns {
+    for (warn, w) in program.warns.iter().enumerate() {
         let mut env = Env::new(facts, lets);
         match env.eval(&w.items) {
             Ok(list) => {
-                for (i, item) in list_items(&list).iter().enumerate() {
-                    out.push(FactWarning {
-                        message: w.because.clone(),
-                        item: item_name(program, &w.items.ty, item, i)?,
-                    });
-                }
+                out.extend(list_items(&list).iter().enumerate().map(|(index, item)| {
+                    WarnHit::Item {
+                        warn,
+                        index,
+                        item: item.clone(),
+                    }
+                }));
             }
             Err(e) => {
                 not_a_bug(&e)?;
-                out.push(FactWarning {
+                out.push(WarnHit::Failed(FactWarning {
                     message: format!("could not evaluate: {e}"),
                     item: e.span.location(),
-                })
+                }))
             }
         }
     }

@@ -129,8 +129,9 @@ pub fn replay(policy: &Policy, facts: &Facts, from: i32, to: i32) -> Result<Time
     let mut day_facts = facts.clone();
     for day in from..=to {
         day_facts.set(now, Value::Date(day))?;
-        let run = policy.run(&day_facts, crate::eval::Detail::Outcomes)?;
-        builder.day(day, &day_facts, run)?;
+        let (run, warned) =
+            crate::eval::run_with_hits(&policy.program, &day_facts, crate::eval::Detail::Outcomes)?;
+        builder.day(day, &day_facts, run, &warned)?;
     }
     Ok(builder.finish())
 }
@@ -147,21 +148,47 @@ pub struct Reported {
 /// Collects messages by day, merging consecutive days into ranges, in the
 /// order they were first reported. A replay of a large campaign reports
 /// thousands of messages a day (every incident dated after that day's
-/// `now`): they are found by hash, not by comparing texts.
-#[derive(Debug, Default)]
-pub(crate) struct ByDay {
-    index: FxHashMap<String, usize>,
+/// `now`): they are found by a key `K` that reads the same as the message
+/// (the message itself, or a `warn` declaration and an item's unique key),
+/// and each message is written once, when its key is first seen.
+#[derive(Debug)]
+pub(crate) struct ByDay<K = String> {
+    index: FxHashMap<K, usize>,
     reported: Vec<Reported>,
 }
 
-impl ByDay {
+impl<K> Default for ByDay<K> {
+    fn default() -> Self {
+        ByDay {
+            index: FxHashMap::default(),
+            reported: Vec::new(),
+        }
+    }
+}
+
+impl ByDay<String> {
+    /// Adds `message`, reported on `day`.
     pub(crate) fn add(&mut self, message: String, day: i32) {
-        let i = match self.index.get(&message) {
+        let key = message.clone();
+        let _ = self.add_keyed(key, day, || Ok(message));
+    }
+}
+
+impl<K: std::hash::Hash + Eq> ByDay<K> {
+    /// Adds the message that `key` stands for, reported on `day`; `message`
+    /// writes it, only the first time `key` is seen.
+    pub(crate) fn add_keyed(
+        &mut self,
+        key: K,
+        day: i32,
+        message: impl FnOnce() -> Result<String, Internal>,
+    ) -> Result<(), Internal> {
+        let i = match self.index.get(&key) {
             Some(&i) => i,
             None => {
-                self.index.insert(message.clone(), self.reported.len());
+                self.index.insert(key, self.reported.len());
                 self.reported.push(Reported {
-                    message,
+                    message: message()?,
                     days: Vec::new(),
                 });
                 self.reported.len() - 1
@@ -173,6 +200,7 @@ impl ByDay {
                 _ => r.days.push((day, day)),
             }
         }
+        Ok(())
     }
 
     pub(crate) fn finish(self) -> Vec<Reported> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::{ByDay, Reported};
 use crate::decision::{Decision, Status};
 use crate::eval::explain::Trace;
-use crate::eval::{self, Detail, Run, Scope, SubjectRecord};
+use crate::eval::{self, Detail, Run, Scope, SubjectRecord, WarnHit, WarnKey};
 use crate::facts::Facts;
 use crate::ids::{BlockId, FactId, LadderId, RungId};
 use crate::internal::Internal;
@@ -154,7 +154,7 @@ pub(super) struct Builder<'p> {
     to: i32,
     subjects: BTreeMap<(LadderId, String), SubjectTimeline>,
     last: BTreeMap<(LadderId, String), Last>,
-    warnings: ByDay,
+    warnings: ByDay<WarnKey<'p>>,
     errors: ByDay,
 }
 
@@ -173,11 +173,17 @@ impl<'p> Builder<'p> {
     }
 
     /// Takes in the run of `day` (evaluated over `facts`, `now` = `day`).
-    pub(super) fn day(&mut self, day: i32, facts: &Facts, run: Run<'_>) -> Result<(), Internal> {
+    pub(super) fn day(
+        &mut self,
+        day: i32,
+        facts: &Facts,
+        run: Run<'_>,
+        warned: &[WarnHit],
+    ) -> Result<(), Internal> {
         let program = &self.policy.program;
-        for w in &run.evaluation.warnings {
+        for w in warned {
             self.warnings
-                .add(format!("{} ({})", w.message, w.item), day);
+                .add_keyed(w.key(program)?, day, || Ok(w.warning(program)?.line()))?;
         }
         for e in &run.evaluation.errors {
             self.errors.add(
@@ -279,8 +285,9 @@ impl<'p> Builder<'p> {
         let program = &self.policy.program;
         let mut yesterday = facts.clone();
         yesterday.set(self.now, Value::Date(day - 1))?;
-        let after = self.policy.run(facts, Detail::Traces)?;
-        let before = self.policy.run(&yesterday, Detail::Traces)?;
+        // The warnings are already counted: these runs are for the traces.
+        let (after, _) = eval::run_with_hits(program, facts, Detail::Traces)?;
+        let (before, _) = eval::run_with_hits(program, &yesterday, Detail::Traces)?;
         for p in pending {
             let mut crossing = p.crossing;
             let ladder = ladder_name(program, p.key.0)?;
