@@ -123,22 +123,23 @@ pub(crate) enum WarnHit {
     Failed(FactWarning),
 }
 
-/// What tells one warned item from another across runs: the declaration's
-/// text, and the item's unique key where its record has one (else its
-/// position). Two hits with equal keys read the same ([`WarnHit::warning`]).
+/// What tells one warned item from another across runs: the declaration
+/// (by its index), and the item's unique key where its record has one (else
+/// the whole message, which names its position). Two hits with equal keys
+/// read the same ([`WarnHit::warning`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum WarnKey<'p> {
+pub(crate) enum WarnKey {
     /// An item of a record with a text key.
-    Text(&'p str, Arc<str>),
+    Text(usize, Arc<str>),
     /// An item of a record with an integer key.
-    Int(&'p str, i64),
+    Int(usize, i64),
     /// Any other item, by its whole message.
     Message(String),
 }
 
 impl WarnHit {
     /// The key this hit is merged by (see [`WarnKey`]).
-    pub(crate) fn key<'p>(&self, program: &'p Program) -> Result<WarnKey<'p>, Internal> {
+    pub(crate) fn key(&self, program: &Program) -> Result<WarnKey, Internal> {
         let Self::Item { warn, item, .. } = self else {
             return Ok(WarnKey::Message(self.warning(program)?.line()));
         };
@@ -146,10 +147,9 @@ impl WarnHit {
             .warns
             .get(*warn)
             .ok_or_else(|| Internal::new("a warn declaration that does not exist"))?;
-        let because = w.because.as_str();
         Ok(match program.schema.unique_key(&w.items.ty, item)? {
-            Some((_, Value::Str(s))) => WarnKey::Text(because, Arc::clone(s)),
-            Some((_, Value::Int(i))) => WarnKey::Int(because, *i),
+            Some((_, Value::Str(s))) => WarnKey::Text(*warn, Arc::clone(s)),
+            Some((_, Value::Int(i))) => WarnKey::Int(*warn, *i),
             _ => WarnKey::Message(self.warning(program)?.line()),
         })
     }

@@ -154,7 +154,7 @@ pub(super) struct Builder<'p> {
     to: i32,
     subjects: BTreeMap<(LadderId, String), SubjectTimeline>,
     last: BTreeMap<(LadderId, String), Last>,
-    warnings: ByDay<WarnKey<'p>>,
+    warnings: ByDay<WarnKey>,
     errors: ByDay,
 }
 
