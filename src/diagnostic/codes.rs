@@ -927,7 +927,8 @@ the problems shown and run again.",
         code: "rung::eval::arithmetic",
         title: "arithmetic failed while evaluating",
         text: "On facts that pass the schema, a checked policy can only fail on arithmetic: \
-integer overflow, division by zero, a date out of range. The failing rule is reported in the \
+integer overflow, division by zero, a date out of range, or a decimal result that cannot be held \
+exactly (`1 / 3.0`: rung never rounds). The failing rule is reported in the \
 decision, whose status becomes `indeterminate` when the failure could change the outcome.",
         example: Example::Eval {
             bad: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n  recommend name when sum(acts.severity) / count(acts where attribution == high) >= 2\n    because \"Serious on average\"\n}\n",

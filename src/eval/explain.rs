@@ -170,7 +170,7 @@ fn show(program: &Program, e: &Expr, v: &Value) -> Result<String, Internal> {
 
 /// A leaf: its value and, for comparisons, both sides.
 fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Internal> {
-    let text = e.span.text().to_string();
+    let text = crate::fmt::one_line(e.span.text());
     let summary;
     let holds;
     match &e.kind {
@@ -178,10 +178,15 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
             (Ok(x), Ok(y)) => {
                 holds = Some(compare(*op, &x, &y));
                 let left = describe(program, a, &x)?;
-                let right = if matches!(b.kind, ExprKind::Const(_)) {
-                    show(program, b, &y)?
-                } else {
-                    format!("{} ({})", b.span.text(), show(program, b, &y)?)
+                let right = match (&b.kind, &y) {
+                    // A decimal literal at its written scale (`2.0`, not `2`).
+                    (ExprKind::Const(_), Value::Decimal(d)) => d.to_string(),
+                    (ExprKind::Const(_), _) => show(program, b, &y)?,
+                    _ => format!(
+                        "{} ({})",
+                        crate::fmt::one_line(b.span.text()),
+                        show(program, b, &y)?
+                    ),
                 };
                 summary = format!("{left}, needs {} {right}", op.as_str());
             }
@@ -246,6 +251,6 @@ fn describe(program: &Program, e: &Expr, v: &Value) -> Result<String, Internal> 
     Ok(if matches!(e.kind, ExprKind::Const(_)) {
         shown
     } else {
-        format!("{} = {shown}", e.span.text())
+        format!("{} = {shown}", crate::fmt::one_line(e.span.text()))
     })
 }

@@ -508,19 +508,23 @@ pub fn arith(op: ArithOp, a: Value, b: Value, span: &crate::source::Span) -> Eva
             let (Some(x), Some(y)) = (to_decimal(&a), to_decimal(&b)) else {
                 return Ok(Value::Absent);
             };
-            let r = match op {
-                ArithOp::Add => x.checked_add(y),
-                ArithOp::Sub => x.checked_sub(y),
-                ArithOp::Mul => x.checked_mul(y),
+            use crate::decimal::{ArithError, Op};
+            let op = match op {
+                ArithOp::Add => Op::Add,
+                ArithOp::Sub => Op::Sub,
+                ArithOp::Mul => Op::Mul,
                 ArithOp::Div => {
                     if y.is_zero() {
                         return Err(err(EvalErrorKind::DivisionByZero));
                     }
-                    x.checked_div(y)
+                    Op::Div
                 }
             };
-            r.map(Value::Decimal)
-                .ok_or_else(overflow("decimal arithmetic"))
+            match crate::decimal::arith(op, x, y) {
+                Ok(r) => Ok(Value::Decimal(r)),
+                Err(ArithError::Overflow) => Err(overflow("decimal arithmetic")()),
+                Err(ArithError::Inexact) => Err(err(EvalErrorKind::Inexact)),
+            }
         }
     }
 }
