@@ -568,6 +568,18 @@ Records and lists cannot be subjects.",
             fixed: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n}\n",
         },
     },
+    Explanation {
+        code: "rung::group::keyed",
+        title: "`keyed by` a field that is not unique",
+        text: "`rules LADDER for each ITEM in LIST keyed by KEY` decides one subject per item, \
+and binds ITEM to the item itself. That is sound only when no two items can share a key, so KEY \
+must be a field of the items declared `unique` (rung checks it when the facts load). To decide \
+one subject per group of items instead, use `for each SUBJECT, ITEMS in LIST grouped by KEY`.",
+        example: Example::Policy {
+            bad: "rules response for each act in incidents keyed by victim {\n  recommend monitor when act.severity >= 3 because \"Serious\"\n}\n",
+            fixed: "rules response for each act in incidents keyed by id {\n  recommend monitor when act.severity >= 3 because \"Serious\"\n}\n",
+        },
+    },
     // ------------------------------------------------------------ lints
     Explanation {
         code: "rung::lint::unused",

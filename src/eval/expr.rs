@@ -565,7 +565,8 @@ pub fn aggregate_over<'v>(
         }
         Aggregate::Min | Aggregate::Max => {
             let mut best: Option<&Value> = None;
-            for x in items {
+            // Absent items (a list of optional values) are skipped.
+            for x in items.filter(|x| **x != Value::Absent) {
                 best = match best {
                     None => Some(x),
                     Some(b) => {

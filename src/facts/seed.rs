@@ -598,11 +598,11 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's, '_> {
                         record: None,
                         slot,
                     })?;
-                    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v)
-                        && (*n < lo || *n > hi)
+                    if let (Some(range), Value::Int(n)) = (field.range, &v)
+                        && !range.contains(*n)
                     {
                         self.ctx
-                            .problem(Some(&here), Problem::Range { value: *n, lo, hi });
+                            .problem(Some(&here), Problem::Range { value: *n, range });
                     }
                     if let Some(slot) = values.get_mut(i) {
                         if slot.is_some() {

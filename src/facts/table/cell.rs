@@ -39,10 +39,8 @@ pub enum CellProblem {
     Range {
         /// The value read.
         value: i64,
-        /// Lowest allowed.
-        lo: i64,
-        /// Highest allowed.
-        hi: i64,
+        /// The range allowed.
+        range: crate::types::IntRange,
     },
 }
 
@@ -112,10 +110,10 @@ pub fn convert(schema: &Schema, field: &FieldType, cell: &str) -> Result<Value, 
             ));
         }
     };
-    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &value)
-        && (*n < lo || *n > hi)
+    if let (Some(range), Value::Int(n)) = (field.range, &value)
+        && !range.contains(*n)
     {
-        return Err(CellProblem::Range { value: *n, lo, hi });
+        return Err(CellProblem::Range { value: *n, range });
     }
     Ok(value)
 }
