@@ -135,7 +135,7 @@ pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Ru
             for (i, rule) in block.rules.iter().enumerate() {
                 let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
                 let trace = match (detail, &rule.when) {
-                    (Detail::Traces, Some(w)) => Some(trace(&mut env, program, w)?),
+                    (Detail::Traces, Some(w)) => Some(trace(&mut env, program, block, w)?),
                     _ => None,
                 };
                 records.push(RuleRecord {
