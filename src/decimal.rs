@@ -92,7 +92,8 @@ pub fn parse(text: &str) -> Result<Decimal, Inexact> {
         None => (number, ""),
     };
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+    // `.5` is read as a spreadsheet may write it; `.` alone is no number.
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
         return Err(Inexact::NotANumber);
     }
     if number.contains('.') && fraction.is_empty() {
@@ -255,6 +256,7 @@ mod tests {
         assert_eq!(ok("0.25"), "0.25");
         assert_eq!(ok("-1.50"), "-1.50");
         assert_eq!(ok("7"), "7");
+        assert_eq!(ok(".5"), "0.5");
         assert_eq!(ok("1.5e1"), "15");
         assert_eq!(ok("1e-28"), "0.0000000000000000000000000001");
         assert_eq!(ok("25e-2"), "0.25");
@@ -296,7 +298,32 @@ mod tests {
         assert_eq!(parse("1.2.3"), Err(Inexact::NotANumber));
         assert_eq!(parse("1."), Err(Inexact::NotANumber));
         assert_eq!(parse(""), Err(Inexact::NotANumber));
+        assert_eq!(parse("."), Err(Inexact::NotANumber));
+        assert_eq!(parse("-"), Err(Inexact::NotANumber));
+        assert_eq!(parse("1e"), Err(Inexact::NotANumber));
+        assert_eq!(parse("1e+"), Err(Inexact::NotANumber));
         assert_eq!(parse("e5"), Err(Inexact::NotANumber));
+    }
+
+    proptest::proptest! {
+        /// Every decimal written with at most 28 digits after the point
+        /// reads back as itself, scale included; any text reads or is
+        /// refused, never panics.
+        #[test]
+        fn written_decimals_read_back_exactly(m in proptest::num::i64::ANY, scale in 0u32..=28) {
+            let d = Decimal::new(m, scale);
+            proptest::prop_assert_eq!(parse(&d.to_string()), Ok(d));
+            proptest::prop_assert_eq!(parse(&d.to_string()).map(|p| p.scale()), Ok(scale));
+        }
+
+        #[test]
+        fn any_text_reads_or_is_refused(text in "[-+0-9.eE]{0,40}") {
+            if let Ok(d) = parse(&text) {
+                // What is read is what is written, to the last digit.
+                let back = parse(&d.to_string());
+                proptest::prop_assert_eq!(back, Ok(d));
+            }
+        }
     }
 
     #[test]
