@@ -249,7 +249,7 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
                 let mut matched = 0usize;
                 let mut failed = None;
                 // The items that matched (for `all`: that did not), by name.
-                let mut named = Vec::new();
+                let mut named = Named::default();
                 for (i, item) in items.iter().enumerate() {
                     env.set_local(*slot, item.clone());
                     match surface(env.eval(cond))? {
@@ -259,7 +259,7 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
                                 matched += 1;
                             }
                             if hit != (*q == Quantifier::All) {
-                                named.push(item_label(program, &list.ty, item, i)?);
+                                named.push(|| item_label(program, &list.ty, item, i))?;
                             }
                         }
                         Err(err) => failed = Some(err),
@@ -276,11 +276,11 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
                 };
                 summary = match failed {
                     Some(err) => format!("{text}: {err}"),
-                    None if named.is_empty() => format!("{text}: {matched} of {n} match"),
+                    None if named.total == 0 => format!("{text}: {matched} of {n} match"),
                     None if *q == Quantifier::All => {
-                        format!("{text}: {matched} of {n} match; not: {}", capped(&named))
+                        format!("{text}: {matched} of {n} match; not: {}", named.text())
                     }
-                    None => format!("{text}: {matched} of {n} match: {}", capped(&named)),
+                    None => format!("{text}: {matched} of {n} match: {}", named.text()),
                 };
             }
             Err(err) => {
@@ -322,18 +322,31 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
 /// At most this many items are named in a summary; the rest are counted.
 const NAMED_ITEMS: usize = 5;
 
-/// `EE, LV, LT and 4 more`.
-fn capped(names: &[String]) -> String {
-    let mut s = names
-        .iter()
-        .take(NAMED_ITEMS)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > NAMED_ITEMS {
-        s.push_str(&format!(" and {} more", names.len() - NAMED_ITEMS));
+/// Items named in a summary: the first few by name, the rest counted (a
+/// name is only made for an item that is shown).
+#[derive(Default)]
+struct Named {
+    shown: Vec<String>,
+    total: usize,
+}
+
+impl Named {
+    fn push(&mut self, label: impl FnOnce() -> Result<String, Internal>) -> Result<(), Internal> {
+        if self.shown.len() < NAMED_ITEMS {
+            self.shown.push(label()?);
+        }
+        self.total += 1;
+        Ok(())
     }
-    s
+
+    /// `EE, LV, LT and 4 more`.
+    fn text(&self) -> String {
+        let mut s = self.shown.join(", ");
+        if self.total > self.shown.len() {
+            s.push_str(&format!(" and {} more", self.total - self.shown.len()));
+        }
+        s
+    }
 }
 
 /// An item of a list as explanations name it: its `unique` field's value,
@@ -376,7 +389,7 @@ fn filter_summary(
     let parts = flatten(cond, true);
     let mut passed = 0usize;
     // Per part, in order: the items it excluded.
-    let mut excluded: Vec<Vec<String>> = vec![Vec::new(); parts.len()];
+    let mut excluded: Vec<Named> = parts.iter().map(|_| Named::default()).collect();
     for (i, item) in items.iter().enumerate() {
         env.set_local(*slot, item.clone());
         let mut first_failing = None;
@@ -392,7 +405,7 @@ fn filter_summary(
             }
         }
         match first_failing.and_then(|k| excluded.get_mut(k)) {
-            Some(names) => names.push(item_label(program, &list.ty, item, i)?),
+            Some(names) => names.push(|| item_label(program, &list.ty, item, i))?,
             None => passed += 1,
         }
     }
@@ -402,11 +415,11 @@ fn filter_summary(
         items.len()
     );
     for (part, names) in parts.iter().zip(&excluded) {
-        if !names.is_empty() {
+        if names.total > 0 {
             s.push_str(&format!(
                 "; excluded by {}: {}",
                 crate::fmt::one_line(part.span.text()),
-                capped(names)
+                names.text()
             ));
         }
     }
