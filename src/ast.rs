@@ -87,8 +87,9 @@ pub struct FieldDecl {
     pub name: Ident,
     /// Declared type.
     pub ty: TypeExpr,
-    /// `in LO..HI`: an inclusive integer range checked when facts load.
-    pub range: Option<(i64, i64, Span)>,
+    /// `in LO..HI` (either bound may be left open): an inclusive integer
+    /// range checked when facts load.
+    pub range: Option<(Option<i64>, Option<i64>, Span)>,
     /// `unique`: the value is unique across any list of this record.
     pub unique: Option<Span>,
     /// `default EXPR`: the value used when the field is absent from the facts.
@@ -167,10 +168,14 @@ pub struct LetDecl {
 pub struct RulesDecl {
     /// The ladder decided.
     pub ladder: Ident,
-    /// Name bound to each group's key (the subject).
-    pub subject: Ident,
-    /// Name bound to each group's items.
+    /// Name bound to each group's key (the subject); `None` in the keyed
+    /// form, where the subject is the item's key and has no name of its own.
+    pub subject: Option<Ident>,
+    /// Name bound to each group's items; in the keyed form (`for each ally
+    /// in allies keyed by code`), to the one item itself.
     pub items: Ident,
+    /// `keyed by`: one subject per item, the key a `unique` field.
+    pub keyed: bool,
     /// The list grouped.
     pub source: Expr,
     /// The grouping key, evaluated with each item's fields in scope.

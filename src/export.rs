@@ -130,7 +130,7 @@ fn record(schema: &Schema, r: &RecordType, docs: &mut Docs) -> Result<Doc, Inter
                 p.insert(&k, v);
             }
         }
-        if let Some((lo, hi)) = f.range {
+        if let Some(crate::types::IntRange { lo, hi }) = f.range {
             // On the integer itself, inside `anyOf` when optional.
             let target = match &mut p {
                 Doc::Object(pairs) => match pairs.iter_mut().find(|(k, _)| k == "anyOf") {
@@ -141,12 +141,20 @@ fn record(schema: &Schema, r: &RecordType, docs: &mut Docs) -> Result<Doc, Inter
             };
             match target {
                 Some(t) => {
-                    t.insert("minimum", leaf(json!(lo)));
-                    t.insert("maximum", leaf(json!(hi)));
+                    if let Some(lo) = lo {
+                        t.insert("minimum", leaf(json!(lo)));
+                    }
+                    if let Some(hi) = hi {
+                        t.insert("maximum", leaf(json!(hi)));
+                    }
                 }
                 None => {
-                    p.insert("minimum", leaf(json!(lo)));
-                    p.insert("maximum", leaf(json!(hi)));
+                    if let Some(lo) = lo {
+                        p.insert("minimum", leaf(json!(lo)));
+                    }
+                    if let Some(hi) = hi {
+                        p.insert("maximum", leaf(json!(hi)));
+                    }
                 }
             }
         }
@@ -349,7 +357,7 @@ fn placeholder(schema: &Schema, f: &FieldType, depth: usize) -> Result<Doc, Inte
 fn placeholder_of(schema: &Schema, f: &FieldType, t: &Type, depth: usize) -> Result<Doc, Internal> {
     Ok(match t {
         Type::Bool => leaf(json!(false)),
-        Type::Int => leaf(json!(f.range.map_or(0, |(lo, _)| lo))),
+        Type::Int => leaf(json!(f.range.map_or(0, |r| r.lo.or(r.hi).unwrap_or(0)))),
         Type::Decimal => leaf(json!(0)),
         Type::Str => leaf(json!(format!("<{}>", f.name))),
         Type::Date => leaf(json!("2024-01-01")),

@@ -36,6 +36,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod decimal;
 pub mod decision;
 pub mod diagnostic;
 pub mod eval;

@@ -109,8 +109,11 @@ pub struct Block {
     pub ladder: LadderId,
     /// Name bound to the subject (local 0).
     pub subject: String,
-    /// Name bound to the group's items (local 1).
+    /// Name bound to the group's items (local 1); in the keyed form, to the
+    /// one item itself.
     pub items: String,
+    /// `keyed by`: one subject per item, local 1 is the item, not a list.
+    pub keyed: bool,
     /// The list grouped.
     pub source: Expr,
     /// The key, evaluated with the item as local 2.
@@ -121,6 +124,16 @@ pub struct Block {
     pub rules: Vec<RuleDef>,
     /// The block header.
     pub span: Span,
+}
+
+impl Block {
+    /// The type of local 1: the group's list, or the item when keyed.
+    pub fn items_ty(&self) -> Type {
+        match (&self.source.ty, self.keyed) {
+            (Type::List(elem), true) => (**elem).clone(),
+            (ty, _) => ty.clone(),
+        }
+    }
 }
 
 /// Local slots of a rules block.

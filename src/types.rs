@@ -97,6 +97,47 @@ impl RecordType {
     }
 }
 
+/// `in LO..HI`, `in LO..` or `in ..HI`: an inclusive integer range whose
+/// bounds may be open, so an author never writes (and a report never shows)
+/// `9223372036854775807` for "no upper bound".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntRange {
+    /// Lowest allowed (`None`: no lower bound).
+    pub lo: Option<i64>,
+    /// Highest allowed (`None`: no upper bound).
+    pub hi: Option<i64>,
+}
+
+impl IntRange {
+    /// Whether `n` is allowed.
+    pub fn contains(self, n: i64) -> bool {
+        self.lo.is_none_or(|lo| n >= lo) && self.hi.is_none_or(|hi| n <= hi)
+    }
+
+    /// How to fix a value outside it: "use a value from 1 to 5".
+    pub fn help(self) -> String {
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) => format!("use a value from {lo} to {hi}"),
+            (Some(lo), None) => format!("use a value of at least {lo}"),
+            (None, Some(hi)) => format!("use a value of at most {hi}"),
+            (None, None) => "use any whole number".to_string(),
+        }
+    }
+}
+
+impl fmt::Display for IntRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(lo) = self.lo {
+            write!(f, "{lo}")?;
+        }
+        f.write_str("..")?;
+        if let Some(hi) = self.hi {
+            write!(f, "{hi}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A field of a record or of the facts.
 #[derive(Debug, Clone)]
 pub struct FieldType {
@@ -104,8 +145,8 @@ pub struct FieldType {
     pub name: String,
     /// Type.
     pub ty: Type,
-    /// Inclusive integer range.
-    pub range: Option<(i64, i64)>,
+    /// Inclusive integer range, either bound open.
+    pub range: Option<IntRange>,
     /// Unique across any list of the record.
     pub unique: bool,
     /// Value when absent from the facts.

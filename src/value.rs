@@ -268,7 +268,8 @@ fn write_value(
             let _ = write!(out, "{i}");
         }
         (Value::Decimal(d), _) => {
-            let _ = write!(out, "{}", d.normalize());
+            // At its scale: `2.0` as written in the facts or the policy.
+            let _ = write!(out, "{d}");
         }
         (Value::Str(s), _) => {
             let _ = write!(out, "{s:?}");

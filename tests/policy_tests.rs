@@ -114,6 +114,39 @@ fn the_nato_suite_passes_and_covers_every_rule() {
     assert_eq!(deny.code, 0);
 }
 
+/// The second reference doctrine: at least 10 tests, every rule and both
+/// forbids fired, no warning, and the table of allies decides exactly as
+/// the JSON document.
+#[test]
+fn the_pledge_suite_passes_and_covers_every_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = rung(root, &["test", "policies/pledge", "--deny-uncovered"], true);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let last = last_line(&run.stdout);
+    let passed: usize = last
+        .strip_suffix(" passed, 0 failed")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(passed >= 10, "{last}");
+    assert!(
+        run.stdout
+            .contains("coverage: 6 of 6 rules fired in some test (2 of 2 forbids)\n"),
+        "{}",
+        run.stdout
+    );
+    for policy in ["policies/pledge", "policies/nato"] {
+        let check = rung(root, &["check", policy, "--deny-warnings"], true);
+        assert_eq!(check.code, 0, "{policy}: {}", check.stderr);
+    }
+    let snapshots = root.join("policies/pledge/tests/snapshots");
+    assert_eq!(
+        std::fs::read_to_string(snapshots.join("allies-2024.json")).unwrap(),
+        std::fs::read_to_string(snapshots.join("allies-2024-table.json")).unwrap(),
+        "the table of allies decides as the JSON document"
+    );
+}
+
 #[test]
 fn passing_tests_print_ok_and_the_closing_count() {
     let dir = project(

@@ -197,7 +197,7 @@ fn descriptions_come_from_the_comments_above_a_declaration() {
         &path,
         "# Levels of confidence,\n# lowest first.\nenum Level { low < high }\n\n\
          # Not about the record: a blank line follows.\n\n\
-         record Act {\n  # Who acted.\n  # (ISO code)\n  who: string # not this one\n  level: Level\n  # How bad, 1 to 3.\n  size: optional int in 1..3\n  when: decimal default 0.5\n}\n\
+         record Act {\n  # Who acted.\n  # (ISO code)\n  who: string # not this one\n  level: Level\n  # How bad, 1 to 3.\n  size: optional int in 1..3\n  when: decimal default 0.5\n  staff: int in 0..\n  deficit: int in ..5\n}\n\
          facts { acts: list of Act }\nladder l { a \"A\" }\n",
     )
     .unwrap();
@@ -213,5 +213,13 @@ fn descriptions_come_from_the_comments_above_a_declaration() {
     assert_eq!(props["size"]["description"], "How bad, 1 to 3.");
     assert_eq!(props["size"]["anyOf"][0]["maximum"], 3);
     assert_eq!(props["when"]["default"], "0.5");
-    assert_eq!(schema["$defs"]["Act"]["required"], json!(["who", "level"]));
+    // An open range bounds one side only.
+    assert_eq!(props["staff"]["minimum"], 0);
+    assert_eq!(props["staff"].get("maximum"), None);
+    assert_eq!(props["deficit"]["maximum"], 5);
+    assert_eq!(props["deficit"].get("minimum"), None);
+    assert_eq!(
+        schema["$defs"]["Act"]["required"],
+        json!(["who", "level", "staff", "deficit"])
+    );
 }

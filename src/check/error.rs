@@ -320,6 +320,21 @@ pub enum CheckError {
         ty: String,
     },
 
+    /// `for each ally in allies keyed by name` where `name` is not `unique`:
+    /// two items could share a key, and one subject cannot be two items.
+    #[error("`keyed by` needs a `unique` field of the items; {what}")]
+    #[diagnostic(code(rung::group::keyed))]
+    Keyed {
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("{label}")]
+        span: SourceSpan,
+        what: String,
+        label: String,
+        #[help]
+        help: String,
+    },
+
     /// `expect response "IR" fires naming_didnt_deter` when the rule is
     /// `naming_did_not_deter`: a test names a rule the ladder does not have.
     #[error("unknown rule `{name}` on ladder `{ladder}`")]

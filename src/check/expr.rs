@@ -36,10 +36,16 @@ impl Checker<'_> {
             A::Str(s) => (P::Const(Value::Str(s.as_str().into())), Type::Str),
             A::Date(d) => (P::Const(Value::Date(*d)), Type::Date),
             A::Duration(d, _) => (P::Const(Value::Duration(*d)), Type::Duration),
-            A::Name(n) => return self.name(n, &span, hint),
+            A::Name(n) => {
+                let x = self.name(n, &span, hint);
+                return self.narrow(e, x);
+            }
             A::Paren(inner) => return self.expr(inner, hint),
             A::List(items) => return self.list(items, &span, hint),
-            A::Field(base, field) => return self.field(base, field, &span),
+            A::Field(base, field) => {
+                let x = self.field(base, field, &span);
+                return self.narrow(e, x);
+            }
             A::Not(inner) => {
                 let x = self.expr(inner, Some(&Type::Bool));
                 self.expect_type(&x, &Type::Bool, "`not` applies to a condition");
@@ -77,7 +83,10 @@ impl Checker<'_> {
                 let list = self.expr(list, hint);
                 let elem = self.element_of(&list, "`where` filters a list");
                 let slot = self.push_item(elem);
+                // The item's fields may hide names known present outside.
+                let outer = std::mem::take(&mut self.narrowed);
                 let c = self.expr(cond, Some(&Type::Bool));
+                self.narrowed = outer;
                 self.expect_type(
                     &c,
                     &Type::Bool,
@@ -101,7 +110,9 @@ impl Checker<'_> {
                 };
                 let elem = self.element_of(&list, what);
                 let slot = self.push_item(elem);
+                let outer = std::mem::take(&mut self.narrowed);
                 let c = self.expr(body, Some(&Type::Bool));
+                self.narrowed = outer;
                 self.expect_type(
                     &c,
                     &Type::Bool,
@@ -113,9 +124,24 @@ impl Checker<'_> {
                     Type::Bool,
                 )
             }
-            A::Call(f, arg) => return self.call(f, arg, &span),
+            A::Call(f, arg) => {
+                let x = self.call(f, arg, &span);
+                return self.narrow(e, x);
+            }
         };
         Expr { kind, ty, span }
+    }
+
+    /// A name or field known present (`x is present and ...`) has the
+    /// type inside its `optional`.
+    fn narrow(&self, e: &ast::Expr, mut x: Expr) -> Expr {
+        if let Type::Optional(inner) = &x.ty
+            && !self.narrowed.is_empty()
+            && self.narrowed.contains(&presence_key(e))
+        {
+            x.ty = (**inner).clone();
+        }
+        x
     }
 
     fn push_item(&mut self, ty: Type) -> u32 {
@@ -476,10 +502,17 @@ impl Checker<'_> {
         if *want != b.subject.1 && *want != b.items.1 {
             return None;
         }
-        let mut help = format!(
-            "`{n}` is not bound here; this rules block names each subject `{}` and its items `{}`",
-            b.subject.0, b.items.0
-        );
+        let mut help = if b.subject.0.is_empty() {
+            format!(
+                "`{n}` is not bound here; this rules block names each item `{}`",
+                b.items.0
+            )
+        } else {
+            format!(
+                "`{n}` is not bound here; this rules block names each subject `{}` and its items `{}`",
+                b.subject.0, b.items.0
+            )
+        };
         let defs: Vec<String> = b
             .defs
             .decls
@@ -787,6 +820,8 @@ impl Checker<'_> {
                 };
                 match elem {
                     Some(t) if t.is_ordered() => (agg, Type::Optional(Box::new(t))),
+                    // Absent items are skipped: `max(allies.plan_adopted)`.
+                    Some(Type::Optional(t)) if t.is_ordered() => (agg, Type::Optional(t)),
                     Some(Type::Error) => (agg, Type::Error),
                     _ => {
                         err(
@@ -853,7 +888,13 @@ impl Checker<'_> {
         match op {
             BinOp::And | BinOp::Or => {
                 let a = self.expr(l, Some(&Type::Bool));
+                // After `x is present and`, the rest of the chain reads `x` as present.
+                let depth = self.narrowed.len();
+                if op == BinOp::And {
+                    present_paths(l, &mut self.narrowed);
+                }
                 let b = self.expr(r, Some(&Type::Bool));
+                self.narrowed.truncate(depth);
                 let help = format!("both sides of `{}` must be true or false", op.as_str());
                 self.expect_type(&a, &Type::Bool, &help);
                 self.expect_type(&b, &Type::Bool, &help);
@@ -1133,6 +1174,29 @@ fn function_alias(name: &str) -> Option<String> {
 }
 
 /// `optional T` → `T`.
+/// `plan`, `ally.plan`, `max(xs.score)`: an expression in canonical form,
+/// the key of narrowing (two spellings of one expression are one key).
+fn presence_key(e: &ast::Expr) -> String {
+    match &e.kind {
+        A::Paren(inner) => presence_key(inner),
+        _ => crate::fmt::one_line(e.span.text()),
+    }
+}
+
+/// The paths an `and` chain's left side proves present: its `x is present`
+/// parts, through nested `and`s and parentheses.
+fn present_paths(e: &ast::Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        A::IsPresent(x, true) => out.push(presence_key(x)),
+        A::Binary(BinOp::And, a, b) => {
+            present_paths(a, out);
+            present_paths(b, out);
+        }
+        A::Paren(inner) => present_paths(inner, out),
+        _ => {}
+    }
+}
+
 fn strip_optional(t: &Type) -> &Type {
     match t {
         Type::Optional(inner) => inner,

@@ -179,6 +179,9 @@ pub(crate) struct Checker<'a> {
     globals: Defs<'a>,
     block: Option<BlockCtx<'a>>,
     items: Vec<ItemScope>,
+    /// Optional values known present here (`x is present and ...`), by
+    /// their path (`plan`, `ally.plan`): they read as their inner type.
+    narrowed: Vec<String>,
     next_slot: u32,
     /// Names of definitions being checked, innermost last (for cycle messages).
     in_progress: Vec<String>,
@@ -213,6 +216,7 @@ impl<'a> Checker<'a> {
             globals,
             block: None,
             items: Vec::new(),
+            narrowed: Vec::new(),
             next_slot: 0,
             in_progress: Vec::new(),
             entered_by: Vec::new(),
@@ -386,6 +390,9 @@ impl<'a> Checker<'a> {
             None => self.expr(&d.key, None),
         };
         self.items.pop();
+        if d.keyed {
+            self.keyed_by_unique(&d.key, &elem, &d.source.span);
+        }
         let subject_ty = match &key.ty {
             Type::Optional(t) => (**t).clone(),
             t => t.clone(),
@@ -406,9 +413,19 @@ impl<'a> Checker<'a> {
         let mut errs = Vec::new();
         let defs = Defs::new(d.lets.iter().collect(), &mut errs);
         self.errors.extend(errs);
+        let items_ty = if d.keyed {
+            elem
+        } else {
+            Type::List(Box::new(elem))
+        };
+        let subject_name = d
+            .subject
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
         self.block = Some(BlockCtx {
-            subject: (d.subject.name.clone(), subject_ty),
-            items: (d.items.name.clone(), Type::List(Box::new(elem))),
+            subject: (subject_name.clone(), subject_ty),
+            items: (d.items.name.clone(), items_ty),
             defs,
         });
         self.next_slot = FIRST_FREE;
@@ -443,14 +460,72 @@ impl<'a> Checker<'a> {
         }
         Some(Block {
             ladder: LadderId::new(ladder? as usize),
-            subject: d.subject.name.clone(),
+            subject: subject_name,
             items: d.items.name.clone(),
+            keyed: d.keyed,
             source,
             key,
             lets: block.defs.out,
             rules,
             span: d.span.clone(),
         })
+    }
+
+    /// `keyed by KEY`: KEY must be a field of the items declared `unique`,
+    /// so that each subject is exactly one item.
+    fn keyed_by_unique(&mut self, key: &ast::Expr, elem: &Type, list: &Span) {
+        let Type::Record(r) = elem else {
+            if *elem != Type::Error {
+                let ty = format!("`{}`", self.schema.show(elem));
+                self.errors.push(CheckError::keyed(
+                    list,
+                    format!("the items are {ty}, not records"),
+                    "not a list of records",
+                    "`keyed by` reads a `unique` field of each item: key a list of records, e.g. `for each ally in allies keyed by code`",
+                ));
+            }
+            return;
+        };
+        let Some(record) = self.schema.records.get(r.index()) else {
+            return;
+        };
+        let uniques: Vec<String> = record
+            .fields
+            .iter()
+            .filter(|f| f.unique)
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        let choice = if uniques.is_empty() {
+            format!(
+                "`{}` has no `unique` field: declare one (e.g. `code: string unique`), or decide per group with `for each SUBJECT, ITEMS in LIST grouped by KEY`",
+                record.name
+            )
+        } else {
+            format!(
+                "key by a `unique` field of `{}`: {}; or decide per group with `for each SUBJECT, ITEMS in LIST grouped by KEY`",
+                record.name,
+                uniques.join(", ")
+            )
+        };
+        match &key.kind {
+            ast::ExprKind::Name(n) => match record.field(n).and_then(|i| record.fields.get(i)) {
+                Some(f) if f.unique => {}
+                Some(_) => self.errors.push(CheckError::keyed(
+                    &key.span,
+                    format!("`{n}` is not `unique` in `{}`", record.name),
+                    "two items may share this value",
+                    choice,
+                )),
+                // An unknown name is reported by the key's own check.
+                None => {}
+            },
+            _ => self.errors.push(CheckError::keyed(
+                &key.span,
+                "the key is not a field".to_string(),
+                "not a field of the items",
+                choice,
+            )),
+        }
     }
 
     /// `grouped by sponsor` over items that have no field `sponsor`: an
@@ -778,7 +853,7 @@ pub fn expression(
         };
         c.block = Some(BlockCtx {
             subject: (checked.subject.clone(), subject_ty),
-            items: (checked.items.clone(), checked.source.ty.clone()),
+            items: (checked.items.clone(), checked.items_ty()),
             defs,
         });
         c.next_slot = FIRST_FREE;

@@ -308,7 +308,9 @@ fn fields(
                     "not an `int` field",
                     None,
                 ));
-            } else if lo > hi {
+            } else if let (Some(lo), Some(hi)) = (lo, hi)
+                && lo > hi
+            {
                 errors.push(CheckError::schema(
                     span,
                     format!("empty range `{lo}..{hi}`"),
@@ -351,7 +353,10 @@ fn fields(
         out.push(FieldType {
             name: f.name.name.clone(),
             ty,
-            range: f.range.as_ref().map(|(lo, hi, _)| (*lo, *hi)),
+            range: f
+                .range
+                .as_ref()
+                .map(|(lo, hi, _)| crate::types::IntRange { lo: *lo, hi: *hi }),
             unique: f.unique.is_some(),
             default,
             span: f.name.span.clone(),

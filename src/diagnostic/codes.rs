@@ -581,6 +581,18 @@ Records and lists cannot be subjects.",
             fixed: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n}\n",
         },
     },
+    Explanation {
+        code: "rung::group::keyed",
+        title: "`keyed by` a field that is not unique",
+        text: "`rules LADDER for each ITEM in LIST keyed by KEY` decides one subject per item, \
+and binds ITEM to the item itself. That is sound only when no two items can share a key, so KEY \
+must be a field of the items declared `unique` (rung checks it when the facts load). To decide \
+one subject per group of items instead, use `for each SUBJECT, ITEMS in LIST grouped by KEY`.",
+        example: Example::Policy {
+            bad: "rules response for each act in incidents keyed by victim {\n  recommend monitor when act.severity >= 3 because \"Serious\"\n}\n",
+            fixed: "rules response for each act in incidents keyed by id {\n  recommend monitor when act.severity >= 3 because \"Serious\"\n}\n",
+        },
+    },
     // ------------------------------------------------------------ lints
     Explanation {
         code: "rung::lint::unused",
@@ -940,7 +952,8 @@ the problems shown and run again.",
         code: "rung::eval::arithmetic",
         title: "arithmetic failed while evaluating",
         text: "On facts that pass the schema, a checked policy can only fail on arithmetic: \
-integer overflow, division by zero, a date out of range. The failing rule is reported in the \
+integer overflow, division by zero, a date out of range, or a decimal result that cannot be held \
+exactly (`1 / 3.0`: rung never rounds). The failing rule is reported in the \
 decision, whose status becomes `indeterminate` when the failure could change the outcome.",
         example: Example::Eval {
             bad: "rules response for each state, acts in incidents grouped by state_sponsor {\n  recommend monitor because \"Every sponsor is monitored\"\n  recommend name when sum(acts.severity) / count(acts where attribution == high) >= 2\n    because \"Serious on average\"\n}\n",

@@ -13,6 +13,9 @@ pub enum EvalErrorKind {
     Overflow(&'static str),
     /// `x / 0`.
     DivisionByZero,
+    /// A decimal result that has no exact decimal (`1 / 3`, or more than
+    /// 28 digits after the point): rung never rounds silently.
+    Inexact,
     /// A date before year 1 or after 9999, e.g. `now + 1000000000d`.
     DateOutOfRange,
     /// A state the checker rules out (a bug in rung): never a rule's
@@ -41,19 +44,16 @@ impl EvalError {
 
 impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = crate::fmt::one_line(self.span.text());
         match &self.kind {
-            EvalErrorKind::Overflow(what) => {
-                write!(f, "{what} overflows in `{}`", self.span.text())
-            }
-            EvalErrorKind::DivisionByZero => {
-                write!(f, "division by zero in `{}`", self.span.text())
-            }
-            EvalErrorKind::DateOutOfRange => {
-                write!(f, "date out of range in `{}`", self.span.text())
-            }
-            EvalErrorKind::Internal(what) => {
-                write!(f, "internal error in `{}`: {what}", self.span.text())
-            }
+            EvalErrorKind::Overflow(what) => write!(f, "{what} overflows in `{text}`"),
+            EvalErrorKind::DivisionByZero => write!(f, "division by zero in `{text}`"),
+            EvalErrorKind::Inexact => write!(
+                f,
+                "the decimal result of `{text}` cannot be held exactly (a decimal keeps at most 28 significant digits), and rung does not round"
+            ),
+            EvalErrorKind::DateOutOfRange => write!(f, "date out of range in `{text}`"),
+            EvalErrorKind::Internal(what) => write!(f, "internal error in `{text}`: {what}"),
         }
     }
 }

@@ -8,7 +8,8 @@ use super::error::surface;
 use super::expr::{Env, compare, list_items, truthy};
 use crate::ast::{Effect, Quantifier};
 use crate::internal::Internal;
-use crate::program::{Expr, ExprKind, Program, RungId};
+use crate::program::{Block, Expr, ExprKind, LetDef, Program, RungId};
+use crate::types::Type;
 use crate::value::Value;
 
 /// The explanation of one subject on one ladder.
@@ -81,6 +82,17 @@ pub enum Trace {
         /// The negated part.
         part: Box<Trace>,
     },
+    /// A named boolean definition (`meets_pledge`), expanded into the
+    /// parts of its value, recursively, so naming a condition never hides
+    /// why it held.
+    Named {
+        /// Whether it held.
+        holds: Option<bool>,
+        /// The definition's name.
+        name: String,
+        /// Its value, part by part.
+        part: Box<Trace>,
+    },
     /// A comparison or other condition, with values.
     Leaf {
         /// Whether it held.
@@ -99,6 +111,7 @@ impl Trace {
             Trace::All { holds, .. }
             | Trace::Any { holds, .. }
             | Trace::Not { holds, .. }
+            | Trace::Named { holds, .. }
             | Trace::Leaf { holds, .. } => *holds,
         }
     }
@@ -111,12 +124,17 @@ pub fn is_recommend(r: &RuleExplanation) -> bool {
 
 /// Breaks a condition into parts and evaluates each (no short-circuit, so
 /// every part shows). A part that fails shows its error; a bug stops.
-pub(super) fn trace(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Internal> {
+pub(super) fn trace(
+    env: &mut Env<'_>,
+    program: &Program,
+    block: &Block,
+    e: &Expr,
+) -> Result<Trace, Internal> {
     Ok(match &e.kind {
         ExprKind::And(..) => {
             let parts = flatten(e, true)
                 .into_iter()
-                .map(|p| trace(env, program, p))
+                .map(|p| trace(env, program, block, p))
                 .collect::<Result<Vec<Trace>, _>>()?;
             let holds = combine(&parts, true);
             Trace::All { holds, parts }
@@ -124,20 +142,43 @@ pub(super) fn trace(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Tr
         ExprKind::Or(..) => {
             let parts = flatten(e, false)
                 .into_iter()
-                .map(|p| trace(env, program, p))
+                .map(|p| trace(env, program, block, p))
                 .collect::<Result<Vec<Trace>, _>>()?;
             let holds = combine(&parts, false);
             Trace::Any { holds, parts }
         }
         ExprKind::Not(x) => {
-            let part = trace(env, program, x)?;
+            let part = trace(env, program, block, x)?;
             Trace::Not {
                 holds: part.holds().map(|h| !h),
                 part: Box::new(part),
             }
         }
-        _ => leaf(env, program, e)?,
+        _ => match definition(program, block, e) {
+            Some(def) => {
+                let part = trace(env, program, block, &def.value)?;
+                Trace::Named {
+                    holds: part.holds(),
+                    name: def.name.clone(),
+                    part: Box::new(part),
+                }
+            }
+            None => leaf(env, program, e)?,
+        },
     })
+}
+
+/// The boolean definition `e` names, when it is one the user wrote (the
+/// checker's hoisted definitions are never shown).
+fn definition<'p>(program: &'p Program, block: &'p Block, e: &Expr) -> Option<&'p LetDef> {
+    if e.ty != Type::Bool {
+        return None;
+    }
+    match &e.kind {
+        ExprKind::Let(id) if id.index() >= program.hoisted => program.lets.get(id.index()),
+        ExprKind::BlockLet(id) => block.lets.get(id.index()),
+        _ => None,
+    }
 }
 
 fn flatten(e: &Expr, and: bool) -> Vec<&Expr> {
@@ -170,7 +211,7 @@ fn show(program: &Program, e: &Expr, v: &Value) -> Result<String, Internal> {
 
 /// A leaf: its value and, for comparisons, both sides.
 fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Internal> {
-    let text = e.span.text().to_string();
+    let text = crate::fmt::one_line(e.span.text());
     let summary;
     let holds;
     match &e.kind {
@@ -178,12 +219,24 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
             (Ok(x), Ok(y)) => {
                 holds = Some(compare(*op, &x, &y));
                 let left = describe(program, a, &x)?;
-                let right = if matches!(b.kind, ExprKind::Const(_)) {
-                    show(program, b, &y)?
-                } else {
-                    format!("{} ({})", b.span.text(), show(program, b, &y)?)
+                let right = match (&b.kind, &y) {
+                    // A decimal literal at its written scale (`2.0`, not `2`).
+                    (ExprKind::Const(_), Value::Decimal(d)) => d.to_string(),
+                    (ExprKind::Const(_), _) => show(program, b, &y)?,
+                    _ => format!(
+                        "{} ({})",
+                        crate::fmt::one_line(b.span.text()),
+                        show(program, b, &y)?
+                    ),
                 };
-                summary = format!("{left}, needs {} {right}", op.as_str());
+                let mut s = format!("{left}, needs {} {right}", op.as_str());
+                for side in [a.as_ref(), b.as_ref()] {
+                    if let Some(filtered) = filter_summary(env, program, side)? {
+                        s.push_str("; ");
+                        s.push_str(&filtered);
+                    }
+                }
+                summary = s;
             }
             (Err(err), _) | (_, Err(err)) => {
                 holds = None;
@@ -195,11 +248,20 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
                 let items = list_items(&items);
                 let mut matched = 0usize;
                 let mut failed = None;
-                for item in items {
+                // The items that matched (for `all`: that did not), by name.
+                let mut named = Named::default();
+                for (i, item) in items.iter().enumerate() {
                     env.set_local(*slot, item.clone());
                     match surface(env.eval(cond))? {
-                        Ok(v) if truthy(&v) => matched += 1,
-                        Ok(_) => {}
+                        Ok(v) => {
+                            let hit = truthy(&v);
+                            if hit {
+                                matched += 1;
+                            }
+                            if hit != (*q == Quantifier::All) {
+                                named.push(|| item_label(program, &list.ty, item, i))?;
+                            }
+                        }
                         Err(err) => failed = Some(err),
                     }
                 }
@@ -214,8 +276,25 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
                 };
                 summary = match failed {
                     Some(err) => format!("{text}: {err}"),
-                    None => format!("{text}: {matched} of {n} match"),
+                    None if named.total == 0 => format!("{text}: {matched} of {n} match"),
+                    None if *q == Quantifier::All => {
+                        format!("{text}: {matched} of {n} match; not: {}", named.text())
+                    }
+                    None => format!("{text}: {matched} of {n} match: {}", named.text()),
                 };
+            }
+            Err(err) => {
+                holds = None;
+                summary = format!("{text}: {err}");
+            }
+        },
+        // `plan is present` reads as what the value is: `plan is absent`.
+        ExprKind::IsPresent(x, present) => match surface(env.eval(e))? {
+            Ok(v) => {
+                holds = Some(truthy(&v));
+                let is_present = truthy(&v) == *present;
+                let word = if is_present { "present" } else { "absent" };
+                summary = format!("{} is {word}", crate::fmt::one_line(x.span.text()));
             }
             Err(err) => {
                 holds = None;
@@ -240,12 +319,119 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
     })
 }
 
+/// At most this many items are named in a summary; the rest are counted.
+const NAMED_ITEMS: usize = 5;
+
+/// Items named in a summary: the first few by name, the rest counted (a
+/// name is only made for an item that is shown).
+#[derive(Default)]
+struct Named {
+    shown: Vec<String>,
+    total: usize,
+}
+
+impl Named {
+    fn push(&mut self, label: impl FnOnce() -> Result<String, Internal>) -> Result<(), Internal> {
+        if self.shown.len() < NAMED_ITEMS {
+            self.shown.push(label()?);
+        }
+        self.total += 1;
+        Ok(())
+    }
+
+    /// `EE, LV, LT and 4 more`.
+    fn text(&self) -> String {
+        let mut s = self.shown.join(", ");
+        if self.total > self.shown.len() {
+            s.push_str(&format!(" and {} more", self.total - self.shown.len()));
+        }
+        s
+    }
+}
+
+/// An item of a list as explanations name it: its `unique` field's value,
+/// or its position (`#3`).
+fn item_label(
+    program: &Program,
+    list_ty: &Type,
+    item: &Value,
+    i: usize,
+) -> Result<String, Internal> {
+    Ok(match program.schema.unique_key(list_ty, item)? {
+        Some((_, Value::Str(s))) => s.to_string(),
+        Some((f, v)) => crate::value::show(v, &f.ty, &program.schema)?,
+        None => format!("#{}", i + 1),
+    })
+}
+
+/// For an aggregate over a `where` (`count(acts where severity >= 4)`):
+/// how many items passed, and which were excluded by which part of the
+/// condition (the first part, in order, that did not hold for them).
+fn filter_summary(
+    env: &mut Env<'_>,
+    program: &Program,
+    e: &Expr,
+) -> Result<Option<String>, Internal> {
+    let ExprKind::Aggregate(_, arg) = &e.kind else {
+        return Ok(None);
+    };
+    let filter = match &arg.kind {
+        ExprKind::MapField(inner, _) => inner.as_ref(),
+        _ => arg.as_ref(),
+    };
+    let ExprKind::Filter(list, cond, slot) = &filter.kind else {
+        return Ok(None);
+    };
+    let Ok(items) = surface(env.eval(list))? else {
+        return Ok(None);
+    };
+    let items = list_items(&items);
+    let parts = flatten(cond, true);
+    let mut passed = 0usize;
+    // Per part, in order: the items it excluded.
+    let mut excluded: Vec<Named> = parts.iter().map(|_| Named::default()).collect();
+    for (i, item) in items.iter().enumerate() {
+        env.set_local(*slot, item.clone());
+        let mut first_failing = None;
+        for (k, part) in parts.iter().enumerate() {
+            match surface(env.eval(part))? {
+                Ok(v) if truthy(&v) => {}
+                // A part that fails to evaluate excludes the item too (the
+                // whole expression reports the error).
+                _ => {
+                    first_failing = Some(k);
+                    break;
+                }
+            }
+        }
+        match first_failing.and_then(|k| excluded.get_mut(k)) {
+            Some(names) => names.push(|| item_label(program, &list.ty, item, i))?,
+            None => passed += 1,
+        }
+    }
+    let mut s = format!(
+        "where {}: {passed} of {} pass",
+        crate::fmt::one_line(cond.span.text()),
+        items.len()
+    );
+    for (part, names) in parts.iter().zip(&excluded) {
+        if names.total > 0 {
+            s.push_str(&format!(
+                "; excluded by {}: {}",
+                crate::fmt::one_line(part.span.text()),
+                names.text()
+            ));
+        }
+    }
+    Ok(Some(s))
+}
+
 /// `expr = value`, or just the value for a literal.
 fn describe(program: &Program, e: &Expr, v: &Value) -> Result<String, Internal> {
     let shown = show(program, e, v)?;
     Ok(if matches!(e.kind, ExprKind::Const(_)) {
         shown
     } else {
-        format!("{} = {shown}", e.span.text())
+        format!("{} = {shown}", crate::fmt::one_line(e.span.text()))
     })
 }

@@ -508,19 +508,23 @@ pub fn arith(op: ArithOp, a: Value, b: Value, span: &crate::source::Span) -> Eva
             let (Some(x), Some(y)) = (to_decimal(&a), to_decimal(&b)) else {
                 return Ok(Value::Absent);
             };
-            let r = match op {
-                ArithOp::Add => x.checked_add(y),
-                ArithOp::Sub => x.checked_sub(y),
-                ArithOp::Mul => x.checked_mul(y),
+            use crate::decimal::{ArithError, Op};
+            let op = match op {
+                ArithOp::Add => Op::Add,
+                ArithOp::Sub => Op::Sub,
+                ArithOp::Mul => Op::Mul,
                 ArithOp::Div => {
                     if y.is_zero() {
                         return Err(err(EvalErrorKind::DivisionByZero));
                     }
-                    x.checked_div(y)
+                    Op::Div
                 }
             };
-            r.map(Value::Decimal)
-                .ok_or_else(overflow("decimal arithmetic"))
+            match crate::decimal::arith(op, x, y) {
+                Ok(r) => Ok(Value::Decimal(r)),
+                Err(ArithError::Overflow) => Err(overflow("decimal arithmetic")()),
+                Err(ArithError::Inexact) => Err(err(EvalErrorKind::Inexact)),
+            }
         }
     }
 }
@@ -561,7 +565,8 @@ pub fn aggregate_over<'v>(
         }
         Aggregate::Min | Aggregate::Max => {
             let mut best: Option<&Value> = None;
-            for x in items {
+            // Absent items (a list of optional values) are skipped.
+            for x in items.filter(|x| **x != Value::Absent) {
                 best = match best {
                     None => Some(x),
                     Some(b) => {

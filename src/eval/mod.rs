@@ -200,7 +200,17 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
 
 /// Binds a group to the block's locals and evaluates its definitions.
 fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) -> Result<(), Internal> {
-    env.enter(key, Value::List(Arc::new(items)));
+    let items = if block.keyed {
+        // The key is `unique`, checked when the facts load: one item per group.
+        let mut items = items.into_iter();
+        match (items.next(), items.next()) {
+            (Some(item), None) => item,
+            _ => return Err(Internal::new("a keyed group without exactly one item")),
+        }
+    } else {
+        Value::List(Arc::new(items))
+    };
+    env.enter(key, items);
     for def in &block.lets {
         let v = surface(env.eval(&def.value))?;
         env.push_block_let(v);

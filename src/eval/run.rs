@@ -219,7 +219,7 @@ pub(crate) fn run_with_hits<'p>(
             for (i, rule) in block.rules.iter().enumerate() {
                 let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
                 let trace = match (detail, &rule.when) {
-                    (Detail::Traces, Some(w)) => Some(trace(&mut env, program, w)?),
+                    (Detail::Traces, Some(w)) => Some(trace(&mut env, program, block, w)?),
                     _ => None,
                 };
                 records.push(RuleRecord {

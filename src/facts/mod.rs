@@ -108,7 +108,10 @@ pub enum Problem {
         variants: Vec<String>,
     },
     /// An int outside its declared range.
-    Range { value: i64, lo: i64, hi: i64 },
+    Range {
+        value: i64,
+        range: crate::types::IntRange,
+    },
     /// A required field that is missing.
     Missing {
         field: String,
@@ -188,17 +191,18 @@ pub enum FactsError {
     },
 
     /// `"severity": 7` where the field is `int in 1..5`.
-    #[error("{path}: {value} is outside the allowed range {lo}..{hi}")]
-    #[diagnostic(code(rung::facts::range), help("use a value from {lo} to {hi}"))]
+    #[error("{path}: {value} is outside the allowed range {range}")]
+    #[diagnostic(code(rung::facts::range))]
     Range {
         #[source_code]
         src: NamedSource<std::sync::Arc<str>>,
-        #[label("outside {lo}..{hi}")]
+        #[label("outside {range}")]
         span: SourceSpan,
         path: String,
         value: i64,
-        lo: i64,
-        hi: i64,
+        range: crate::types::IntRange,
+        #[help]
+        help: String,
     },
 
     /// An incident without `severity`.
@@ -495,13 +499,13 @@ fn located(file: &Arc<SourceFile>, path: &[Seg], p: &Problem) -> FactsError {
                 help,
             }
         }
-        Problem::Range { value, lo, hi } => FactsError::Range {
+        Problem::Range { value, range } => FactsError::Range {
             src,
             span,
             path: path_text,
             value,
-            lo,
-            hi,
+            range,
+            help: range.help(),
         },
         Problem::Missing { field, record, ty } => FactsError::Missing {
             src,

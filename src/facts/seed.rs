@@ -240,21 +240,15 @@ impl ValueSeed<'_, '_, '_> {
                 return self.wrong(&found);
             }
         };
-        let parsed = if text.contains(['e', 'E']) {
-            Decimal::from_scientific(text)
-        } else {
-            text.parse::<Decimal>()
-        };
-        match parsed {
+        match crate::decimal::parse(text) {
             Ok(d) => Value::Decimal(d),
-            Err(_) if text.len() == raw.len() => self.wrong_hinted(
-                &format!("`{text}`, which is not a decimal number that fits 28 digits"),
-                "a `decimal` holds at most 28 significant digits, at most 28 of them after the point \
-                 (1e-28 is the smallest above zero); round it to fit, e.g. `0` or `0.000001`",
+            Err(crate::decimal::Inexact::NotANumber) if text.len() != raw.len() => {
+                self.wrong(&format!("`{text}`, which is not a decimal number"))
+            }
+            Err(why) => self.wrong_hinted(
+                &format!("`{text}`, which {}", why.reason_clause()),
+                why.help(),
             ),
-            Err(_) => self.wrong(&format!(
-                "`{text}`, which is not a decimal number that fits 28 digits"
-            )),
         }
     }
 }
@@ -343,7 +337,7 @@ impl<'s> ValueSeed<'_, 's, '_> {
     fn wrong_text(self, s: &str) -> Value {
         let unquoted = match self.want() {
             Type::Int => s.trim().parse::<i64>().is_ok(),
-            Type::Decimal => s.trim().parse::<Decimal>().is_ok(),
+            Type::Decimal => crate::decimal::parse(s.trim()).is_ok(),
             Type::Bool => matches!(s.trim(), "true" | "false"),
             _ => false,
         };
@@ -408,10 +402,14 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's, '_> {
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
         Ok(match self.want() {
             // The shortest text that reads back as the same double: `0.1`, not 0.1000000000000000055...
-            Type::Decimal if self.record.is_none() => match format!("{f}").parse::<Decimal>() {
-                Ok(d) => Value::Decimal(d),
-                Err(_) => self.wrong(&format!("the number {f}, which does not fit a decimal")),
-            },
+            Type::Decimal if self.record.is_none() => {
+                match crate::decimal::parse(&format!("{f}")) {
+                    Ok(d) => Value::Decimal(d),
+                    Err(why) => {
+                        self.wrong(&format!("the number {f}, which {}", why.reason_clause()))
+                    }
+                }
+            }
             Type::Int if self.record.is_none() => {
                 // serde_json reads `3.0`, `1e2` and integers beyond 64 bits as doubles.
                 let why = if f.fract() != 0.0 || !f.is_finite() {
@@ -600,11 +598,11 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's, '_> {
                         record: None,
                         slot,
                     })?;
-                    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &v)
-                        && (*n < lo || *n > hi)
+                    if let (Some(range), Value::Int(n)) = (field.range, &v)
+                        && !range.contains(*n)
                     {
                         self.ctx
-                            .problem(Some(&here), Problem::Range { value: *n, lo, hi });
+                            .problem(Some(&here), Problem::Range { value: *n, range });
                     }
                     if let Some(slot) = values.get_mut(i) {
                         if slot.is_some() {

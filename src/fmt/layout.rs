@@ -115,11 +115,18 @@ impl<'s> Layout<'s> {
         for (_, c) in parts {
             match c {
                 Constraint::Range(lo, hi) => {
-                    // `in 1..5`: the bounds stick to the dots.
+                    // `in 1..5`, `in 0..`, `in ..5`: the bounds stick to the dots.
                     self.toks.kw("in");
-                    self.toks.number(lo, 1);
-                    self.toks.tight("..");
-                    self.toks.number(hi, 0);
+                    match lo {
+                        Some(lo) => {
+                            self.toks.number(lo, 1);
+                            self.toks.tight("..");
+                        }
+                        None => self.toks.kw(".."),
+                    }
+                    if let Some(hi) = hi {
+                        self.toks.number(hi, 0);
+                    }
                 }
                 Constraint::Unique => self.toks.kw("unique"),
                 Constraint::Default(e) => {
@@ -170,12 +177,14 @@ impl<'s> Layout<'s> {
         self.toks.ident(&r.ladder);
         self.toks.kw("for");
         self.toks.kw("each");
-        self.toks.ident(&r.subject);
-        self.toks.tight(",");
+        if let Some(subject) = &r.subject {
+            self.toks.ident(subject);
+            self.toks.tight(",");
+        }
         self.toks.ident(&r.items);
         self.toks.kw("in");
         self.toks.expr(&r.source, 0);
-        self.toks.kw("grouped");
+        self.toks.kw(if r.keyed { "keyed" } else { "grouped" });
         self.toks.kw("by");
         self.toks.expr(&r.key, 0);
         self.open_block();
@@ -389,7 +398,7 @@ impl<'s> Layout<'s> {
 
 /// A field constraint, to print in source order.
 enum Constraint<'a> {
-    Range(i64, i64),
+    Range(Option<i64>, Option<i64>),
     Unique,
     Default(&'a crate::ast::Expr),
 }

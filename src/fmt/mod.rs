@@ -18,6 +18,7 @@ mod diff;
 mod error;
 mod files;
 mod layout;
+mod one_line;
 mod printer;
 mod tokens;
 
@@ -27,6 +28,7 @@ use std::sync::Arc;
 pub use diff::unified as unified_diff;
 pub use error::FmtError;
 pub use files::write_atomic;
+pub use one_line::one_line;
 pub use printer::WIDTH;
 
 use crate::ast::{Decl, File, TestFacts};

@@ -249,6 +249,12 @@ fn unmet_lines(t: &Trace, p: Paint) -> Vec<String> {
                 unmet
             }
         }
+        // Only the parts of the definition that did not hold, under its name.
+        Trace::Named { holds, name, part } if *holds != Some(true) => {
+            let mut v = vec![named_heading(*holds, name, p)];
+            v.extend(unmet_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            v
+        }
         _ => trace_lines(t, p),
     }
 }
@@ -355,5 +361,20 @@ pub fn trace_lines(t: &Trace, p: Paint) -> Vec<String> {
             );
             v
         }
+        // The heading stands for the definition: its parts go right below.
+        Trace::Named { holds, name, part } => {
+            let mut v = vec![named_heading(*holds, name, p)];
+            v.extend(trace_lines(part, p).into_iter().map(|l| format!("    {l}")));
+            v
+        }
+    }
+}
+
+/// `✗ meets_pledge is false:`, above the parts of its definition.
+fn named_heading(holds: Option<bool>, name: &str, p: Paint) -> String {
+    match holds {
+        Some(true) => format!("{} {name} is true:", p.green("✓")),
+        Some(false) => format!("{} {name} is false:", p.red("✗")),
+        None => format!("{} {name} failed:", p.red("!")),
     }
 }

@@ -164,7 +164,10 @@ pub fn names(session: &Session) -> Vec<String> {
     if let Some(scope) = &session.scope
         && let Some(b) = program.blocks.get(scope.block)
     {
-        out.push(b.subject.clone());
+        // A keyed block names no subject.
+        if !b.subject.is_empty() {
+            out.push(b.subject.clone());
+        }
         out.push(b.items.clone());
         out.extend(b.lets.iter().map(|l| l.name.clone()));
     }

@@ -169,7 +169,10 @@ pub fn block_names(program: &Program) -> Vec<(String, String)> {
         let Ok(ladder) = program.ladder(b.ladder).map(|l| l.name.clone()) else {
             continue;
         };
-        out.push((b.subject.clone(), ladder.clone()));
+        // A keyed block names no subject.
+        if !b.subject.is_empty() {
+            out.push((b.subject.clone(), ladder.clone()));
+        }
         out.push((b.items.clone(), ladder.clone()));
         for l in &b.lets {
             out.push((l.name.clone(), ladder.clone()));

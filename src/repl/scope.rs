@@ -84,7 +84,11 @@ impl Session {
                     .blocks
                     .get(block)
                     .map(|b| {
-                        let mut v = vec![b.subject.clone(), b.items.clone()];
+                        let mut v: Vec<String> = [&b.subject, &b.items]
+                            .into_iter()
+                            .filter(|n| !n.is_empty())
+                            .cloned()
+                            .collect();
                         v.extend(b.lets.iter().map(|l| l.name.clone()));
                         v.join(", ")
                     })

@@ -74,12 +74,19 @@ pub fn rules(program: &Program, only: Option<&str>) -> Result<String, Internal> 
         if only.is_some_and(|o| o != ladder) {
             continue;
         }
+        let head = if b.keyed {
+            format!("{} in {} keyed by", b.items, b.source.span.text())
+        } else {
+            format!(
+                "{}, {} in {} grouped by",
+                b.subject,
+                b.items,
+                b.source.span.text()
+            )
+        };
         let _ = writeln!(
             out,
-            "rules {ladder} for each {}, {} in {} grouped by {}  ({})",
-            b.subject,
-            b.items,
-            b.source.span.text(),
+            "rules {ladder} for each {head} {}  ({})",
             b.key.span.text(),
             b.span.location()
         );

@@ -462,7 +462,7 @@ fn leaves(t: &Trace) -> Vec<String> {
         Trace::All { parts, .. } | Trace::Any { parts, .. } => {
             parts.iter().flat_map(leaves).collect()
         }
-        Trace::Not { part, .. } => leaves(part),
+        Trace::Not { part, .. } | Trace::Named { part, .. } => leaves(part),
     }
 }
 

@@ -4,7 +4,6 @@ use std::sync::LazyLock;
 
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
-use rust_decimal::Decimal;
 
 use super::Rule;
 use super::error::SyntaxError;
@@ -146,13 +145,13 @@ impl Lowerer {
         match p.as_rule() {
             Rule::boolean => leaf(ExprKind::Bool(p.as_str() == "true")),
             Rule::integer => leaf(ExprKind::Int(self.int_text(&p)?)),
-            Rule::decimal => match p.as_str().parse::<Decimal>() {
+            Rule::decimal => match crate::decimal::parse(p.as_str()) {
                 Ok(d) => leaf(ExprKind::Decimal(d)),
-                Err(e) => Err(vec![SyntaxError::literal(
+                Err(why) => Err(vec![SyntaxError::literal(
                     &span,
                     "decimal",
-                    e.to_string(),
-                    None,
+                    why.reason(),
+                    Some(why.help().to_string()),
                 )]),
             },
             Rule::string => leaf(ExprKind::Str(unescape(p.as_str()))),

@@ -221,16 +221,22 @@ impl Lowerer {
         Ok(field)
     }
 
-    fn range_constraint(&self, p: Pair<'_, Rule>) -> Result<(i64, i64, Span)> {
+    fn range_constraint(&self, p: Pair<'_, Rule>) -> Result<(Option<i64>, Option<i64>, Span)> {
         let span = self.span(&p);
-        let bounds: Vec<Pair<'_, Rule>> = p
-            .into_inner()
-            .filter(|c| c.as_rule() == Rule::signed_int)
-            .collect();
-        let [lo, hi] = bounds.as_slice() else {
-            return Err(vec![self.internal_at(span.start, "range needs two bounds")]);
-        };
-        Ok((self.int_text(lo)?, self.int_text(hi)?, span))
+        let (mut lo, mut hi) = (None, None);
+        for c in p.into_inner() {
+            let bound = match c.as_rule() {
+                Rule::range_lo => &mut lo,
+                Rule::range_hi => &mut hi,
+                _ => continue,
+            };
+            let digits = c
+                .into_inner()
+                .next()
+                .ok_or_else(|| vec![self.internal_at(span.start, "a bound without digits")])?;
+            *bound = Some(self.int_text(&digits)?);
+        }
+        Ok((lo, hi, span))
     }
 
     pub(super) fn int_text(&self, p: &Pair<'_, Rule>) -> Result<i64> {
@@ -318,6 +324,10 @@ impl Lowerer {
     }
 
     fn rules_decl(&self, p: Pair<'_, Rule>) -> Result<RulesDecl> {
+        let keyed = p
+            .clone()
+            .into_inner()
+            .any(|c| c.as_rule() == Rule::kw_keyed);
         let mut it = p
             .clone()
             .into_inner()
@@ -325,8 +335,12 @@ impl Lowerer {
             .peekable();
         let mut take = |what: &str| it.next().ok_or_else(|| self.internal(&p, what));
         let ladder = self.ident(&take("ladder")?);
-        let subject = self.ident(&take("subject")?);
-        let items = self.ident(&take("items")?);
+        let first = self.ident(&take("subject")?);
+        let (subject, items) = if keyed {
+            (None, first)
+        } else {
+            (Some(first), self.ident(&take("items")?))
+        };
         let source = self.expr(take("source")?)?;
         let key_pair = take("key")?;
         let key = self.expr(key_pair.clone())?;
@@ -336,6 +350,7 @@ impl Lowerer {
             ladder,
             subject,
             items,
+            keyed,
             source,
             key,
             lets: vec![],
@@ -623,6 +638,7 @@ pub(super) fn is_keyword(r: Rule) -> bool {
             | kw_for
             | kw_each
             | kw_grouped
+            | kw_keyed
             | kw_by
             | kw_when
             | kw_because

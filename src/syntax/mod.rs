@@ -535,7 +535,7 @@ fn rule_words(r: Rule) -> &'static str {
         type_expr | optional_type | list_type | rung_type => "a type",
         field_decl => "a field (`name: type`)",
         range_constraint | unique_constraint | default_value => "a constraint",
-        signed_int | integer => "a whole number",
+        signed_int | range_lo | range_hi | integer => "a whole number",
         rung_decl => "a rung (`name \"description\"`)",
         rule_item => "a rule (`recommend` or `forbid`)",
         prefix | postfix | infix | body_infix => "an operator",
@@ -608,6 +608,7 @@ fn rule_words(r: Rule) -> &'static str {
         kw_for => "`for`",
         kw_each => "`each`",
         kw_grouped => "`grouped`",
+        kw_keyed => "`keyed`",
         kw_by => "`by`",
         kw_above => "`above`",
         kw_below => "`below`",
@@ -627,8 +628,8 @@ fn rule_help(r: Rule) -> Option<&'static str> {
         ),
         string => Some("strings are written in double quotes: \"like this\""),
         rung_decl => Some("each rung is a name followed by its description in double quotes"),
-        kw_grouped => Some(
-            "a rules block reads `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY { ... }`",
+        kw_grouped | kw_keyed => Some(
+            "a rules block reads `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY { ... }`, or `rules LADDER for each ITEM in LIST keyed by KEY { ... }` for one subject per item",
         ),
         expr | operation | unary | primary => Some(
             "an expression is a value such as `3`, `high`, `now - 365d`, `count(acts)` or `any acts has severity >= 4`",

@@ -43,6 +43,7 @@ pub const CLAUSES: &[&str] = &[
     "because",
     "cites",
     "grouped",
+    "keyed",
     "by",
 ];
 

@@ -341,6 +341,23 @@ impl CheckError {
         }
     }
 
+    /// `keyed by` a key that is not a `unique` field of the items.
+    pub(crate) fn keyed(
+        span: &Span,
+        what: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        let (src, span) = at(span);
+        CheckError::Keyed {
+            src,
+            span,
+            what: what.into(),
+            label: label.into(),
+            help: help.into(),
+        }
+    }
+
     /// A test names rule `name`, which ladder `ladder` does not have.
     pub(crate) fn unknown_rule(
         span: &Span,

@@ -9,8 +9,6 @@
 
 use std::sync::Arc;
 
-use rust_decimal::Decimal;
-
 use crate::types::{FieldType, Schema, Type};
 use crate::value::{Value, parse_date};
 
@@ -41,10 +39,8 @@ pub enum CellProblem {
     Range {
         /// The value read.
         value: i64,
-        /// Lowest allowed.
-        lo: i64,
-        /// Highest allowed.
-        hi: i64,
+        /// The range allowed.
+        range: crate::types::IntRange,
     },
 }
 
@@ -114,10 +110,10 @@ pub fn convert(schema: &Schema, field: &FieldType, cell: &str) -> Result<Value, 
             ));
         }
     };
-    if let (Some((lo, hi)), Value::Int(n)) = (field.range, &value)
-        && (*n < lo || *n > hi)
+    if let (Some(range), Value::Int(n)) = (field.range, &value)
+        && !range.contains(*n)
     {
-        return Err(CellProblem::Range { value: *n, lo, hi });
+        return Err(CellProblem::Range { value: *n, range });
     }
     Ok(value)
 }
@@ -171,17 +167,15 @@ fn int(schema: &Schema, ty: &Type, text: &str) -> Result<Value, CellProblem> {
 }
 
 fn decimal(schema: &Schema, ty: &Type, text: &str) -> Result<Value, CellProblem> {
-    let parsed = if text.contains(['e', 'E']) {
-        Decimal::from_scientific(text)
-    } else {
-        text.parse::<Decimal>()
+    let why = match crate::decimal::parse(text) {
+        Ok(d) => return Ok(Value::Decimal(d)),
+        Err(why) => why,
     };
-    if let Ok(d) = parsed {
-        return Ok(Value::Decimal(d));
-    }
-    let hint = if text.matches(',').count() == 1
+    let hint = if why != crate::decimal::Inexact::NotANumber {
+        format!("`{text}` {}; {}", why.reason_clause(), why.help())
+    } else if text.matches(',').count() == 1
         && !text.contains('.')
-        && text.replace(',', ".").parse::<Decimal>().is_ok()
+        && crate::decimal::parse(&text.replace(',', ".")).is_ok()
     {
         format!(
             "rung reads a decimal point, not a decimal comma: write `{}` (or export the table with `.` as the decimal separator)",
@@ -289,6 +283,13 @@ mod tests {
     #[test]
     fn spreadsheet_forms_are_refused_with_a_hint() {
         assert!(hint("d", "0,5").contains("write `0.5`"));
+        // Never rounded: 30 significant digits, or below the smallest step.
+        assert!(hint("d", "1.99999999999999999999999999999").contains("cannot be held exactly"));
+        assert!(hint("d", "1e-30").contains("never rounds"));
+        assert_eq!(
+            cell("d", "25e-2").unwrap(),
+            Value::Decimal("0.25".parse().unwrap())
+        );
         assert!(hint("b", "yes").contains("`true` and `false`"));
         assert!(hint("b", "1").contains("does not guess"));
         assert!(hint("t", "14/07/2022").contains("YYYY-MM-DD"));

@@ -208,17 +208,18 @@ pub enum TableError {
     },
 
     /// `7` in a column of `int in 1..5`.
-    #[error("{at}: {value} is outside the allowed range {lo}..{hi}")]
-    #[diagnostic(code(rung::table::range), help("use a value from {lo} to {hi}"))]
+    #[error("{at}: {value} is outside the allowed range {range}")]
+    #[diagnostic(code(rung::table::range))]
     Range {
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("outside {lo}..{hi}")]
+        #[label("outside {range}")]
         span: SourceSpan,
         at: String,
         value: i64,
-        lo: i64,
-        hi: i64,
+        range: crate::types::IntRange,
+        #[help]
+        help: String,
     },
 
     /// Two rows with the same `id`.

@@ -542,13 +542,13 @@ impl Reader<'_> {
                             help,
                         }
                     }
-                    CellProblem::Range { value, lo, hi } => TableError::Range {
+                    CellProblem::Range { value, range } => TableError::Range {
                         src,
                         span,
                         at: place,
                         value,
-                        lo,
-                        hi,
+                        range,
+                        help: range.help(),
                     },
                 }
             }
