@@ -324,3 +324,58 @@ fn tables_replay_as_their_json() {
     tables.expect_code(0, "tables");
     assert_eq!(json.stdout, tables.stdout);
 }
+
+/// A people's replay also says how near each subject came to the rung above
+/// the highest it reached: on the day its best rule lacked least. Here three
+/// high incidents against one ally, of severity 3, 4 and 5, pass through the
+/// 365-day window: the sum is 7, then 4, then 9 from the last one's day on.
+/// `collective_response` needs a sum of 8 and two victims: from that day on
+/// only the second victim is lacking.
+#[test]
+fn the_closest_approach_is_the_day_that_lacked_least() {
+    let policy = nato();
+    let mut incidents = Vec::new();
+    for (id, offset, severity) in [("A", -500, 3), ("B", -300, 4), ("C", -100, 5)] {
+        let mut x = incident(id);
+        x["date"] = day(offset).into();
+        x["severity"] = severity.into();
+        incidents.push(x);
+    }
+    let json = facts(incidents, vec![]);
+    let loaded = policy
+        .facts_from_text("closest.json", &json.to_string())
+        .unwrap();
+    let (from, to) =
+        rung::replay::default_range(&loaded, rung::replay::now_fact(&policy).unwrap()).unwrap();
+    let explained = rung::replay::replay_explained(&policy, &loaded, from, to).unwrap();
+    let plain = replay(&policy, &loaded, from, to).unwrap();
+    // Tracing the days changes no segment and no crossing.
+    assert_eq!(explained.subjects.len(), plain.subjects.len());
+    for (a, b) in explained.subjects.iter().zip(&plain.subjects) {
+        assert_eq!(a.segments, b.segments);
+        assert_eq!(a.crossings, b.crossings);
+        assert!(
+            b.closest.is_none(),
+            "a plain replay has no closest approach"
+        );
+    }
+    let ru = explained
+        .subjects
+        .iter()
+        .find(|s| s.ladder == "response" && s.subject == "RU")
+        .unwrap();
+    let closest = ru.closest.as_ref().expect("RU has a next rung");
+    assert_eq!(closest.rung, "collective_response");
+    assert_eq!(rung::value::format_date(closest.date), day(-100));
+    assert_eq!(closest.rule, "campaign_against_allies");
+    assert_eq!(
+        closest.unmet,
+        vec!["✗ count(distinct(allied_credible.victim)) = 1, needs >= 2".to_string()]
+    );
+    // The rung was never reached on any day of the range.
+    assert!(
+        ru.segments
+            .iter()
+            .all(|s| !s.recommended.iter().any(|r| r == "collective_response"))
+    );
+}

@@ -130,7 +130,14 @@ pub fn run(args: Args) -> ExitCode {
         super::emit(&[Diag::from(e)], format);
         return ExitCode::from(2);
     }
-    let timeline = match replay::replay(&policy, &facts, from, to) {
+    // People read the closest approach to each next rung; programs and
+    // charts do without its traced runs.
+    let replayed = if matches!(args.format, ReplayFormat::Human) {
+        replay::replay_explained(&policy, &facts, from, to)
+    } else {
+        replay::replay(&policy, &facts, from, to)
+    };
+    let timeline = match replayed {
         Ok(t) => t,
         Err(ReplayError::Internal(e)) => {
             super::emit(&[Diag::from(e)], format);

@@ -8,7 +8,7 @@ use super::error::surface;
 use super::expr::{Env, compare, list_items, truthy};
 use crate::ast::{Effect, Quantifier};
 use crate::internal::Internal;
-use crate::program::{Block, Expr, ExprKind, LetDef, Program, RungId};
+use crate::program::{Block, CmpOp, Expr, ExprKind, LetDef, Program, RungId};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -101,6 +101,12 @@ pub enum Trace {
         text: String,
         /// Its values: `sum(acts.severity) = 14, needs >= 15`.
         summary: String,
+        /// For an ordering comparison of numbers, dates or durations that
+        /// did not hold, how far apart its sides are (`1` above); `0` when
+        /// it held. A replay ranks days by it to find the closest approach
+        /// to a rung.
+        #[serde(skip)]
+        shortfall: Option<f64>,
     },
 }
 
@@ -214,10 +220,13 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
     let text = crate::fmt::one_line(e.span.text());
     let summary;
     let holds;
+    let mut shortfall = None;
     match &e.kind {
         ExprKind::Cmp(op, a, b) => match (surface(env.eval(a))?, surface(env.eval(b))?) {
             (Ok(x), Ok(y)) => {
                 holds = Some(compare(*op, &x, &y));
+                shortfall =
+                    distance(*op, &x, &y).map(|d| if holds == Some(true) { 0.0 } else { d });
                 let left = describe(program, a, &x)?;
                 let right = match (&b.kind, &y) {
                     // A decimal literal at its written scale (`2.0`, not `2`).
@@ -316,7 +325,25 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
         holds,
         text,
         summary,
+        shortfall,
     })
+}
+
+/// How far apart the sides of an ordering comparison are, for numbers,
+/// dates and durations; `None` for `==`, `!=` and other values.
+fn distance(op: CmpOp, x: &Value, y: &Value) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive as _;
+    if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+        return None;
+    }
+    let number = |v: &Value| match v {
+        Value::Int(i) => i.to_f64(),
+        Value::Decimal(d) => d.to_f64(),
+        Value::Date(d) => Some(f64::from(*d)),
+        Value::Duration(d) => d.to_f64(),
+        _ => None,
+    };
+    Some((number(x)? - number(y)?).abs())
 }
 
 /// At most this many items are named in a summary; the rest are counted.

@@ -234,8 +234,9 @@ fn next_rung(
     }
 }
 
-/// The parts of a condition that did not hold (all of them, for `or`).
-fn unmet_lines(t: &Trace, p: Paint) -> Vec<String> {
+/// The parts of a condition that did not hold (all of them, for `or`): the
+/// "next rung" lines, and a replay's closest approach.
+pub fn unmet_lines(t: &Trace, p: Paint) -> Vec<String> {
     match t {
         Trace::All { parts, .. } => {
             let unmet: Vec<String> = parts

@@ -256,6 +256,18 @@ fn subject(out: &mut String, s: &SubjectTimeline, p: Paint) {
             p.bold(top),
         );
     }
+    if let Some(c) = &s.closest {
+        let _ = writeln!(
+            out,
+            "  closest to {}: {} ({}), still lacking:",
+            p.bold(&c.rung),
+            format_date(c.date),
+            c.rule
+        );
+        for line in &c.unmet {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
     if s.crossings.is_empty() {
         return;
     }

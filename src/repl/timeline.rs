@@ -69,7 +69,7 @@ impl Session {
             });
             return;
         };
-        match replay::replay(policy, facts, from, to) {
+        match replay::replay_explained(policy, facts, from, to) {
             Ok(t) => reply.text(render::timeline_human(&t, self.paint, None)),
             Err(e) => reply.report(e),
         }

@@ -12,15 +12,18 @@
 //! Every day is the exact decision that `rung eval` gives with `now` set to
 //! that day: a replay is built from single evaluations, never estimated.
 
+mod closest;
 mod timeline;
 
 use miette::Diagnostic;
 use rustc_hash::FxHashMap;
 use thiserror::Error;
 
+pub use closest::Closest;
 pub use timeline::{Change, Crossing, Segment, SubjectTimeline, Timeline};
 
 use crate::decision::Status;
+use crate::eval::Detail;
 use crate::facts::Facts;
 use crate::ids::FactId;
 use crate::internal::Internal;
@@ -123,17 +126,42 @@ pub fn check_range(from: i32, to: i32) -> Result<(), ReplayError> {
 
 /// Replays `policy` over `facts` from day `from` to day `to`, inclusive.
 pub fn replay(policy: &Policy, facts: &Facts, from: i32, to: i32) -> Result<Timeline, ReplayError> {
+    days(policy, facts, from, to, Detail::Outcomes)
+}
+
+/// [`replay`], and each subject's closest approach to the rung above the
+/// highest it reached ([`SubjectTimeline::closest`]), for people reading a
+/// timeline. Every day is then evaluated with its traces, which costs a few
+/// times more than [`replay`].
+pub fn replay_explained(
+    policy: &Policy,
+    facts: &Facts,
+    from: i32,
+    to: i32,
+) -> Result<Timeline, ReplayError> {
+    days(policy, facts, from, to, Detail::Traces)
+}
+
+fn days(
+    policy: &Policy,
+    facts: &Facts,
+    from: i32,
+    to: i32,
+    detail: Detail,
+) -> Result<Timeline, ReplayError> {
     let now = now_fact(policy)?;
     check_range(from, to)?;
     let mut builder = timeline::Builder::new(policy, now, from, to);
+    if detail == Detail::Traces {
+        builder = builder.with_closest();
+    }
     let mut day_facts = facts.clone();
     for day in from..=to {
         day_facts.set(now, Value::Date(day))?;
-        let (run, warned) =
-            crate::eval::run_with_hits(&policy.program, &day_facts, crate::eval::Detail::Outcomes)?;
+        let (run, warned) = crate::eval::run_with_hits(&policy.program, &day_facts, detail)?;
         builder.day(day, &day_facts, run, &warned)?;
     }
-    Ok(builder.finish())
+    Ok(builder.finish()?)
 }
 
 /// A message reported on some days of a range, with those days.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::closest::{Closest, Tracker};
 use super::{ByDay, Reported};
 use crate::decision::{Decision, Status};
 use crate::eval::explain::Trace;
@@ -44,6 +45,9 @@ pub struct SubjectTimeline {
     pub segments: Vec<Segment>,
     /// The changes between segments, by date.
     pub crossings: Vec<Crossing>,
+    /// How near the subject came to the rung above the highest it reached,
+    /// when the replay was asked for it ([`super::replay_explained`]).
+    pub closest: Option<Closest>,
 }
 
 /// Consecutive days with identical status, top, recommended and forbidden.
@@ -156,6 +160,8 @@ pub(super) struct Builder<'p> {
     last: BTreeMap<(LadderId, String), Last>,
     warnings: ByDay<WarnKey>,
     errors: ByDay,
+    /// Set when the runs are traced and the closest approaches are wanted.
+    closest: Option<Tracker>,
 }
 
 impl<'p> Builder<'p> {
@@ -169,7 +175,15 @@ impl<'p> Builder<'p> {
             last: BTreeMap::new(),
             warnings: ByDay::default(),
             errors: ByDay::default(),
+            closest: None,
         }
+    }
+
+    /// Also tracks each subject's closest approach to its next rung; the
+    /// runs given to [`Builder::day`] must then be traced.
+    pub(super) fn with_closest(mut self) -> Self {
+        self.closest = Some(Tracker::default());
+        self
     }
 
     /// Takes in the run of `day` (evaluated over `facts`, `now` = `day`).
@@ -218,6 +232,7 @@ impl<'p> Builder<'p> {
                     subject: decision.subject.to_string(),
                     segments: Vec::new(),
                     crossings: Vec::new(),
+                    closest: None,
                 });
             let previous = self.last.get(&key);
             // Extend the current segment, or open a new one.
@@ -238,6 +253,9 @@ impl<'p> Builder<'p> {
             pending.extend(changes(
                 program, &key, day, before, first, &state, &records,
             )?);
+            if let Some(t) = &mut self.closest {
+                t.day(program, &key, day, &state.recommended, &records)?;
+            }
             self.last.insert(
                 key,
                 Last {
@@ -322,14 +340,30 @@ impl<'p> Builder<'p> {
         Ok(())
     }
 
-    pub(super) fn finish(self) -> Timeline {
-        Timeline {
+    pub(super) fn finish(self) -> Result<Timeline, Internal> {
+        let program = &self.policy.program;
+        let mut subjects = self.subjects;
+        if let Some(t) = &self.closest {
+            for (key, s) in subjects.iter_mut() {
+                let ladder = program.ladder(key.0)?;
+                // The rung above the highest top of the range.
+                let next = s
+                    .segments
+                    .iter()
+                    .filter_map(|g| g.top.as_deref())
+                    .filter_map(|top| ladder.rungs.iter().position(|r| *r.name == *top))
+                    .max()
+                    .map_or(0, |i| i + 1);
+                s.closest = t.closest(program, key, next)?;
+            }
+        }
+        Ok(Timeline {
             from: self.from,
             to: self.to,
-            subjects: self.subjects.into_values().collect(),
+            subjects: subjects.into_values().collect(),
             warnings: self.warnings.finish(),
             errors: self.errors.finish(),
-        }
+        })
     }
 }
 
