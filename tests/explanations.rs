@@ -13,21 +13,12 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::section;
 use rung::Policy;
 use rung::eval::Detail;
 use rung::render::{self, Paint};
-
-/// The text after `--- NAME` up to the next `--- ` line.
-fn section<'a>(text: &'a str, name: &str) -> &'a str {
-    let marker = format!("--- {name}\n");
-    let start = text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no `{marker}` section"))
-        + marker.len();
-    let rest = &text[start..];
-    let end = rest.find("\n--- ").map_or(rest.len(), |i| i + 1);
-    &rest[..end]
-}
 
 fn explained(policy: &Policy, facts: &str) -> String {
     let facts = policy

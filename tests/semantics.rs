@@ -22,20 +22,11 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::section;
 use rung::Policy;
 use rung::diagnostic::{self, Diag, Style};
-
-/// The text after `--- NAME` up to the next `--- ` line.
-fn section<'a>(text: &'a str, name: &str) -> &'a str {
-    let marker = format!("--- {name}\n");
-    let start = text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no `{marker}` section"))
-        + marker.len();
-    let rest = &text[start..];
-    let end = rest.find("\n--- ").map_or(rest.len(), |i| i + 1);
-    &rest[..end]
-}
 
 fn render(diags: &[Diag]) -> String {
     diagnostic::render(diags, Style::NoColor, 100)

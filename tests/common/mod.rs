@@ -163,3 +163,16 @@ pub fn pin_nato_digest(out: &str) -> String {
     out.replace(policy.digest.as_str(), "<policy_digest of policies/nato>")
         .replace(policy.digest.short(), "<digest>")
 }
+
+/// The text after `--- NAME` up to the next `--- ` line, in a case file
+/// (`tests/semantics/`, `tests/explanations/`).
+pub fn section<'a>(text: &'a str, name: &str) -> &'a str {
+    let marker = format!("--- {name}\n");
+    let start = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no `{marker}` section"))
+        + marker.len();
+    let rest = &text[start..];
+    let end = rest.find("\n--- ").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
