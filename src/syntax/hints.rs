@@ -407,11 +407,14 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
     if rest.starts_with("group") && f.expects(Rule::kw_grouped) {
         return Some("write `grouped by KEY`, e.g. `grouped by state_sponsor`".into());
     }
+    if rest.starts_with("key") && f.expects(Rule::kw_keyed) {
+        return Some("write `keyed by KEY`, e.g. `keyed by code`".into());
+    }
     if head.first().is_some_and(|t| t.is_word(&file.text, "rules"))
         && !head.iter().any(|t| t.text(&file.text) == "{")
     {
         return Some(
-            "a rules block starts `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY {`, e.g. `rules response for each state, acts in window grouped by state_sponsor {`"
+            "a rules block starts `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY {`, e.g. `rules response for each state, acts in window grouped by state_sponsor {`; for one subject per item, `rules LADDER for each ITEM in LIST keyed by KEY {` (KEY a `unique` field)"
                 .into(),
         );
     }
