@@ -433,6 +433,23 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
     if rest.starts_with('\'') {
         return Some("strings are written in double quotes: \"like this\"".into());
     }
+    // `1e-6`: facts may use an exponent, a policy literal is written out.
+    if let Some(t) = lex::token_at(&file.text, f.pos).filter(|t| t.start == f.pos)
+        && t.kind == Kind::Number
+        && t.text(&file.text).contains(['e', 'E'])
+    {
+        let text = t.text(&file.text);
+        return Some(match crate::decimal::parse(text) {
+            Ok(d) => format!(
+                "a number in a policy is written out in digits, without an exponent: `{d}` for `{text}`"
+            ),
+            Err(why) => format!(
+                "a number in a policy is written out in digits, without an exponent; `{text}` {}: {}",
+                why.reason_clause(),
+                why.help()
+            ),
+        });
+    }
     if rest.starts_with(':') && (region.entry == Rule::ladder_item_input || first == Some("ladder"))
     {
         return Some(
