@@ -385,7 +385,7 @@ impl<'a> Checker<'a> {
             ty: elem.clone(),
         });
         self.next_slot = slot + 1;
-        let key = match self.unknown_group_field(&d.key, &elem, &d.source.span) {
+        let key = match self.unknown_group_field(&d.key, &elem, &d.source.span, d.keyed) {
             Some(e) => e,
             None => self.expr(&d.key, None),
         };
@@ -537,6 +537,7 @@ impl<'a> Checker<'a> {
         key: &ast::Expr,
         elem: &Type,
         list: &Span,
+        keyed: bool,
     ) -> Option<program::Expr> {
         let ast::ExprKind::Name(n) = &key.kind else {
             return None;
@@ -553,6 +554,8 @@ impl<'a> Checker<'a> {
         let groupable: Vec<&str> = record
             .fields
             .iter()
+            // Keyed by: only a `unique` field will do.
+            .filter(|f| !keyed || f.unique)
             .filter(|f| {
                 let ty = match &f.ty {
                     Type::Optional(t) => t,
@@ -570,17 +573,18 @@ impl<'a> Checker<'a> {
             .map(|f| format!("`{f}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let verb = if keyed {
+            "is keyed by a `unique` field of its items"
+        } else {
+            "groups by a field of its items"
+        };
         let help = match suggest::closest_or_part(n, groupable.iter().copied()) {
             Some(best) => format!(
-                "did you mean `{best}`? `{}` groups by a field of its items, `{}`: {listed}",
+                "did you mean `{best}`? `{}` {verb}, `{}`: {listed}",
                 list.text(),
                 record.name
             ),
-            None => format!(
-                "`{}` groups by a field of its items, `{}`: {listed}",
-                list.text(),
-                record.name
-            ),
+            None => format!("`{}` {verb}, `{}`: {listed}", list.text(), record.name),
         };
         self.errors.push(CheckError::unknown_field(
             &key.span,

@@ -407,11 +407,14 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
     if rest.starts_with("group") && f.expects(Rule::kw_grouped) {
         return Some("write `grouped by KEY`, e.g. `grouped by state_sponsor`".into());
     }
+    if rest.starts_with("key") && f.expects(Rule::kw_keyed) {
+        return Some("write `keyed by KEY`, e.g. `keyed by code`".into());
+    }
     if head.first().is_some_and(|t| t.is_word(&file.text, "rules"))
         && !head.iter().any(|t| t.text(&file.text) == "{")
     {
         return Some(
-            "a rules block starts `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY {`, e.g. `rules response for each state, acts in window grouped by state_sponsor {`"
+            "a rules block starts `rules LADDER for each SUBJECT, ITEMS in LIST grouped by KEY {`, e.g. `rules response for each state, acts in window grouped by state_sponsor {`; for one subject per item, `rules LADDER for each ITEM in LIST keyed by KEY {` (KEY a `unique` field)"
                 .into(),
         );
     }
@@ -429,6 +432,23 @@ pub(super) fn help_for(file: &Arc<SourceFile>, region: Region, f: &Failure) -> O
     }
     if rest.starts_with('\'') {
         return Some("strings are written in double quotes: \"like this\"".into());
+    }
+    // `1e-6`: facts may use an exponent, a policy literal is written out.
+    if let Some(t) = lex::token_at(&file.text, f.pos).filter(|t| t.start == f.pos)
+        && t.kind == Kind::Number
+        && t.text(&file.text).contains(['e', 'E'])
+    {
+        let text = t.text(&file.text);
+        return Some(match crate::decimal::parse(text) {
+            Ok(d) => format!(
+                "a number in a policy is written out in digits, without an exponent: `{d}` for `{text}`"
+            ),
+            Err(why) => format!(
+                "a number in a policy is written out in digits, without an exponent; `{text}` {}: {}",
+                why.reason_clause(),
+                why.help()
+            ),
+        });
     }
     if rest.starts_with(':') && (region.entry == Rule::ladder_item_input || first == Some("ladder"))
     {
