@@ -35,7 +35,7 @@ fn a_typo_is_reported_with_its_code_fixed_by_a_quick_fix_and_cleared() {
     let diags = c.diagnostics(&rules);
     assert_eq!(diags.len(), 1, "{diags:?}");
     let d = &diags[0];
-    assert_eq!(d["code"], json!("rung::name::unknown"));
+    assert_eq!(d["code"], json!("rung::name::unknown"), "{diags:#?}");
     assert!(
         d["message"]
             .as_str()
@@ -262,6 +262,30 @@ fn completion_offers_fields_after_a_dot_rungs_and_enum_values() {
     );
     let got = labels(&items);
     assert_eq!(got, ["high", "low", "moderate", "none"]);
+    c.shutdown();
+}
+
+#[test]
+fn completion_offers_the_ladders_rule_labels_in_tests() {
+    let tests = nato().join("tests/assistance.rung");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    let u = uri(&tests);
+    let mut c = Client::start();
+    c.open(&u, &text);
+    let items = c.at(
+        "textDocument/completion",
+        &u,
+        pos(&text, "fires support_requested", 6),
+    );
+    let got: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(got.contains(&"support_requested"), "{got:?}");
+    assert!(got.contains(&"national_handling_always"), "{got:?}");
+    assert!(!got.contains(&"repeated_high_confidence"), "{got:?}");
     c.shutdown();
 }
 

@@ -32,7 +32,7 @@ pub struct FileInfo {
     pub lines: Lines,
     /// Its tree: of this text when it parses, else of its last text that
     /// parsed (see `stale`), else none.
-    pub ast: Option<ast::File>,
+    pub ast: Option<Arc<ast::File>>,
     /// Whether `ast` is of an older text: its declarations still name
     /// things, but its offsets may be off.
     pub stale: bool,
@@ -40,7 +40,7 @@ pub struct FileInfo {
 
 /// Last text of a file that parsed, and its tree: what the others resolve
 /// against while it is broken.
-pub type LastGood = HashMap<Url, (Arc<SourceFile>, ast::File)>;
+pub type LastGood = HashMap<Url, (Arc<SourceFile>, Arc<ast::File>)>;
 
 /// A policy parsed, checked and indexed.
 #[derive(Debug)]
@@ -68,12 +68,29 @@ impl Analysis {
         let mut all_parse = true;
         for (uri, text) in inputs {
             let name = display_name(&uri);
+            // A file unchanged since it last parsed is not parsed again
+            // (after a keystroke, only the edited file is).
+            if let Some((source, ast)) = last_good
+                .get(&uri)
+                .filter(|(s, _)| *s.text == *text && s.name == name)
+            {
+                to_check.push((Arc::clone(source), ast::File::clone(ast)));
+                files.push(FileInfo {
+                    uri,
+                    lines: Lines::new(&source.text),
+                    source: Arc::clone(source),
+                    ast: Some(Arc::clone(ast)),
+                    stale: false,
+                });
+                continue;
+            }
             let source = SourceFile::new(name.clone(), text);
             let lines = Lines::new(&source.text);
             let (ast, stale) = match syntax::parse_file(&source) {
                 Ok(ast) => {
-                    last_good.insert(uri.clone(), (Arc::clone(&source), ast.clone()));
                     to_check.push((Arc::clone(&source), ast.clone()));
+                    let ast = Arc::new(ast);
+                    last_good.insert(uri.clone(), (Arc::clone(&source), Arc::clone(&ast)));
                     (Some(ast), false)
                 }
                 Err(errors) => {
@@ -83,8 +100,8 @@ impl Analysis {
                         Some((old, ast)) => {
                             let stale =
                                 SourceFile::new(format!("{name}{STALE}"), Arc::clone(&old.text));
-                            to_check.push((stale, ast.clone()));
-                            (Some(ast.clone()), true)
+                            to_check.push((stale, ast::File::clone(ast)));
+                            (Some(Arc::clone(ast)), true)
                         }
                         None => (None, false),
                     }

@@ -1,10 +1,12 @@
 //! Which policy a file belongs to, and the texts of a policy's files:
 //! unsaved buffers over the files on disk.
 //!
-//! A `.rung` file belongs to the policy of its directory, or of the farthest
-//! ancestor reached through directories that all hold `.rung` files
-//! (`policies/nato/tests/x.rung` belongs to `policies/nato/`, whose files
-//! it tests). A buffer that is not a file is a policy of its own.
+//! A `.rung` file belongs to the policy of its directory, or of the nearest
+//! ancestor that holds the policy's other files: from the file's directory,
+//! rung goes up while the directory's own `.rung` files declare no `facts`
+//! and its parent holds `.rung` files (`policies/nato/tests/x.rung` belongs
+//! to `policies/nato/`, whose `schema.rung` declares the facts). A buffer
+//! that is not a file is a policy of its own.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -95,19 +97,51 @@ pub fn policy_dir(file: &Path) -> PathBuf {
     let Some(mut dir) = file.parent().map(Path::to_path_buf) else {
         return file.to_path_buf();
     };
-    while let Some(parent) = dir.parent() {
-        if !holds_rung_files(parent) {
-            break;
+    let start = dir.clone();
+    loop {
+        if declares_facts(&dir) {
+            return dir;
         }
-        dir = parent.to_path_buf();
+        match dir.parent() {
+            Some(parent) if !shared(parent) && !rung_files(parent).is_empty() => {
+                dir = parent.to_path_buf();
+            }
+            // No directory up the chain declares the facts: the file's own.
+            _ => return start,
+        }
     }
-    dir
 }
 
-fn holds_rung_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.path().extension().is_some_and(|x| x == "rung") && e.path().is_file())
+/// A directory many unrelated files share (the temporary directory, the
+/// home directory, the root): never a policy reached by going up.
+fn shared(dir: &Path) -> bool {
+    dir.parent().is_none()
+        || dir == std::env::temp_dir()
+        || std::env::var_os("HOME").is_some_and(|h| dir == Path::new(&h))
+}
+
+/// The `.rung` files directly in `dir`.
+fn rung_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rung") && p.is_file())
+        .collect()
+}
+
+/// Whether a `.rung` file directly in `dir` declares the facts (a line
+/// starting with the word `facts`).
+fn declares_facts(dir: &Path) -> bool {
+    rung_files(dir).iter().any(|p| {
+        policy::read_text(p).is_ok_and(|text| {
+            text.lines().any(|l| {
+                l.strip_prefix("facts").is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+        })
     })
 }
