@@ -1,6 +1,10 @@
 //! One policy as the editor sees it: its files (unsaved buffers over the
 //! disk), each parsed on its own, checked together, and indexed.
 //!
+//! After an edit inside one rule or `let`, only that item is parsed again
+//! ([`crate::syntax::splice`]); other files are parsed again only when they
+//! changed.
+//!
 //! A file that does not parse keeps its syntax errors to itself: the policy
 //! is checked with that file's last text that parsed (when there is one), so
 //! its declarations still resolve for the others, and every diagnostic
@@ -86,7 +90,16 @@ impl Analysis {
             }
             let source = SourceFile::new(name.clone(), text);
             let lines = Lines::new(&source.text);
-            let (ast, stale) = match syntax::parse_file(&source) {
+            // An edit inside one rule or `let` re-parses only that item.
+            let spliced = last_good
+                .get(&uri)
+                .filter(|(s, _)| s.name == name)
+                .and_then(|(old, tree)| syntax::splice::reparse(old, tree, &source));
+            let parsed = match spliced {
+                Some(tree) => Ok(tree),
+                None => syntax::parse_file(&source),
+            };
+            let (ast, stale) = match parsed {
                 Ok(ast) => {
                     to_check.push((Arc::clone(&source), ast.clone()));
                     let ast = Arc::new(ast);
