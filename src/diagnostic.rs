@@ -6,6 +6,7 @@
 //! ([`format`](mod@format)). [`codes`] explains every code a diagnostic can carry.
 
 pub mod codes;
+pub mod fix;
 pub mod format;
 mod window;
 

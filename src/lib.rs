@@ -45,6 +45,7 @@ pub mod facts;
 pub mod fmt;
 pub mod ids;
 pub mod internal;
+pub mod lsp;
 pub mod policy;
 pub mod program;
 pub mod render;

@@ -5,6 +5,7 @@ mod check;
 mod eval;
 mod explain;
 mod fmt;
+mod lsp;
 mod repl;
 mod replay;
 mod schema;
@@ -45,6 +46,8 @@ enum Command {
     Explain(explain::Args),
     /// Print the facts' JSON Schema, a table's header line, or an example facts document.
     Schema(schema::Args),
+    /// Serve the Language Server Protocol over standard input and output, for editors.
+    Lsp(lsp::Args),
 }
 
 /// Output format of a decision.
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Replay(args) => replay::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

@@ -115,6 +115,23 @@ impl Lowerer {
         Ok(())
     }
 
+    /// One item of a rules block parsed alone (`rules_item_input`): a
+    /// `let` or a rule, for the incremental re-parse of an edited item.
+    pub(super) fn block_item(&self, root: Pair<'_, Rule>) -> Result<super::splice::Item> {
+        use super::splice::Item;
+        for p in root.into_inner() {
+            match p.as_rule() {
+                Rule::let_decl => return Ok(Item::Let(self.let_decl(p)?)),
+                Rule::rule_item => return Ok(Item::Rule(self.rule(p)?)),
+                _ => {}
+            }
+        }
+        Err(vec![self.internal_at(
+            self.base,
+            "a rules item without a let or a rule",
+        )])
+    }
+
     pub(super) fn expr_input(&self, root: Pair<'_, Rule>) -> Result<Expr> {
         let mut it = root.clone().into_inner();
         let e = self.expect(&root, &mut it, Rule::expr)?;

@@ -20,6 +20,7 @@ pub mod lex;
 mod limits;
 mod lower;
 mod recover;
+pub mod splice;
 pub mod words;
 
 use std::sync::Arc;
