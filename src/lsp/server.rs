@@ -143,16 +143,16 @@ impl Server {
             }
             while let Some(m) = queue.pop_front() {
                 match m {
-                    Message::Request(req) => {
-                        if self
-                            .connection
-                            .handle_shutdown(&req)
-                            .map_err(|e| e.to_string())?
-                        {
+                    Message::Request(req) if req.method == "shutdown" => {
+                        self.send(Message::Response(Response::new_ok(req.id, ())));
+                        // The `exit` that follows may already be in the
+                        // queue (drained above), or still to come.
+                        if queue.iter().any(is_exit) {
                             return Ok(());
                         }
-                        self.request(req);
+                        return self.await_exit();
                     }
+                    Message::Request(req) => self.request(req),
                     Message::Notification(n) => self.notification(n),
                     Message::Response(_) => {}
                 }
@@ -160,6 +160,31 @@ impl Server {
             self.cancelled.clear();
             if self.deadline.is_some_and(|d| d <= Instant::now()) {
                 self.flush();
+            }
+        }
+    }
+
+    /// After `shutdown`: waits for the client's `exit` (a closed connection
+    /// counts as one), answering any other request with an error, as the
+    /// protocol asks.
+    fn await_exit(&self) -> Result<(), String> {
+        loop {
+            match self
+                .connection
+                .receiver
+                .recv_timeout(Duration::from_secs(30))
+            {
+                Ok(m) if is_exit(&m) => return Ok(()),
+                Ok(Message::Request(req)) => self.send(Message::Response(Response::new_err(
+                    req.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is shutting down".to_string(),
+                ))),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err("no `exit` within 30 s of `shutdown`".to_string());
+                }
             }
         }
     }
@@ -470,4 +495,9 @@ fn location(a: &Analysis, file: usize, start: usize, end: usize) -> Option<Locat
         f.uri.clone(),
         f.lines.range(&f.source.text, start, end),
     ))
+}
+
+/// Whether `m` is the `exit` notification.
+fn is_exit(m: &Message) -> bool {
+    matches!(m, Message::Notification(n) if n.method == "exit")
 }
