@@ -8,6 +8,7 @@ mod fmt;
 mod repl;
 mod replay;
 mod schema;
+mod serve;
 mod tables;
 mod test;
 
@@ -45,6 +46,8 @@ enum Command {
     Explain(explain::Args),
     /// Print the facts' JSON Schema, a table's header line, or an example facts document.
     Schema(schema::Args),
+    /// Serve decisions over HTTP, with an analyst's console in the browser.
+    Serve(serve::Args),
 }
 
 /// Output format of a decision.
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Replay(args) => replay::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
