@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value as Json, json};
 
-use crate::export;
+use serde::Serialize;
+
+use crate::diagnostic::format::Record;
+use crate::export::{self, Doc};
 use crate::policy::{Policy, RUNG_VERSION};
 
 use super::state::Service;
@@ -17,20 +20,42 @@ use super::state::Service;
 /// failed reload.
 pub fn policy(service: &Service) -> String {
     let policy = service.policy();
-    let doc = json!({
-        "policy_digest": policy.digest.as_str(),
-        "rung_version": RUNG_VERSION,
-        "files": policy.program.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
-        "ladders": ladders(&policy),
-        "rules": rules(&policy),
-        "facts_schema": export::json_schema(&policy.program.schema).ok(),
-        "facts_template": export::template(&policy.program.schema).ok(),
-        "examples": examples(service.paths()),
-        "load_errors": service.load_errors(),
-    });
+    let doc = PolicyDoc {
+        policy_digest: policy.digest.as_str(),
+        rung_version: RUNG_VERSION,
+        files: policy
+            .program
+            .files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect(),
+        ladders: ladders(&policy),
+        rules: rules(&policy),
+        facts_schema: export::json_schema(&policy.program.schema).ok(),
+        facts_template: export::template(&policy.program.schema).ok(),
+        examples: examples(service.paths()),
+        load_errors: service.load_errors(),
+    };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The document of `GET /v1/policy`. The schema and the template keep
+/// their declaration order (a `serde_json::Value` would sort their keys,
+/// and the console shows a table's columns in the order the record
+/// declares them).
+#[derive(Serialize)]
+struct PolicyDoc<'a> {
+    policy_digest: &'a str,
+    rung_version: &'a str,
+    files: Vec<&'a str>,
+    ladders: Vec<Json>,
+    rules: Vec<Json>,
+    facts_schema: Option<Doc>,
+    facts_template: Option<Doc>,
+    examples: Vec<String>,
+    load_errors: Vec<Record>,
 }
 
 fn ladders(policy: &Policy) -> Vec<Json> {

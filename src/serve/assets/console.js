@@ -180,7 +180,7 @@
     }
     if (s.type === 'string') {
       return el('input', {
-        type: 'text', value: value ?? '', 'aria-label': label, size: 10,
+        type: 'text', value: value ?? '', 'aria-label': label, size: Math.min(28, Math.max(5, String(value ?? '').length + 1)),
         onchange: (e) => set(e.target.value === '' && s.nullable ? null : e.target.value),
       });
     }
@@ -327,7 +327,7 @@
         if (changed) moved = true;
         const tag = now === 'top' ? 'top' : now === 'forbidden' ? 'forbidden' : r.name === nextName ? 'next' : '';
         return el('li', {
-          class: [now, changed ? 'changed' : '', r.name === nextName && now === 'none' ? 'next' : ''].join(' ').trim(),
+          class: [now, changed ? 'changed' : '', r.name === nextName && now === 'none' ? 'next' : ''].filter(Boolean).join(' '),
           'data-rung': r.name,
           'data-state': now,
         },
@@ -355,7 +355,7 @@
         el('ol', { class: 'ladder', 'aria-label': `${d.ladder} ladder, lowest rung first` }, rungs),
         el('div', {},
           el('div', { class: 'why' }, el('h4', {}, 'Why'), d.reasons.length ? reasons : el('p', { class: 'hint' }, 'No rule fired.'), errors),
-          el('div', { class: 'next' }, nextRung(d, ladder, explanations.get(key(d))))))));
+          el('div', { class: 'next-rung' }, nextRung(d, ladder, explanations.get(key(d))))))));
     }
   }
 
