@@ -13,7 +13,7 @@ use sha2::{Digest as _, Sha256};
 use crate::diagnostic::{Diag, UsageError};
 use crate::eval::Detail;
 use crate::facts::{self, Facts};
-use crate::policy::{Policy, without_bom};
+use crate::policy::Policy;
 use crate::render::{self, Provenance};
 use crate::replay::{self, ReplayError};
 use crate::value::parse_date;
@@ -61,9 +61,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads a request body as facts of `policy`: 400 for a body that is not
-/// UTF-8 JSON, 422 for JSON that breaks the schema. Warnings (fields the
-/// schema does not declare) are dropped, as `rung eval` keeps them off its
-/// standard output.
+/// UTF-8 JSON, 422 for JSON that breaks the schema. The body is read where
+/// it lies, without a copy (a facts document may be tens of megabytes).
+/// Warnings (fields the schema does not declare) are dropped, as `rung
+/// eval` keeps them off its standard output.
 pub fn read_facts(policy: &Policy, body: &[u8]) -> Result<Facts, Failure> {
     let text = std::str::from_utf8(body).map_err(|e| {
         Failure::one(
@@ -73,8 +74,8 @@ pub fn read_facts(policy: &Policy, body: &[u8]) -> Result<Facts, Failure> {
             },
         )
     })?;
-    let text = without_bom(text.to_string());
-    facts::load_owned(&policy.program.schema, BODY_NAME, text)
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    facts::load_str(&policy.program.schema, BODY_NAME, text)
         .map(|(facts, _warnings)| facts)
         .map_err(|es| Failure::facts(es.into_iter().map(Diag::from).collect()))
 }
