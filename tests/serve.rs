@@ -318,6 +318,47 @@ async fn policy_describes_ladders_rules_schema_and_examples() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_make_the_facts_document_that_decides_as_the_json_does() {
+    let server = Server::nato().await;
+    let dir = root().join("policies/nato/examples/tables");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let body = json!({
+        "facts": serde_json::from_str::<Value>(&read("now.json")).unwrap(),
+        "tables": {
+            "incidents": read("incidents.csv"),
+            "prior_responses": read("prior_responses.csv"),
+        },
+    });
+    let facts = server.post("/v1/tables", body.to_string()).await;
+    assert_eq!(facts.status, 200, "{}", facts.body);
+    assert_eq!(facts.json()["incidents"].as_array().unwrap().len(), 3);
+    let from_tables = server.post("/v1/decide", facts.body.clone()).await;
+    let from_json = server.post("/v1/decide", albania()).await;
+    assert_eq!(from_tables.body, from_json.body);
+
+    // A bad cell: 422, located by table, row and column.
+    let bad = read("incidents.csv").replacen(",4,", ",9,", 1);
+    let body = json!({ "facts": { "now": "2022-09-30" }, "tables": { "incidents": bad } });
+    let answer = server.post("/v1/tables", body.to_string()).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    let error = &answer.json()["errors"][0];
+    assert_eq!(error["code"], "rung::table::range");
+    assert_eq!(error["file"], "incidents.csv");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("column severity")
+    );
+
+    // Not the expected envelope: 400.
+    let answer = server.post("/v1/tables", r#"{"incidents": "id"}"#).await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.code(), "rung::serve::tables");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_and_its_assets_are_served() {
     let server = Server::nato().await;
     let page = server.get("/").await;

@@ -1011,7 +1011,8 @@ another encoding (Latin-1, UTF-16) is refused with status 400 at its first inval
         code: "rung::serve::not_found",
         title: "a path the service does not serve",
         text: "`rung serve` answers `GET /` (the console), `GET /v1/policy`, `POST /v1/decide`, \
-`POST /v1/replay`, `GET /v1/examples/NAME`, `GET /healthz` and `GET /metrics`; any other path \
+`POST /v1/replay`, `POST /v1/tables`, `GET /v1/examples/NAME`, `GET /healthz` and \
+`GET /metrics`; any other path \
 is answered 404 with this report.",
         example: Example::Shown {
             bad: "curl http://127.0.0.1:8181/v1/decision",
@@ -1038,6 +1039,18 @@ that a misspelt option is not silently dropped.",
         example: Example::Shown {
             bad: "POST /v1/decide?explain=yes",
             fixed: "POST /v1/decide?explain=true",
+        },
+    },
+    Explanation {
+        code: "rung::serve::tables",
+        title: "a tables request that is not in the expected form",
+        text: "`POST /v1/tables` turns spreadsheet tables into one facts document. Its body is a \
+JSON object with `tables` (each table's CSV or TSV text under the name of the fact it gives) and, \
+optionally, `facts` (the facts that are not tables, such as `now`). Problems inside a table are \
+reported with their own codes, by row and column.",
+        example: Example::Shown {
+            bad: r#"{"incidents": "id,date,..."}"#,
+            fixed: r#"{"facts": {"now": "2022-09-30"}, "tables": {"incidents": "id,date,..."}}"#,
         },
     },
     Explanation {

@@ -6,16 +6,22 @@
 //! and `rung replay --format json`, so a decision served is byte for byte
 //! the one the command line gives for the same files and facts.
 
+use std::collections::BTreeMap;
+
 use axum::http::StatusCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest as _, Sha256};
 
 use crate::diagnostic::{Diag, UsageError};
 use crate::eval::Detail;
+use crate::export;
+use crate::facts::table::{self, TableInput};
 use crate::facts::{self, Facts};
 use crate::policy::Policy;
 use crate::render::{self, Provenance};
 use crate::replay::{self, ReplayError};
+use crate::source::SourceFile;
 use crate::value::parse_date;
 
 use super::error::{Failure, ServeError};
@@ -163,4 +169,70 @@ pub fn replay(
     let (from, to) = (from.unwrap_or(first), to.unwrap_or(last));
     let timeline = replay::replay(policy, &facts, from, to).map_err(replay_failure)?;
     Ok(render::timeline_json(&timeline, Provenance::of(policy)))
+}
+
+/// The body of `POST /v1/tables`: the facts that are not tables (JSON, as
+/// `--facts` gives them) and each table's text by the fact it gives.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TablesBody {
+    /// The other facts, as a JSON document.
+    #[serde(default)]
+    facts: Option<Box<RawValue>>,
+    /// `{"incidents": "id,date,...\n..."}`.
+    tables: BTreeMap<String, String>,
+}
+
+/// `POST /v1/tables`: spreadsheet tables (CSV or TSV, as `--table` reads
+/// them) and the other facts in, the one facts document they make out, for
+/// `/v1/decide`. Every problem of every table is reported at once (422),
+/// located by file, row and column.
+pub fn tables(policy: &Policy, body: &[u8]) -> Result<String, Failure> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        Failure::one(
+            StatusCode::BAD_REQUEST,
+            ServeError::NotUtf8 {
+                offset: e.valid_up_to(),
+            },
+        )
+    })?;
+    let request: TablesBody = serde_json::from_str(text).map_err(|e| {
+        Failure::one(
+            StatusCode::BAD_REQUEST,
+            ServeError::Tables {
+                message: e.to_string(),
+            },
+        )
+    })?;
+    let json = request
+        .facts
+        .map(|raw| SourceFile::new("<request facts>", raw.get()));
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for (fact, csv) in request.tables {
+        match table::from_bytes(&format!("{fact}.csv"), csv.into_bytes()) {
+            Ok(file) => inputs.push(TableInput {
+                fact,
+                file,
+                delimiter: None,
+            }),
+            Err(e) => problems.push(Diag::from(e)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::facts(problems));
+    }
+    let (facts, _warnings) = policy
+        .facts_with_tables(json.as_ref(), &inputs)
+        .map_err(Failure::facts)?;
+    let schema = &policy.program.schema;
+    let mut doc = serde_json::Map::new();
+    for (field, value) in schema.facts.fields.iter().zip(facts.values()) {
+        let json = export::to_json(schema, value, &field.ty)
+            .map_err(|e| Failure::one(StatusCode::INTERNAL_SERVER_ERROR, Diag::from(e)))?;
+        doc.insert(field.name.clone(), json);
+    }
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    Ok(text)
 }

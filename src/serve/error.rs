@@ -46,7 +46,7 @@ pub enum ServeError {
         code(rung::serve::not_found),
         help(
             "the endpoints are GET /, GET /v1/policy, POST /v1/decide, POST /v1/replay, \
-             GET /healthz and GET /metrics"
+             POST /v1/tables, GET /v1/examples/NAME, GET /healthz and GET /metrics"
         )
     )]
     NotFound {
@@ -73,6 +73,19 @@ pub enum ServeError {
         )
     )]
     Query {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// `POST /v1/tables` with `{"incidents": "..."}` (the tables are not
+    /// under `"tables"`).
+    #[error("the tables request is not valid: {message}")]
+    #[diagnostic(
+        code(rung::serve::tables),
+        help(
+            "send {{\"facts\": {{ ...the other facts... }}, \"tables\": {{\"incidents\": \"id,date,...\"}}}}"
+        )
+    )]
+    Tables {
         /// What is wrong with it.
         message: String,
     },

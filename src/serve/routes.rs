@@ -22,12 +22,13 @@ use super::log::{Entry, now_rfc3339};
 use super::state::Service;
 
 /// Every route, with the methods it answers (for 405's `Allow`).
-const ROUTES: [(&str, &str); 9] = [
+const ROUTES: [(&str, &str); 10] = [
     ("/", "GET"),
     ("/assets/console.css", "GET"),
     ("/assets/console.js", "GET"),
     ("/v1/decide", "POST"),
     ("/v1/replay", "POST"),
+    ("/v1/tables", "POST"),
     ("/v1/policy", "GET"),
     ("/v1/examples", "GET"),
     ("/healthz", "GET"),
@@ -43,6 +44,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/assets/console.js", get(console::js))
         .route("/v1/decide", post(decide))
         .route("/v1/replay", post(replay))
+        .route("/v1/tables", post(tables))
         .route("/v1/policy", get(policy))
         .route("/v1/examples/{name}", get(example))
         .route("/healthz", get(healthz))
@@ -206,6 +208,20 @@ async fn replay(
     let text = service
         .limits
         .run(move || answer::replay(&policy, &bytes, q.from.as_deref(), q.to.as_deref()))
+        .await?;
+    Ok(json(text))
+}
+
+/// `POST /v1/tables`: tables and the other facts in, one facts document out.
+async fn tables(
+    State(service): State<Arc<Service>>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, Failure> {
+    let bytes = body(&service, bytes)?;
+    let policy = service.policy();
+    let text = service
+        .limits
+        .run(move || answer::tables(&policy, &bytes))
         .await?;
     Ok(json(text))
 }

@@ -94,6 +94,15 @@ test('the console decides, moves with a what-if and reports a broken upload', { 
     assert.match(text, /line 4, column/);
     await page.screenshot({ path: join(artifacts, 'broken-upload-1280x800.png'), fullPage: false });
 
+    // The same facts as spreadsheet tables and a JSON file with `now`.
+    const tables = join(root, 'policies/nato/examples/tables');
+    await page.setInputFiles('#upload', [
+      join(tables, 'now.json'), join(tables, 'incidents.csv'), join(tables, 'prior_responses.csv'),
+    ]);
+    await page.waitForFunction(() => document.querySelector('#facts-status').textContent.includes('prior_responses.csv: 2 decisions'));
+    assert.equal(await iran.getAttribute('data-top'), 'article_4_consultation');
+    assert.equal(await page.locator('#errors').isVisible(), false);
+
     // A tablet, portrait: the same page, one column.
     const tablet = await browser.newPage({ viewport: { width: 820, height: 1180 } });
     await tablet.goto(`${url}/`);

@@ -493,11 +493,41 @@
     decideText(JSON.stringify(state.policy.facts_template || {}, null, 2), 'the empty template', false);
   });
   $('upload').addEventListener('change', async (e) => {
-    const file = e.target.files && e.target.files[0];
-    if (!file) return;
-    $('example').value = '';
-    await decideText(await file.text(), file.name, false);
+    const files = [...(e.target.files || [])];
     e.target.value = '';
+    if (!files.length) return;
+    $('example').value = '';
+    const label = files.map((f) => f.name).join(', ');
+    const tables = files.filter((f) => /\.(csv|tsv|txt)$/i.test(f.name));
+    const json = files.find((f) => !tables.includes(f));
+    if (!tables.length) {
+      await decideText(await json.text(), json.name, false);
+      return;
+    }
+    // Tables, each named by the fact it gives (incidents.csv), and the other
+    // facts from a JSON file: rung reads them as `--table` does.
+    const body = { tables: {} };
+    if (json) {
+      const text = await json.text();
+      try {
+        body.facts = JSON.parse(text);
+      } catch (err) {
+        await decideText(text, json.name, false); // rung's report of the JSON
+        return;
+      }
+    }
+    for (const f of tables) body.tables[f.name.replace(/\.[^.]*$/, '')] = await f.text();
+    status(`reading ${label}…`);
+    const res = await fetch('/v1/tables', { method: 'POST', body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) {
+      let errors = [{ message: `status ${res.status}` }];
+      try { errors = JSON.parse(text).errors; } catch (err) { /* keep the status */ }
+      status(`${label}: not read (${res.status})`);
+      showErrors(`${label} were not accepted`, errors);
+      return;
+    }
+    await decideText(text, label, false);
   });
   $('apply-raw').addEventListener('click', () => decideText($('raw').value, 'the pasted JSON', false));
   $('now').addEventListener('change', (e) => {
