@@ -54,6 +54,14 @@ test('the console decides, moves with a what-if and reports a broken upload', { 
     await page.goto(`${url}/`);
     await page.waitForSelector('#example option[value="albania-2022.json"]', { state: 'attached' });
 
+    // Keyboard: Tab reaches the example picker, the template and the upload.
+    const focused = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      focused.push(await page.evaluate(() => document.activeElement.id));
+    }
+    assert.deepEqual(focused, ['example', 'template', 'upload']);
+
     // The Albania example: Article 4 consultation is the top rung against Iran.
     await page.selectOption('#example', 'albania-2022.json');
     const iran = page.locator('article[data-ladder="response"][data-subject="IR"]');
