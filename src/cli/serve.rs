@@ -72,26 +72,50 @@ fn seconds(s: f64) -> Duration {
     Duration::try_from_secs_f64(s.clamp(0.0, 86_400.0)).unwrap_or(Duration::ZERO)
 }
 
-/// Resolves when the process is asked to stop: Ctrl-C or SIGTERM.
-async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+/// A future that resolves when the process is asked to stop: Ctrl-C
+/// (SIGINT) or SIGTERM. The handlers are installed when this is called, not
+/// when the future is first polled, so a signal that arrives as soon as the
+/// service says it is listening is not lost (nor does it kill the process).
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).ok();
+    let mut int = signal(SignalKind::interrupt()).ok();
+    async move {
+        let term = async {
+            match term.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        let int = async {
+            match int.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = term => {}
+            () = int => {}
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+        stopping();
     }
+}
+
+/// Ctrl-C elsewhere.
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        stopping();
+    }
+}
+
+fn stopping() {
     let _ = writeln!(
         std::io::stderr(),
         "rung serve: stopping: finishing the requests in flight"
@@ -156,6 +180,7 @@ pub fn run(args: Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        let stop = stop_signal();
         let local = listener
             .local_addr()
             .map_or_else(|_| args.addr.clone(), |a| a.to_string());
@@ -178,7 +203,7 @@ pub fn run(args: Args) -> ExitCode {
                 None
             }
         };
-        match serve::serve(listener, Arc::clone(&service), stop_signal()).await {
+        match serve::serve(listener, Arc::clone(&service), stop).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "rung serve: {e}");
