@@ -5,19 +5,20 @@
 #      (benches/bin/load.rs, bounded in count and time), and the server's
 #      resident memory sampled over those requests (100,000 by default);
 #   2. a 100,000-incident body through /v1/decide against the whole process
-#      `rung eval --format json` on the same file (median of RUNS each; curl
-#      without `Expect: 100-continue`, which otherwise waits for the server's
-#      go-ahead before sending a large body).
+#      `rung eval --format json` on the same file (medians of RUNS alternating
+#      rounds; curl streams the file with `-T` (`--data-binary @FILE` first
+#      reads it all into memory, which costs curl 75-105 ms here) and without
+#      `Expect: 100-continue`, which waits for the server's go-ahead).
 #
 # SKIP_BUILD=1 uses the release binaries as they are.
 #
-#   bash benches/serve.sh            # REQUESTS=100000 RUNS=5 PORT=18181
+#   bash benches/serve.sh            # REQUESTS=100000 RUNS=9 PORT=18181
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${TMPDIR:-/tmp}/rung-serve-bench"
 requests="${REQUESTS:-100000}"
-runs="${RUNS:-5}"
+runs="${RUNS:-9}"
 port="${PORT:-18181}"
 mkdir -p "$work"
 cd "$root"
@@ -43,16 +44,19 @@ echo "== 1. 10 incidents, 4 connections, $requests requests"
 
 echo "== 2. 100,000 incidents ($(wc -c <"$work/facts-100000.json") bytes): service vs whole process"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-cli=$(for _ in $(seq "$runs"); do
+# Alternating rounds, so that a machine busy with other work slows both alike.
+: >"$work/cli.ms"
+: >"$work/http.ms"
+for _ in $(seq "$runs"); do
   s=$(date +%s%N)
   "$target/rung" eval policies/nato --facts "$work/facts-100000.json" --format json >"$work/cli.json"
-  echo $(( ($(date +%s%N) - s) / 1000000 ))
-done | median)
-http=$(for _ in $(seq "$runs"); do
+  echo $(( ($(date +%s%N) - s) / 1000000 )) >>"$work/cli.ms"
   s=$(date +%s%N)
-  curl -sf -H 'Expect:' --data-binary @"$work/facts-100000.json" "http://127.0.0.1:$port/v1/decide" -o "$work/http.json"
-  echo $(( ($(date +%s%N) - s) / 1000000 ))
-done | median)
+  curl -sf -H 'Expect:' -X POST -T "$work/facts-100000.json" "http://127.0.0.1:$port/v1/decide" -o "$work/http.json"
+  echo $(( ($(date +%s%N) - s) / 1000000 )) >>"$work/http.ms"
+done
+cli=$(median <"$work/cli.ms")
+http=$(median <"$work/http.ms")
 cmp "$work/cli.json" "$work/http.json"
 echo "rung eval (whole process): ${cli} ms; POST /v1/decide (curl): ${http} ms; ratio $(awk "BEGIN {printf \"%.2f\", $http / $cli}")"
 
