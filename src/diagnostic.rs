@@ -64,6 +64,10 @@ pub enum Diag {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Replay(#[from] crate::replay::ReplayError),
+    /// A request `rung serve` cannot serve, or a service that cannot start.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Serve(#[from] crate::serve::ServeError),
     /// A bug in rung: no decision is made.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -51,6 +51,7 @@ pub mod program;
 pub mod render;
 pub mod repl;
 pub mod replay;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod testing;

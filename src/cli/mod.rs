@@ -9,6 +9,7 @@ mod lsp;
 mod repl;
 mod replay;
 mod schema;
+mod serve;
 mod tables;
 mod test;
 
@@ -48,6 +49,8 @@ enum Command {
     Schema(schema::Args),
     /// Serve the Language Server Protocol over standard input and output, for editors.
     Lsp(lsp::Args),
+    /// Serve decisions over HTTP, with an analyst's console in the browser.
+    Serve(serve::Args),
 }
 
 /// Output format of a decision.
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

@@ -1013,6 +1013,129 @@ starts at the earliest date in the facts; without `--to` it ends at their `now`.
         },
     },
     Explanation {
+        code: "rung::serve::too_large",
+        title: "a request body over the service's limit",
+        text: "`rung serve` refuses request bodies larger than `--max-body` (32 MiB by default) \
+with status 413, before reading them whole, and keeps serving. Send a narrower window of facts, or \
+start the service with a larger limit.",
+        example: Example::Shown {
+            bad: "rung serve policies/nato  # and POST 40 MiB of facts to /v1/decide",
+            fixed: "rung serve policies/nato --max-body 64MiB",
+        },
+    },
+    Explanation {
+        code: "rung::serve::encoding",
+        title: "a request body that is not UTF-8",
+        text: "The facts sent to `/v1/decide` or `/v1/replay` must be UTF-8 JSON. A body in \
+another encoding (Latin-1, UTF-16) is refused with status 400 at its first invalid byte.",
+        example: Example::Shown {
+            bad: "curl --data-binary @facts-latin1.json http://127.0.0.1:8181/v1/decide",
+            fixed: "iconv -f latin1 -t utf-8 facts-latin1.json | curl --data-binary @- http://127.0.0.1:8181/v1/decide",
+        },
+    },
+    Explanation {
+        code: "rung::serve::not_found",
+        title: "a path the service does not serve",
+        text: "`rung serve` answers `GET /` (the console), `GET /v1/policy`, `POST /v1/decide`, \
+`POST /v1/replay`, `POST /v1/tables`, `GET /v1/examples/NAME`, `GET /healthz` and \
+`GET /metrics`; any other path \
+is answered 404 with this report.",
+        example: Example::Shown {
+            bad: "curl http://127.0.0.1:8181/v1/decision",
+            fixed: "curl --data-binary @facts.json http://127.0.0.1:8181/v1/decide",
+        },
+    },
+    Explanation {
+        code: "rung::serve::method",
+        title: "a method the path does not answer",
+        text: "Decisions and replays are asked with `POST` and the facts as the body; the policy, \
+health and metrics are read with `GET`. Another method is answered 405, with the methods the path \
+answers in the `Allow` header.",
+        example: Example::Shown {
+            bad: "curl http://127.0.0.1:8181/v1/decide",
+            fixed: "curl --data-binary @facts.json http://127.0.0.1:8181/v1/decide",
+        },
+    },
+    Explanation {
+        code: "rung::serve::query",
+        title: "a query string the endpoint does not take",
+        text: "`/v1/decide` takes `explain=true` or `explain=false`; `/v1/replay` takes `from` and \
+`to`. An unknown parameter or a value of the wrong form is answered 400 rather than ignored, so \
+that a misspelt option is not silently dropped.",
+        example: Example::Shown {
+            bad: "POST /v1/decide?explain=yes",
+            fixed: "POST /v1/decide?explain=true",
+        },
+    },
+    Explanation {
+        code: "rung::serve::tables",
+        title: "a tables request that is not in the expected form",
+        text: "`POST /v1/tables` turns spreadsheet tables into one facts document. Its body is a \
+JSON object with `tables` (each table's CSV or TSV text under the name of the fact it gives) and, \
+optionally, `facts` (the facts that are not tables, such as `now`). Problems inside a table are \
+reported with their own codes, by row and column.",
+        example: Example::Shown {
+            bad: r#"{"incidents": "id,date,..."}"#,
+            fixed: r#"{"facts": {"now": "2022-09-30"}, "tables": {"incidents": "id,date,..."}}"#,
+        },
+    },
+    Explanation {
+        code: "rung::serve::busy",
+        title: "a service whose evaluation slots stayed busy",
+        text: "The service runs a bounded number of evaluations at once (`--max-concurrent`, one \
+per core by default); more requests wait in a queue for up to `--queue-wait` seconds, then get \
+status 503 with a `Retry-After` header. Retry later, or run more replicas behind the load \
+balancer.",
+        example: Example::Shown {
+            bad: "rung serve policies/nato --max-concurrent 1 --queue-wait 0",
+            fixed: "rung serve policies/nato --queue-wait 5",
+        },
+    },
+    Explanation {
+        code: "rung::serve::timeout",
+        title: "an evaluation that took longer than the limit",
+        text: "Each evaluation or replay is given `--timeout` seconds (30 by default); the client \
+of one that takes longer gets status 503. A replay of many years over a large campaign is the \
+usual cause: ask for a shorter range with `from` and `to`, or raise the limit.",
+        example: Example::Shown {
+            bad: "POST /v1/replay?from=1950-01-01&to=2049-12-31",
+            fixed: "POST /v1/replay?from=2022-01-01&to=2022-12-31",
+        },
+    },
+    Explanation {
+        code: "rung::serve::bind",
+        title: "an address the service cannot listen on",
+        text: "`rung serve` listens on `--addr` (127.0.0.1:8181 by default). The port may be in \
+use by another program, or reserved to the administrator (ports below 1024). Choose another \
+port.",
+        example: Example::Shown {
+            bad: "rung serve policies/nato --addr 127.0.0.1:80",
+            fixed: "rung serve policies/nato --addr 127.0.0.1:8181",
+        },
+    },
+    Explanation {
+        code: "rung::serve::log",
+        title: "a decision log that cannot be opened",
+        text: "`--decision-log FILE` appends one JSON line per decision to FILE, creating it when \
+needed; its directory must exist and be writable. `-` writes the lines to standard output, for a \
+platform's log shipper.",
+        example: Example::Shown {
+            bad: "rung serve policies/nato --decision-log /no/such/dir/decisions.jsonl",
+            fixed: "rung serve policies/nato --decision-log decisions.jsonl",
+        },
+    },
+    Explanation {
+        code: "rung::serve::watch",
+        title: "policy files that cannot be watched for edits",
+        text: "The service watches its policy files to load each edit. When the system refuses \
+(too many watched files, a file system without change notification), the service still serves \
+the policy it loaded, but picks up edits only when restarted.",
+        example: Example::Shown {
+            bad: "rung serve /mnt/network-share/policy",
+            fixed: "rung serve ./policy",
+        },
+    },
+    Explanation {
         code: "rung::replay::no_now",
         title: "a replay of a policy without a `now` date",
         text: "A replay moves the fact `now` through the days of a range and evaluates the policy \

@@ -356,6 +356,17 @@ pub fn load_owned(
     load_text(schema, name, &text, || SourceFile::new(name, text.as_str()))
 }
 
+/// [`load_with_warnings`] for a borrowed text (a request body that `rung
+/// serve` holds as bytes): as with [`load_owned`], the text is copied into a
+/// [`SourceFile`] only when there is a problem or a warning to show.
+pub fn load_str(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+) -> Result<(Facts, Vec<FactsError>), Vec<FactsError>> {
+    load_text(schema, name, text, || SourceFile::new(name, text))
+}
+
 /// Reads `text`; `file` gives the source file that reports point into, and
 /// is called only when there is something to report.
 fn load_text(
