@@ -11,11 +11,11 @@ use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     Cancel, DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    Exit, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    References, Rename, Request as _, SemanticTokensFullRequest, WorkspaceSymbolRequest,
+    References, Rename, Request as _, SemanticTokensFullRequest, Shutdown, WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, DocumentSymbolResponse,
@@ -79,6 +79,7 @@ pub fn serve(connection: Connection, docs: ExplainDocs) -> Result<(), String> {
         published: HashMap::new(),
         cancelled: HashSet::new(),
         docs,
+        shutting_down: false,
     };
     server.run()
 }
@@ -97,6 +98,8 @@ struct Server {
     published: HashMap<Root, Vec<Url>>,
     cancelled: HashSet<RequestId>,
     docs: ExplainDocs,
+    /// `shutdown` was answered: only `exit` is expected now.
+    shutting_down: bool,
 }
 
 type Answer = Result<Value, (ErrorCode, String)>;
@@ -143,16 +146,22 @@ impl Server {
             }
             while let Some(m) = queue.pop_front() {
                 match m {
-                    Message::Request(req) if req.method == "shutdown" => {
-                        self.send(Message::Response(Response::new_ok(req.id, ())));
-                        // The `exit` that follows may already be in the
-                        // queue (drained above), or still to come.
-                        if queue.iter().any(is_exit) {
-                            return Ok(());
-                        }
-                        return self.await_exit();
+                    // Shutdown is answered here rather than by
+                    // `Connection::handle_shutdown`, which waits on the
+                    // channel for `exit` when it may already be in `queue`.
+                    Message::Request(req) if req.method == Shutdown::METHOD => {
+                        self.shutting_down = true;
+                        self.send(Message::Response(Response::new_ok(req.id, Value::Null)));
+                    }
+                    Message::Request(req) if self.shutting_down => {
+                        self.send(Message::Response(Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            "the server is shutting down".to_string(),
+                        )));
                     }
                     Message::Request(req) => self.request(req),
+                    Message::Notification(n) if n.method == Exit::METHOD => return Ok(()),
                     Message::Notification(n) => self.notification(n),
                     Message::Response(_) => {}
                 }
@@ -160,31 +169,6 @@ impl Server {
             self.cancelled.clear();
             if self.deadline.is_some_and(|d| d <= Instant::now()) {
                 self.flush();
-            }
-        }
-    }
-
-    /// After `shutdown`: waits for the client's `exit` (a closed connection
-    /// counts as one), answering any other request with an error, as the
-    /// protocol asks.
-    fn await_exit(&self) -> Result<(), String> {
-        loop {
-            match self
-                .connection
-                .receiver
-                .recv_timeout(Duration::from_secs(30))
-            {
-                Ok(m) if is_exit(&m) => return Ok(()),
-                Ok(Message::Request(req)) => self.send(Message::Response(Response::new_err(
-                    req.id,
-                    ErrorCode::InvalidRequest as i32,
-                    "the server is shutting down".to_string(),
-                ))),
-                Ok(_) => {}
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err("no `exit` within 30 s of `shutdown`".to_string());
-                }
             }
         }
     }
@@ -497,7 +481,3 @@ fn location(a: &Analysis, file: usize, start: usize, end: usize) -> Option<Locat
     ))
 }
 
-/// Whether `m` is the `exit` notification.
-fn is_exit(m: &Message) -> bool {
-    matches!(m, Message::Notification(n) if n.method == "exit")
-}
