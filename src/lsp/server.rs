@@ -480,4 +480,3 @@ fn location(a: &Analysis, file: usize, start: usize, end: usize) -> Option<Locat
         f.lines.range(&f.source.text, start, end),
     ))
 }
-
