@@ -403,3 +403,38 @@ fn every_request_is_answered_when_some_are_cancelled() {
     }
     c.shutdown();
 }
+
+/// The second reference doctrine, with its keyed rules block (one subject
+/// per item, no subject name): no diagnostics, the item binding has its
+/// record's type, and `.` after it completes that record's fields.
+#[test]
+fn the_keyed_form_of_the_pledge_is_understood() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/pledge/pledge.rung");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let u = uri(&file);
+    let mut c = Client::start();
+    c.open(&u, &text);
+    let diags = c.diagnostics(&u);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let h = c.at(
+        "textDocument/hover",
+        &u,
+        pos(&text, "ally.defence_spending_gdp >= 2.0", 1),
+    );
+    let shown = h["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("Ally"), "{shown}");
+    let items = c.at(
+        "textDocument/completion",
+        &u,
+        pos(&text, "ally.defence_spending_gdp >= 2.0", 5),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .or_else(|| items["items"].as_array())
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"cyber_share"), "{labels:?}");
+    c.shutdown();
+}

@@ -186,7 +186,10 @@ pub fn replay(
     let (first, last) = replay::default_range(&facts, now).unwrap_or((0, 0));
     let (from, to) = (from.unwrap_or(first), to.unwrap_or(last));
     let timeline = replay::replay(policy, &facts, from, to).map_err(replay_failure)?;
-    Ok(render::timeline_json(&timeline, Some(Provenance::of(policy))))
+    Ok(render::timeline_json(
+        &timeline,
+        Some(Provenance::of(policy)),
+    ))
 }
 
 /// The body of `POST /v1/tables`: the facts that are not tables (JSON, as
