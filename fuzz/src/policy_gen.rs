@@ -625,6 +625,15 @@ impl Gen<'_, '_> {
                 v.to_string()
             }
             Ty::Dec => {
+                if self.u.ratio(1, 8)? {
+                    // At the edges of `decimal`: 28 digits, or 28 decimals.
+                    let digits = "9".repeat(self.u.int_in_range(1..=28)?);
+                    return Ok(if self.u.arbitrary()? {
+                        format!("{digits}.0")
+                    } else {
+                        format!("0.{digits}")
+                    });
+                }
                 let a = self.u.int_in_range(0..=1000u32)?;
                 let b = self.u.int_in_range(0..=999u32)?;
                 format!("{a}.{b}")
@@ -641,7 +650,15 @@ impl Gen<'_, '_> {
                 }
             }
             Ty::Dur => {
-                let n = self.u.int_in_range(0..=4000u32)?;
+                let n = if self.u.ratio(1, 8)? {
+                    if self.u.ratio(1, 16)? {
+                        self.u.arbitrary::<u64>()?
+                    } else {
+                        u64::from(self.u.int_in_range(0..=10_000_000u32)?)
+                    }
+                } else {
+                    u64::from(self.u.int_in_range(0..=4000u32)?)
+                };
                 let unit = *self.u.choose(&["d", "w"])?;
                 format!("{n}{unit}")
             }
