@@ -1,7 +1,8 @@
 //! How far the grammar-aware generator gets: over N pseudo-random inputs
 //! (or every file of a corpus directory), the fraction of generated
 //! policies that check, and of those, the fraction whose generated facts
-//! load (so that evaluation runs).
+//! load (so that evaluation runs), and how many evaluations decide
+//! something or report a rule that failed at run time.
 //!
 //!     cargo run --release --example gen_stats -- 10000
 //!     cargo run --release --example gen_stats -- corpus/eval
@@ -41,6 +42,7 @@ fn main() {
             .unwrap_or_default(),
     };
     let (mut total, mut sloppy, mut checked, mut checked_sloppy, mut loaded) = (0, 0, 0, 0, 0);
+    let (mut decided, mut rule_errors) = (0, 0);
     let mut first_errors: std::collections::BTreeMap<String, usize> = Default::default();
     for data in &inputs {
         let mut u = Unstructured::new(data);
@@ -56,8 +58,12 @@ fn main() {
             Ok(p) => {
                 checked += 1;
                 checked_sloppy += usize::from(policy.sloppy);
-                if p.facts_from_text("facts.json", &facts.text).is_ok() {
+                if let Ok(f) = p.facts_from_text("facts.json", &facts.text) {
                     loaded += 1;
+                    if let Ok(e) = p.evaluate(&f) {
+                        decided += usize::from(!e.decisions.is_empty());
+                        rule_errors += usize::from(!e.errors.is_empty());
+                    }
                 }
             }
             Err(diags) => {
@@ -89,6 +95,14 @@ fn main() {
     println!(
         "facts load too (eval runs): {loaded} ({:.1}%)",
         pct(loaded, total)
+    );
+    println!(
+        "at least one decision:      {decided} ({:.1}%)",
+        pct(decided, total)
+    );
+    println!(
+        "a rule failed at run time:  {rule_errors} ({:.1}%)",
+        pct(rule_errors, total)
     );
     println!("first error of the rest, by code:");
     for (code, n) in &first_errors {

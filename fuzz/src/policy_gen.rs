@@ -216,15 +216,24 @@ impl Gen<'_, '_> {
             self.out.push_str("}\n");
         }
         let decls = self.u.int_in_range(0..=8)?;
+        let mut rules = false;
         for _ in 0..decls {
             if self.u.is_empty() {
                 break;
             }
             match self.u.int_in_range(0..=9)? {
                 0..=3 => self.global_let()?,
-                4..=8 => self.rules()?,
+                4..=8 => {
+                    self.rules()?;
+                    rules = true;
+                }
                 _ => self.warn()?,
             }
+        }
+        // A policy without rules decides nothing: the evaluator would
+        // barely run.
+        if !rules {
+            self.rules()?;
         }
         Ok(())
     }
