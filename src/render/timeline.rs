@@ -159,12 +159,13 @@ pub fn timeline_csv(t: &Timeline) -> String {
 pub fn timeline_human(t: &Timeline, paint: Paint, digest: Option<&str>) -> String {
     let p = paint;
     let mut out = String::new();
+    let length = i64::from(t.to) - i64::from(t.from) + 1;
     let _ = writeln!(
         out,
-        "replay from {} to {} ({} days)",
+        "replay from {} to {} ({length} day{})",
         format_date(t.from),
         format_date(t.to),
-        i64::from(t.to) - i64::from(t.from) + 1
+        if length == 1 { "" } else { "s" }
     );
     for (label, list) in [("warning:", &t.warnings), ("error:", &t.errors)] {
         for r in list.iter() {
