@@ -88,18 +88,16 @@ pub enum ReplError {
 
     /// `9223372036854775807 + 1`
     #[error("{message}")]
-    #[diagnostic(
-        code(rung::repl::eval),
-        help(
-            "arithmetic is checked: ints overflow past ±9223372036854775807, and division by zero fails"
-        )
-    )]
+    #[diagnostic(code(rung::repl::eval))]
     Eval {
         #[source_code]
         src: NamedSource<std::sync::Arc<str>>,
         #[label("fails here")]
         span: SourceSpan,
         message: String,
+        /// Why such arithmetic fails, for the kind of failure.
+        #[help]
+        help: &'static str,
     },
 
     /// `:why sanctions XX` when `XX` is not a subject.

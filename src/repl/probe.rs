@@ -10,7 +10,7 @@
 use crate::ast;
 use crate::check;
 use crate::diagnostic::Diag;
-use crate::eval::{self, EvalReport, Scope};
+use crate::eval::{self, EvalErrorKind, EvalReport, Scope};
 use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{BlockId, Expr, ExprKind, Program};
@@ -81,10 +81,23 @@ pub fn evaluate(
         Some(Ok(v)) => Ok(v),
         Some(Err(e)) if e.span.file.name.starts_with("<repl") => {
             let (src, span) = super::error::at(&e.span);
+            let help = match e.kind {
+                EvalErrorKind::DateOutOfRange => {
+                    "dates run from 0001-01-01 to 9999-12-31: a duration that large leaves the calendar"
+                }
+                EvalErrorKind::DivisionByZero => {
+                    "division by zero fails: guard it with a condition"
+                }
+                EvalErrorKind::Inexact => {
+                    "decimals are exact: a result with no exact decimal (`1 / 3.0`) fails rather than rounds"
+                }
+                _ => "arithmetic is checked: ints overflow past ±9223372036854775807",
+            };
             Err(Report::new(ReplError::Eval {
                 src,
                 span,
                 message: e.to_string(),
+                help,
             }))
         }
         Some(Err(e)) => Err(Report::new(Diag::from(EvalReport::from(&e)))),
