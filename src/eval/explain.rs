@@ -162,7 +162,13 @@ pub(super) fn trace(
         }
         _ => match definition(program, block, e) {
             Some(def) => {
-                let part = trace(env, program, block, &def.value)?;
+                // A global definition is traced outside the subject (see
+                // `Env::global`); a block's own, inside it.
+                let part = if matches!(e.kind, ExprKind::Let(_)) {
+                    trace(&mut env.global(), program, block, &def.value)?
+                } else {
+                    trace(env, program, block, &def.value)?
+                };
                 Trace::Named {
                     holds: part.holds(),
                     name: def.name.clone(),

@@ -75,6 +75,19 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// An environment over the same facts and global definitions, outside
+    /// any subject: a global definition's body numbers its loop slots from
+    /// the start, so evaluating it inside a rules block would overwrite the
+    /// block's subject and items.
+    pub(super) fn global(&self) -> Env<'a> {
+        Env {
+            facts: self.facts,
+            lets: self.lets,
+            block_lets: Vec::new(),
+            locals: Vec::new(),
+        }
+    }
+
     /// An environment that reads nothing (constant folding in lints).
     pub(super) fn constant() -> Self {
         Env {
