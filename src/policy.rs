@@ -38,6 +38,16 @@ pub struct Policy {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PolicyDigest(String);
 
+/// Bytes in lowercase hexadecimal: how rung writes every SHA-256 (the policy
+/// digest, the facts' digest in the decision log).
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
 impl PolicyDigest {
     /// Digests `(relative path, text)` pairs in load order.
     pub fn of<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> PolicyDigest {
@@ -50,11 +60,7 @@ impl PolicyDigest {
             h.update((text.len() as u64).to_le_bytes());
             h.update(text.as_bytes());
         }
-        let mut hex = String::with_capacity(64);
-        for b in h.finalize() {
-            hex.push_str(&format!("{b:02x}"));
-        }
-        PolicyDigest(hex)
+        PolicyDigest(hex(&h.finalize()))
     }
 
     /// The 64 hexadecimal digits.

@@ -159,26 +159,12 @@ pub fn run(args: Args) -> ExitCode {
         .build()
     {
         Ok(r) => r,
-        Err(e) => {
-            let bind = ServeError::Bind {
-                addr: args.addr.clone(),
-                message: e.to_string(),
-            };
-            super::emit(&[Diag::from(bind)], format);
-            return ExitCode::from(2);
-        }
+        Err(e) => return cannot_bind(&args.addr, &e, format),
     };
     let code = runtime.block_on(async {
         let listener = match tokio::net::TcpListener::bind(&args.addr).await {
             Ok(l) => l,
-            Err(e) => {
-                let bind = ServeError::Bind {
-                    addr: args.addr.clone(),
-                    message: e.to_string(),
-                };
-                super::emit(&[Diag::from(bind)], format);
-                return ExitCode::from(2);
-            }
+            Err(e) => return cannot_bind(&args.addr, &e, format),
         };
         let stop = stop_signal();
         let local = listener
@@ -215,4 +201,15 @@ pub fn run(args: Args) -> ExitCode {
     // on a blocking thread: it is given a moment, its answer already sent.
     runtime.shutdown_timeout(Duration::from_secs(2));
     code
+}
+
+/// The report that the service could not start listening on `addr` (its
+/// runtime or its socket), exit 2.
+fn cannot_bind(addr: &str, e: &std::io::Error, format: ErrorFormat) -> ExitCode {
+    let bind = ServeError::Bind {
+        addr: addr.to_string(),
+        message: e.to_string(),
+    };
+    super::emit(&[Diag::from(bind)], format);
+    ExitCode::from(2)
 }

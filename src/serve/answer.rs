@@ -59,11 +59,20 @@ pub struct Decided {
 
 /// The SHA-256 of `bytes` in hexadecimal.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let mut hex = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    crate::policy::hex(&Sha256::digest(bytes))
+}
+
+/// A request body as text: 400 when it is not UTF-8, with the offset of the
+/// first byte that is not.
+fn body_text(body: &[u8]) -> Result<&str, Failure> {
+    std::str::from_utf8(body).map_err(|e| {
+        Failure::one(
+            StatusCode::BAD_REQUEST,
+            ServeError::NotUtf8 {
+                offset: e.valid_up_to(),
+            },
+        )
+    })
 }
 
 /// Reads a request body as facts of `policy`: 400 for a body that is not
@@ -72,14 +81,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Warnings (fields the schema does not declare) are dropped, as `rung
 /// eval` keeps them off its standard output.
 pub fn read_facts(policy: &Policy, body: &[u8]) -> Result<Facts, Failure> {
-    let text = std::str::from_utf8(body).map_err(|e| {
-        Failure::one(
-            StatusCode::BAD_REQUEST,
-            ServeError::NotUtf8 {
-                offset: e.valid_up_to(),
-            },
-        )
-    })?;
+    let text = body_text(body)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     facts::load_str(&policy.program.schema, BODY_NAME, text)
         .map(|(facts, _warnings)| facts)
@@ -209,14 +211,7 @@ struct TablesBody {
 /// `/v1/decide`. Every problem of every table is reported at once (422),
 /// located by file, row and column.
 pub fn tables(policy: &Policy, body: &[u8]) -> Result<String, Failure> {
-    let text = std::str::from_utf8(body).map_err(|e| {
-        Failure::one(
-            StatusCode::BAD_REQUEST,
-            ServeError::NotUtf8 {
-                offset: e.valid_up_to(),
-            },
-        )
-    })?;
+    let text = body_text(body)?;
     let request: TablesBody = serde_json::from_str(text).map_err(|e| {
         Failure::one(
             StatusCode::BAD_REQUEST,
