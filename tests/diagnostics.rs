@@ -15,22 +15,16 @@
     reason = "a test fails by panicking"
 )]
 
+mod common;
+
 use std::path::Path;
+
+use common::{file_name, read};
 use std::sync::Arc;
 
 use rung::diagnostic::{self, Diag, Style};
 use rung::render::{self, Paint};
 use rung::{Policy, SourceFile};
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
 
 /// The case's policy files: `NAME.rung` then its companions, by name.
 fn sources(path: &Path, stem: &str) -> Vec<Arc<SourceFile>> {

@@ -22,7 +22,11 @@
     reason = "a test fails by panicking"
 )]
 
+mod common;
+
 use std::path::Path;
+
+use common::{file_name, read};
 use std::sync::Arc;
 
 use rung::diagnostic::{self, Diag, Style};
@@ -34,16 +38,6 @@ use rung::render::{self, Paint};
 use rung::repl::{Session, transcript};
 use rung::syntax::parse_file;
 use rung::{Policy, SourceFile, replay};
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
 
 fn rendered(diags: &[Diag]) -> String {
     let mut out = diagnostic::render(diags, Style::NoColor, 100);

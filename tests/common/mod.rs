@@ -176,3 +176,15 @@ pub fn section<'a>(text: &'a str, name: &str) -> &'a str {
     let end = rest.find("\n--- ").map_or(rest.len(), |i| i + 1);
     &rest[..end]
 }
+
+/// A test input's text; a test fails when it cannot be read.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A path's last component, as text (empty for none).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
