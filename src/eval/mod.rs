@@ -13,13 +13,15 @@ mod error;
 pub mod explain;
 mod expr;
 mod run;
+mod window;
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use run::{Detail, RuleRecord, Run, SubjectRecord, run};
-pub(crate) use run::{WarnHit, WarnKey, run_with_hits};
+pub(crate) use run::{Globals, WarnHit, WarnKey, retrace, run_from};
+pub(crate) use window::Windows;
 
 use error::surface;
 use expr::{Env, EvalResult, list_items};
@@ -198,9 +200,10 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     Ok(out)
 }
 
-/// Binds a group to the block's locals and evaluates its definitions.
-fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) -> Result<(), Internal> {
-    let items = if block.keyed {
+/// The value a group's items are bound to: the list, or for a `keyed by`
+/// block the one item.
+fn group_items(block: &Block, items: Vec<Value>) -> Result<Value, Internal> {
+    Ok(if block.keyed {
         // The key is `unique`, checked when the facts load: one item per group.
         let mut items = items.into_iter();
         match (items.next(), items.next()) {
@@ -209,7 +212,17 @@ fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) -> Res
         }
     } else {
         Value::List(Arc::new(items))
-    };
+    })
+}
+
+/// Binds a group to the block's locals and evaluates its definitions.
+fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) -> Result<(), Internal> {
+    let items = group_items(block, items)?;
+    enter_bound(env, block, key, items)
+}
+
+/// [`enter`], with the items already bound ([`group_items`]).
+fn enter_bound(env: &mut Env<'_>, block: &Block, key: Value, items: Value) -> Result<(), Internal> {
     env.enter(key, items);
     for def in &block.lets {
         let v = surface(env.eval(&def.value))?;

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use super::error::{EvalError, not_a_bug, surface};
 use super::explain::{Outcome, RuleExplanation, SubjectExplanation, Trace, trace};
 use super::expr::{Env, EvalResult, list_items};
-use super::{condition, enter, global_lets, groups, subject_of};
+use super::window::{PlannedGroups, enter_planned};
+use super::{condition, enter_bound, global_lets, group_items, groups, subject_of};
 use crate::ast::Effect;
 use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
 use crate::facts::Facts;
@@ -65,6 +66,9 @@ pub struct SubjectRecord {
     pub subject: Name<'static>,
     /// Each rule of each block on the ladder, in declaration order.
     pub rules: Vec<RuleRecord>,
+    /// What each of the subject's groups bound, when the run was asked to
+    /// keep it (a replay, to explain a crossing); empty otherwise.
+    pub(crate) inputs: Vec<GroupInput>,
 }
 
 /// What one evaluation found: the decisions, and every rule outcome behind them.
@@ -98,7 +102,8 @@ impl<'p> Run<'p> {
 
 /// Evaluates every ladder of `program` against `facts`, once.
 pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Run<'p>, Internal> {
-    let (mut run, hits) = run_with_hits(program, facts, detail)?;
+    let mut globals = globals(program, facts)?;
+    let (mut run, hits) = run_from(program, facts, &mut globals, detail, false)?;
     run.evaluation.warnings = hits
         .into_iter()
         .map(|h| h.warning(program))
@@ -121,6 +126,12 @@ pub(crate) enum WarnHit {
     },
     /// The declaration's list could not be evaluated.
     Failed(FactWarning),
+    /// Every item of the declaration's list, kept before the run
+    /// ([`Globals::kept_warn`]): the replay names them.
+    Kept {
+        /// The declaration, in [`Program::warns`].
+        warn: usize,
+    },
 }
 
 /// What tells one warned item from another across runs: the declaration
@@ -154,6 +165,30 @@ impl WarnHit {
         })
     }
 
+    /// Which record this hit is about, while the facts it came from live:
+    /// the declaration, the record's address, and (for a record without a
+    /// unique field, which is named by it) its position. Two hits with one
+    /// identity read the same ([`WarnHit::warning`]); `None` for a hit that
+    /// is not a record.
+    pub(crate) fn identity(
+        &self,
+        program: &Program,
+    ) -> Result<Option<(usize, usize, usize)>, Internal> {
+        let Self::Item { warn, index, item } = self else {
+            return Ok(None);
+        };
+        let Value::Record(fields) = item else {
+            return Ok(None);
+        };
+        let w = program
+            .warns
+            .get(*warn)
+            .ok_or_else(|| Internal::new("a warn declaration that does not exist"))?;
+        let named_by_key = program.schema.unique_key(&w.items.ty, item)?.is_some();
+        let at = if named_by_key { usize::MAX } else { *index };
+        Ok(Some((*warn, Arc::as_ptr(fields).cast::<()>() as usize, at)))
+    }
+
     /// The warning as decisions show it: the declaration's text and the
     /// item's name.
     pub(crate) fn warning(&self, program: &Program) -> Result<FactWarning, Internal> {
@@ -169,25 +204,106 @@ impl WarnHit {
                 })
             }
             Self::Failed(f) => Ok(f.clone()),
+            Self::Kept { .. } => Err(Internal::new(
+                "a warn list kept before the run was not named item by item",
+            )),
         }
     }
 }
 
-/// [`run`], with the `warn` declarations' items left unnamed (the
-/// evaluation's `warnings` are empty): for a replay, which names each
-/// distinct item once instead of once a day.
-pub(crate) fn run_with_hits<'p>(
+/// The global definitions evaluated over one set of facts. Every run over
+/// those facts starts from them; a replay keeps the previous day's to
+/// explain what changed overnight without evaluating that day again.
+pub(crate) struct Globals {
+    pub(super) lets: Vec<EvalResult>,
+    /// Each `warn` declaration's list, where it was evaluated already (a
+    /// replay's windows); evaluated by the run otherwise.
+    warns: Vec<Option<WarnList>>,
+    /// Each rules block's groups, where they were formed already (a
+    /// replay's windows); taken by the run, which forms the others.
+    groups: Vec<Option<PlannedGroups>>,
+}
+
+impl Globals {
+    /// Definitions, `warn` lists and groups evaluated elsewhere (a
+    /// replay's windows).
+    pub(super) fn new(
+        lets: Vec<EvalResult>,
+        warns: Vec<Option<WarnList>>,
+        groups: Vec<Option<PlannedGroups>>,
+    ) -> Self {
+        Globals {
+            lets,
+            warns,
+            groups,
+        }
+    }
+}
+
+/// A `warn` declaration's list evaluated before the run (a replay's
+/// windows): the items of `root` at `indices`, in list order. The run
+/// leaves it unnamed ([`WarnHit::Kept`]); the replay names each item once.
+pub(crate) enum WarnList {
+    /// Items of a list that does not change over the replay.
+    Kept {
+        /// The list.
+        root: Arc<Vec<Value>>,
+        /// The positions kept today, ascending.
+        indices: Vec<u32>,
+    },
+}
+
+impl Globals {
+    /// The list of `warn` declaration `warn`, when it was kept before the run.
+    pub(crate) fn kept_warn(&self, warn: usize) -> Option<(&Arc<Vec<Value>>, &[u32])> {
+        match self.warns.get(warn) {
+            Some(Some(WarnList::Kept { root, indices })) => Some((root, indices)),
+            _ => None,
+        }
+    }
+}
+
+/// Evaluates the global definitions of `program` over `facts`.
+pub(crate) fn globals(program: &Program, facts: &Facts) -> Result<Globals, Internal> {
+    Ok(Globals::new(
+        global_lets(program, facts)?,
+        Vec::new(),
+        Vec::new(),
+    ))
+}
+
+/// What one group of a rules block bound for a subject: enough to evaluate
+/// that subject's rules again ([`retrace`]) without grouping the list again.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GroupInput {
+    /// The block.
+    pub(crate) block: BlockId,
+    /// The subject's key.
+    pub(crate) key: Value,
+    /// The subject's items (the list, or the one item of a `keyed by` block).
+    pub(crate) items: Value,
+}
+
+/// [`run`] from global definitions already evaluated over `facts`, with
+/// the `warn` declarations' items left unnamed (the evaluation's `warnings`
+/// are empty): for a replay, which names each distinct item once instead of
+/// once a day. With `inputs`, each subject's record keeps what its groups
+/// bound ([`SubjectRecord::inputs`]).
+pub(crate) fn run_from<'p>(
     program: &'p Program,
     facts: &Facts,
+    globals: &mut Globals,
     detail: Detail,
+    inputs: bool,
 ) -> Result<(Run<'p>, Vec<WarnHit>), Internal> {
-    let lets = global_lets(program, facts)?;
-    let hits = warnings(facts, program, &lets)?;
+    let hits = warnings(facts, program, globals)?;
+    let lets = &globals.lets;
     let mut errors = Vec::new();
     // Several blocks may decide one ladder: their rules pool per subject.
     // A ladder decided by one block (the usual case) is decided subject by
     // subject as its groups are evaluated.
-    let mut pooled: BTreeMap<(LadderId, Name<'static>), Vec<RuleRecord>> = BTreeMap::new();
+    let mut pooled: BTreeMap<(LadderId, Name<'static>), (Vec<RuleRecord>, Vec<GroupInput>)> =
+        BTreeMap::new();
     let mut decided: Vec<(Decision<'p>, SubjectRecord)> = Vec::new();
     for (b, block) in program.blocks.iter().enumerate() {
         let shared = program
@@ -197,24 +313,44 @@ pub(crate) fn run_with_hits<'p>(
             .nth(1)
             .is_some();
         let block_id = BlockId::new(b);
-        let mut env = Env::new(facts, &lets);
-        let groups = match groups(&mut env, block) {
-            Ok(g) => g,
-            Err(e) => {
-                not_a_bug(&e)?;
-                errors.push(group_error(program, block, e)?);
-                continue;
-            }
+        let mut env = Env::new(facts, lets);
+        // A replay's windows may have formed the groups already, with the
+        // items' positions for the definitions they planned.
+        let (groups, plans) = match globals.groups.get_mut(b).and_then(Option::take) {
+            Some(p) => (p.groups, Some(p.plans)),
+            None => match groups(&mut env, block) {
+                Ok(g) => (g.into_iter().map(|g| (g, Vec::new())).collect(), None),
+                Err(e) => {
+                    not_a_bug(&e)?;
+                    errors.push(group_error(program, block, e)?);
+                    continue;
+                }
+            },
         };
-        for group in groups {
+        for (group, at) in groups {
             let subject = subject_of(program, block, &group.key)?;
-            enter(&mut env, block, group.key, group.items)?;
-            let mut own = Vec::new();
-            let records = if shared {
+            let key = inputs.then(|| group.key.clone());
+            let items = match &plans {
+                Some(plans) => enter_planned(&mut env, block, plans, group, &at)?,
+                None => {
+                    let items = group_items(block, group.items)?;
+                    enter_bound(&mut env, block, group.key, items.clone())?;
+                    items
+                }
+            };
+            let mut own = (Vec::new(), Vec::new());
+            let (records, bound) = if shared {
                 pooled.entry((block.ladder, subject.clone())).or_default()
             } else {
                 &mut own
             };
+            if let Some(key) = key {
+                bound.push(GroupInput {
+                    block: block_id,
+                    key,
+                    items,
+                });
+            }
             records.reserve(block.rules.len());
             for (i, rule) in block.rules.iter().enumerate() {
                 let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
@@ -229,19 +365,21 @@ pub(crate) fn run_with_hits<'p>(
                 });
             }
             if !shared {
-                let decision = decide(program, block.ladder, subject.clone(), &own)?;
+                let (rules, inputs) = own;
+                let decision = decide(program, block.ladder, subject.clone(), &rules)?;
                 decided.push((
                     decision,
                     SubjectRecord {
                         ladder: block.ladder,
                         subject,
-                        rules: own,
+                        rules,
+                        inputs,
                     },
                 ));
             }
         }
     }
-    for (key, rules) in pooled {
+    for (key, (rules, inputs)) in pooled {
         let (ladder, subject) = key;
         let decision = decide(program, ladder, subject.clone(), &rules)?;
         decided.push((
@@ -250,6 +388,7 @@ pub(crate) fn run_with_hits<'p>(
                 ladder,
                 subject,
                 rules,
+                inputs,
             },
         ));
     }
@@ -269,6 +408,45 @@ pub(crate) fn run_with_hits<'p>(
         },
         hits,
     ))
+}
+
+/// The traces of the rules at `wanted` (indices into `record.rules`),
+/// evaluated again from the inputs the record kept (a run with `inputs`)
+/// over the same facts and global definitions: what a replay needs to
+/// explain a crossing, without evaluating the day's other subjects again.
+pub(crate) fn retrace(
+    program: &Program,
+    facts: &Facts,
+    globals: &Globals,
+    record: &SubjectRecord,
+    wanted: &[usize],
+) -> Result<Vec<Option<Trace>>, Internal> {
+    let mut env = Env::new(facts, &globals.lets);
+    let mut entered: Option<BlockId> = None;
+    let mut out = Vec::with_capacity(wanted.len());
+    for &i in wanted {
+        let r = record
+            .rules
+            .get(i)
+            .ok_or_else(|| Internal::new("a rule record that does not exist"))?;
+        let block_id = r.rule.block;
+        let block = program.block(block_id)?;
+        if entered != Some(block_id) {
+            let input = record
+                .inputs
+                .iter()
+                .find(|g| g.block == block_id)
+                .ok_or_else(|| Internal::new("a subject record without its group's inputs"))?;
+            enter_bound(&mut env, block, input.key.clone(), input.items.clone())?;
+            entered = Some(block_id);
+        }
+        let rule = program.rule(r.rule)?;
+        out.push(match &rule.when {
+            Some(w) => Some(trace(&mut env, program, block, w)?),
+            None => None,
+        });
+    }
+    Ok(out)
 }
 
 fn group_error(program: &Program, block: &Block, e: EvalError) -> Result<RuleError, Internal> {
@@ -432,15 +610,14 @@ fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanatio
 }
 
 /// Items matched by `warn` declarations.
-fn warnings(
-    facts: &Facts,
-    program: &Program,
-    lets: &[EvalResult],
-) -> Result<Vec<WarnHit>, Internal> {
+fn warnings(facts: &Facts, program: &Program, globals: &Globals) -> Result<Vec<WarnHit>, Internal> {
     let mut out = Vec::new();
     for (warn, w) in program.warns.iter().enumerate() {
-        let mut env = Env::new(facts, lets);
-        match env.eval(&w.items) {
+        if globals.kept_warn(warn).is_some() {
+            out.push(WarnHit::Kept { warn });
+            continue;
+        }
+        match Env::new(facts, &globals.lets).eval(&w.items) {
             Ok(list) => {
                 out.extend(list_items(&list).iter().enumerate().map(|(index, item)| {
                     WarnHit::Item {

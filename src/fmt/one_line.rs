@@ -7,6 +7,10 @@
 //! tokens (canonical spelling, decimals at their written scale, comments
 //! dropped), joined on one line.
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
 use crate::source::SourceFile;
 use crate::syntax;
 
@@ -17,6 +21,28 @@ use super::tokens::Toks;
 /// Text that is not one expression (never the case for a span of a checked
 /// policy) keeps its words, with every run of whitespace made one space.
 pub fn one_line(text: &str) -> String {
+    // Explanations show the same conditions over and over (every subject,
+    // every day of a replay): each text is parsed once per thread. The cache
+    // is bounded: a long-running server starts it again when it is full.
+    const CACHED: usize = 4096;
+    thread_local! {
+        static SEEN: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+    }
+    if let Some(hit) = SEEN.with(|s| s.borrow().get(text).map(|x| x.to_string())) {
+        return hit;
+    }
+    let out = canonical(text);
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= CACHED {
+            s.clear();
+        }
+        s.insert(text.into(), out.as_str().into());
+    });
+    out
+}
+
+fn canonical(text: &str) -> String {
     let file = SourceFile::new("<condition>", text);
     let Ok(expr) = syntax::parse_expr(&file) else {
         return text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -23,7 +23,7 @@ pub use closest::Closest;
 pub use timeline::{Change, Crossing, Segment, SubjectTimeline, Timeline};
 
 use crate::decision::Status;
-use crate::eval::Detail;
+use crate::eval::{self, Detail};
 use crate::facts::Facts;
 use crate::ids::FactId;
 use crate::internal::Internal;
@@ -151,15 +151,41 @@ fn days(
 ) -> Result<Timeline, ReplayError> {
     let now = now_fact(policy)?;
     check_range(from, to)?;
-    let mut builder = timeline::Builder::new(policy, now, from, to);
+    let mut builder = timeline::Builder::new(policy, from, to);
     if detail == Detail::Traces {
         builder = builder.with_closest();
     }
-    let mut day_facts = facts.clone();
+    let program = &policy.program;
+    // The day before the range: the first day's subjects are compared with it.
+    let mut before = facts.clone();
+    before.set(now, Value::Date(from - 1))?;
+    let windows = eval::Windows::new(program, &before, now)?;
+    let mut before_globals = windows.globals(&before)?;
+    let (run, _) = eval::run_from(
+        program,
+        &before,
+        &mut before_globals,
+        Detail::Outcomes,
+        true,
+    )?;
+    builder.prime(run);
     for day in from..=to {
-        day_facts.set(now, Value::Date(day))?;
-        let (run, warned) = crate::eval::run_with_hits(&policy.program, &day_facts, detail)?;
-        builder.day(day, &day_facts, run, &warned)?;
+        let mut today = before.clone();
+        today.set(now, Value::Date(day))?;
+        let mut globals = windows.globals(&today)?;
+        let (run, warned) = eval::run_from(program, &today, &mut globals, detail, true)?;
+        let at = |day, facts, globals| timeline::Day {
+            day,
+            facts,
+            globals,
+        };
+        builder.day(
+            at(day, &today, &globals),
+            at(day - 1, &before, &before_globals),
+            run,
+            &warned,
+        )?;
+        (before, before_globals) = (today, globals);
     }
     Ok(builder.finish()?)
 }
@@ -204,13 +230,14 @@ impl ByDay<String> {
 
 impl<K: std::hash::Hash + Eq> ByDay<K> {
     /// Adds the message that `key` stands for, reported on `day`; `message`
-    /// writes it, only the first time `key` is seen.
+    /// writes it, only the first time `key` is seen. Returns the message's
+    /// number, by which [`ByDay::add_again`] reports it on another day.
     pub(crate) fn add_keyed(
         &mut self,
         key: K,
         day: i32,
         message: impl FnOnce() -> Result<String, Internal>,
-    ) -> Result<(), Internal> {
+    ) -> Result<usize, Internal> {
         let i = match self.index.get(&key) {
             Some(&i) => i,
             None => {
@@ -222,13 +249,18 @@ impl<K: std::hash::Hash + Eq> ByDay<K> {
                 self.reported.len() - 1
             }
         };
+        self.add_again(i, day);
+        Ok(i)
+    }
+
+    /// Reports message number `i` (from [`ByDay::add_keyed`]) on `day`.
+    pub(crate) fn add_again(&mut self, i: usize, day: i32) {
         if let Some(r) = self.reported.get_mut(i) {
             match r.days.last_mut() {
                 Some((_, end)) if *end + 1 == day => *end = day,
                 _ => r.days.push((day, day)),
             }
         }
-        Ok(())
     }
 
     pub(crate) fn finish(self) -> Vec<Reported> {

@@ -7,12 +7,13 @@ use super::closest::{Closest, Tracker};
 use super::{ByDay, Reported};
 use crate::decision::{Decision, Status};
 use crate::eval::explain::Trace;
-use crate::eval::{self, Detail, Run, Scope, SubjectRecord, WarnHit, WarnKey};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::eval::{self, Globals, Run, SubjectRecord, WarnHit, WarnKey};
 use crate::facts::Facts;
-use crate::ids::{BlockId, FactId, LadderId, RungId};
+use crate::ids::{BlockId, LadderId, RungId};
 use crate::internal::Internal;
 use crate::policy::Policy;
-use crate::program::{Expr, ExprKind, local};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -139,8 +140,23 @@ impl State {
 struct Last {
     day: i32,
     state: State,
-    records: SubjectRecord,
 }
+
+/// A day of the range: its facts (`now` set to it) and its global
+/// definitions, kept so that a crossing is explained without evaluating
+/// the day again.
+#[derive(Clone, Copy)]
+pub(super) struct Day<'a> {
+    /// The day.
+    pub(super) day: i32,
+    /// The facts, `now` set to the day.
+    pub(super) facts: &'a Facts,
+    /// The global definitions over those facts.
+    pub(super) globals: &'a Globals,
+}
+
+/// Each subject's records on one day, by (ladder, subject).
+type Records = BTreeMap<(LadderId, String), SubjectRecord>;
 
 /// A crossing found, waiting for its explanation.
 struct Pending {
@@ -153,27 +169,36 @@ struct Pending {
 /// Builds a timeline day by day.
 pub(super) struct Builder<'p> {
     policy: &'p Policy,
-    now: FactId,
     from: i32,
     to: i32,
     subjects: BTreeMap<(LadderId, String), SubjectTimeline>,
     last: BTreeMap<(LadderId, String), Last>,
+    /// The records of the day before the one being taken in.
+    yesterday: Records,
     warnings: ByDay<WarnKey>,
+    /// Each warned item's message number in `warnings`, by its identity
+    /// ([`WarnHit::identity`]).
+    warned: FxHashMap<(usize, usize, usize), usize>,
+    /// For each `warn` declaration kept before the runs, each item's
+    /// message number in `warnings` (`u32::MAX`: not yet named).
+    kept: Vec<Vec<u32>>,
     errors: ByDay,
     /// Set when the runs are traced and the closest approaches are wanted.
     closest: Option<Tracker>,
 }
 
 impl<'p> Builder<'p> {
-    pub(super) fn new(policy: &'p Policy, now: FactId, from: i32, to: i32) -> Self {
+    pub(super) fn new(policy: &'p Policy, from: i32, to: i32) -> Self {
         Builder {
             policy,
-            now,
             from,
             to,
             subjects: BTreeMap::new(),
             last: BTreeMap::new(),
+            yesterday: Records::new(),
             warnings: ByDay::default(),
+            warned: FxHashMap::default(),
+            kept: Vec::new(),
             errors: ByDay::default(),
             closest: None,
         }
@@ -186,18 +211,41 @@ impl<'p> Builder<'p> {
         self
     }
 
-    /// Takes in the run of `day` (evaluated over `facts`, `now` = `day`).
+    /// Takes in the run of the day before the range (with its inputs), so
+    /// that the first day's subjects are compared with it.
+    pub(super) fn prime(&mut self, run: Run<'_>) {
+        self.yesterday = records_of(run);
+    }
+
+    /// Takes in the run of `today` (evaluated with its inputs kept);
+    /// `yesterday` is the day before, whose run was taken in last.
     pub(super) fn day(
         &mut self,
-        day: i32,
-        facts: &Facts,
+        today: Day<'_>,
+        yesterday: Day<'_>,
         run: Run<'_>,
         warned: &[WarnHit],
     ) -> Result<(), Internal> {
         let program = &self.policy.program;
+        let day = today.day;
         for w in warned {
-            self.warnings
+            if let WarnHit::Kept { warn } = w {
+                self.kept_warn(*warn, today)?;
+                continue;
+            }
+            // The same item warned about yesterday reads the same today:
+            // found by its identity, it is not named again.
+            let identity = w.identity(program)?;
+            if let Some(i) = identity.and_then(|id| self.warned.get(&id)) {
+                self.warnings.add_again(*i, day);
+                continue;
+            }
+            let i = self
+                .warnings
                 .add_keyed(w.key(program)?, day, || Ok(w.warning(program)?.line()))?;
+            if let Some(id) = identity {
+                self.warned.insert(id, i);
+            }
         }
         for e in &run.evaluation.errors {
             self.errors.add(
@@ -209,8 +257,8 @@ impl<'p> Builder<'p> {
             );
         }
         let mut pending: Vec<Pending> = Vec::new();
-        let mut seen: Vec<(LadderId, String)> = Vec::with_capacity(run.subjects.len());
-        for (decision, records) in run.evaluation.decisions.iter().zip(run.subjects) {
+        let mut records = Records::new();
+        for (decision, record) in run.evaluation.decisions.iter().zip(run.subjects) {
             for e in &decision.errors {
                 self.errors.add(
                     format!(
@@ -220,15 +268,14 @@ impl<'p> Builder<'p> {
                     day,
                 );
             }
-            let key = (records.ladder, decision.subject.to_string());
-            seen.push(key.clone());
+            let key = (record.ladder, decision.subject.to_string());
             let state = State::of(decision);
             let timeline = self
                 .subjects
                 .entry(key.clone())
                 .or_insert_with(|| SubjectTimeline {
                     ladder: decision.ladder.to_string(),
-                    ladder_id: records.ladder,
+                    ladder_id: record.ladder,
                     subject: decision.subject.to_string(),
                     segments: Vec::new(),
                     crossings: Vec::new(),
@@ -248,28 +295,28 @@ impl<'p> Builder<'p> {
                     forbidden: state.forbidden.clone(),
                 }),
             }
-            let before = previous.filter(|l| l.day + 1 == day);
+            let before = match previous.filter(|l| l.day + 1 == day) {
+                Some(l) => Some((
+                    &l.state,
+                    self.yesterday.get(&key).ok_or_else(|| {
+                        Internal::new("a subject decided yesterday without yesterday's records")
+                    })?,
+                )),
+                None => None,
+            };
             let first = timeline.crossings.is_empty() && timeline.segments.len() == 1;
-            pending.extend(changes(
-                program, &key, day, before, first, &state, &records,
-            )?);
+            pending.extend(changes(program, &key, day, before, first, &state, &record)?);
             if let Some(t) = &mut self.closest {
-                t.day(program, &key, day, &state.recommended, &records)?;
+                t.day(program, &key, day, &state.recommended, &record)?;
             }
-            self.last.insert(
-                key,
-                Last {
-                    day,
-                    state,
-                    records,
-                },
-            );
+            self.last.insert(key.clone(), Last { day, state });
+            records.insert(key, record);
         }
         // Subjects decided yesterday and not today disappear.
         let gone: Vec<(LadderId, String)> = self
             .last
             .iter()
-            .filter(|(k, l)| l.day + 1 == day && !seen.contains(k))
+            .filter(|(k, l)| l.day + 1 == day && !records.contains_key(*k))
             .map(|(k, _)| k.clone())
             .collect();
         for key in gone {
@@ -291,38 +338,99 @@ impl<'p> Builder<'p> {
                 });
             }
         }
-        if pending.is_empty() {
-            return Ok(());
+        if !pending.is_empty() {
+            self.explain(today, yesterday, &records, pending)?;
         }
-        self.explain(day, facts, pending)
+        self.yesterday = records;
+        Ok(())
     }
 
-    /// Explains the crossings of `day`: the changed rules' condition parts
-    /// before and after, and the items that entered or left.
-    fn explain(&mut self, day: i32, facts: &Facts, pending: Vec<Pending>) -> Result<(), Internal> {
+    /// Reports the items of `warn` declaration `warn` kept before today's
+    /// run. An item named by its unique field reads the same every day: its
+    /// message number is kept by its position in the list, and it is
+    /// named once.
+    fn kept_warn(&mut self, warn: usize, today: Day<'_>) -> Result<(), Internal> {
         let program = &self.policy.program;
-        let mut yesterday = facts.clone();
-        yesterday.set(self.now, Value::Date(day - 1))?;
-        // The warnings are already counted: these runs are for the traces.
-        let (after, _) = eval::run_with_hits(program, facts, Detail::Traces)?;
-        let (before, _) = eval::run_with_hits(program, &yesterday, Detail::Traces)?;
+        let Some((root, indices)) = today.globals.kept_warn(warn) else {
+            return Err(Internal::new("a kept warn list that was not kept"));
+        };
+        if self.kept.len() <= warn {
+            self.kept.resize_with(warn + 1, Vec::new);
+        }
+        let known = self
+            .kept
+            .get_mut(warn)
+            .ok_or_else(|| Internal::new("a kept warn list without its table"))?;
+        if known.len() != root.len() {
+            *known = vec![u32::MAX; root.len()];
+        }
+        for (index, &at) in indices.iter().enumerate() {
+            let slot = known
+                .get_mut(at as usize)
+                .ok_or_else(|| Internal::new("a kept warn item outside its list"))?;
+            if *slot != u32::MAX {
+                self.warnings.add_again(*slot as usize, today.day);
+                continue;
+            }
+            let item = root
+                .get(at as usize)
+                .ok_or_else(|| Internal::new("a kept warn item outside its list"))?;
+            let hit = WarnHit::Item {
+                warn,
+                index,
+                item: item.clone(),
+            };
+            let i = self.warnings.add_keyed(hit.key(program)?, today.day, || {
+                Ok(hit.warning(program)?.line())
+            })?;
+            // Only an item named by its unique field (not by its position)
+            // reads the same whatever its position.
+            if hit
+                .identity(program)?
+                .is_some_and(|(_, _, at)| at == usize::MAX)
+            {
+                *slot = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+        }
+        Ok(())
+    }
+
+    /// Explains the crossings of `today`: the changed rules' condition parts
+    /// before and after, and the items that entered or left. Only the rules
+    /// concerned are traced, from the inputs both days' records kept.
+    fn explain(
+        &mut self,
+        today: Day<'_>,
+        yesterday: Day<'_>,
+        records: &Records,
+        pending: Vec<Pending>,
+    ) -> Result<(), Internal> {
+        let program = &self.policy.program;
         for p in pending {
             let mut crossing = p.crossing;
-            let ladder = ladder_name(program, p.key.0)?;
-            let now_rec = after.records(ladder, &p.key.1);
-            let then_rec = before.records(ladder, &p.key.1);
-            for &i in &p.changed {
-                let (Some(now), Some(then)) = (
-                    now_rec.and_then(|r| r.rules.get(i)),
-                    then_rec.and_then(|r| r.rules.get(i)),
-                ) else {
-                    continue;
-                };
-                let name = &program.rule(now.rule)?.name;
-                if let (Some(a), Some(b)) = (&then.trace, &now.trace) {
-                    for (x, y) in leaves(a).into_iter().zip(leaves(b)) {
-                        if x != y {
-                            crossing.why.push(format!("{name}: {x} → {y}"));
+            let now_rec = records.get(&p.key);
+            let then_rec = self.yesterday.get(&p.key);
+            if let (Some(now_rec), Some(then_rec)) = (now_rec, then_rec)
+                && !p.changed.is_empty()
+            {
+                let now = eval::retrace(program, today.facts, today.globals, now_rec, &p.changed)?;
+                let then = eval::retrace(
+                    program,
+                    yesterday.facts,
+                    yesterday.globals,
+                    then_rec,
+                    &p.changed,
+                )?;
+                for ((&i, a), b) in p.changed.iter().zip(&then).zip(&now) {
+                    let Some(r) = now_rec.rules.get(i) else {
+                        continue;
+                    };
+                    let name = &program.rule(r.rule)?.name;
+                    if let (Some(a), Some(b)) = (a, b) {
+                        for (x, y) in leaves(a).into_iter().zip(leaves(b)) {
+                            if x != y {
+                                crossing.why.push(format!("{name}: {x} → {y}"));
+                            }
                         }
                     }
                 }
@@ -330,8 +438,9 @@ impl<'p> Builder<'p> {
             if crossing.change != Change::Disappeared
                 && let Some(block) = first_block(program, p.key.0)
             {
-                let moved = items_moved(self.policy, &yesterday, facts, block, &p.key.1)?;
-                crossing.why.extend(moved);
+                crossing
+                    .why
+                    .extend(items_moved(self.policy, block, then_rec, now_rec)?);
             }
             if let Some(t) = self.subjects.get_mut(&p.key) {
                 t.crossings.push(crossing);
@@ -376,7 +485,7 @@ fn changes(
     program: &crate::program::Program,
     key: &(LadderId, String),
     day: i32,
-    before: Option<&Last>,
+    before: Option<(&State, &SubjectRecord)>,
     first: bool,
     state: &State,
     records: &SubjectRecord,
@@ -385,10 +494,10 @@ fn changes(
     let mut out = Vec::new();
     // Which rules changed outcome (all that fired, on a first day).
     let changed: Vec<usize> = match before {
-        Some(b) => records
+        Some((_, b)) => records
             .rules
             .iter()
-            .zip(&b.records.rules)
+            .zip(&b.rules)
             .enumerate()
             .filter(|(_, (x, y))| x.outcome() != y.outcome())
             .map(|(i, _)| i)
@@ -444,7 +553,7 @@ fn changes(
         recommended: Vec::new(),
         forbidden: Vec::new(),
     };
-    let old = before.map_or(&empty, |b| &b.state);
+    let old = before.map_or(&empty, |(s, _)| s);
     for (g, rung) in ladder.rungs.iter().enumerate() {
         let name = &rung.name;
         let was_rec = old.recommended.contains(name);
@@ -510,25 +619,21 @@ fn first_block(program: &crate::program::Program, ladder: LadderId) -> Option<Bl
 }
 
 /// Items that entered or left a subject's list between two days, named by
-/// their `unique` field (or shown whole when the record has none).
+/// their `unique` field (or shown whole when the record has none): the
+/// items `block` bound for the subject in each day's records (none when the
+/// subject was not among its groups).
 fn items_moved(
     policy: &Policy,
-    before: &Facts,
-    after: &Facts,
     block: BlockId,
-    subject: &str,
+    before: Option<&SubjectRecord>,
+    after: Option<&SubjectRecord>,
 ) -> Result<Vec<String>, Internal> {
     let program = &policy.program;
     let b = program.block(block)?;
-    let items = Expr {
-        kind: ExprKind::Local(local::ITEMS),
-        ty: b.source.ty.clone(),
-        span: b.span.clone(),
-    };
-    let scope = Scope::Subject { block, subject };
-    let list = |facts: &Facts| -> Result<Vec<String>, Internal> {
-        match eval::expression(program, Some(facts), &items, scope)? {
-            Some(Ok(Value::List(xs))) => xs
+    let list = |record: Option<&SubjectRecord>| -> Result<Vec<String>, Internal> {
+        let items = record.and_then(|r| r.inputs.iter().find(|g| g.block == block));
+        match items.map(|g| &g.items) {
+            Some(Value::List(xs)) => xs
                 .iter()
                 .map(|x| item_name(policy, &b.source.ty, x))
                 .collect(),
@@ -536,15 +641,19 @@ fn items_moved(
         }
     };
     let (then, now) = (list(before)?, list(after)?);
+    let (then_set, now_set): (FxHashSet<&str>, FxHashSet<&str>) = (
+        then.iter().map(String::as_str).collect(),
+        now.iter().map(String::as_str).collect(),
+    );
     let entered: Vec<&str> = now
         .iter()
-        .filter(|x| !then.contains(x))
         .map(String::as_str)
+        .filter(|x| !then_set.contains(x))
         .collect();
     let left: Vec<&str> = then
         .iter()
-        .filter(|x| !now.contains(x))
         .map(String::as_str)
+        .filter(|x| !now_set.contains(x))
         .collect();
     let mut out = Vec::new();
     let what = &b.items;
@@ -578,4 +687,14 @@ fn item_name(policy: &Policy, list_ty: &Type, item: &Value) -> Result<String, In
         Some((f, v)) => crate::value::show(v, &f.ty, schema),
         None => crate::value::show(item, list_ty.element().unwrap_or(list_ty), schema),
     }
+}
+
+/// A run's records by (ladder, subject).
+fn records_of(run: Run<'_>) -> Records {
+    run.evaluation
+        .decisions
+        .iter()
+        .zip(run.subjects)
+        .map(|(d, r)| ((r.ladder, d.subject.to_string()), r))
+        .collect()
 }
