@@ -616,7 +616,7 @@ fn rule_words(r: Rule) -> &'static str {
         kw_to => "`to`",
         kw_warn => "`warn`",
         kw_test => "`test`",
-        WHITESPACE | COMMENT | ident_char => "more text",
+        WHITESPACE | ident_char => "more text",
     }
 }
 
