@@ -81,7 +81,8 @@ impl Token {
 /// (`&&`, `||`, `=>`, `=<`, `<>`), so that hints can name them whole.
 pub const PAIRS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "..", "=>", "=<", "<>"];
 
-/// Whether `c` separates tokens: exactly the grammar's `WHITESPACE`.
+/// Whether `c` separates tokens: exactly the blanks of the grammar's
+/// `WHITESPACE` (which skips comments too).
 pub fn is_blank(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }

@@ -673,12 +673,35 @@ pub(super) fn is_keyword(r: Rule) -> bool {
 }
 
 /// Length of `text` up to the end of its last token that is not a comment.
+///
+/// Spans are taken of every pair, nested ones included, so this must not lex
+/// the whole text each time. No token runs over a line break (strings and
+/// comments stop there), so the lines are lexed alone, from the last one up
+/// to the first that holds code.
 fn content_len(text: &str) -> usize {
     if !text.ends_with(|c: char| c.is_whitespace()) {
         return text.len();
     }
-    Lexer::new(text)
-        .filter(Token::is_code)
-        .last()
-        .map_or(0, |t| t.end)
+    // The common case, without lexing: the last line holds no comment and no
+    // string, so its last character ends its last token.
+    let trimmed = text.trim_end_matches([' ', '\t', '\r', '\n']);
+    let last_line = trimmed
+        .rfind('\n')
+        .map_or(trimmed, |i| trimmed.get(i..).unwrap_or(""));
+    if !trimmed.is_empty() && !last_line.contains(['#', '"']) {
+        return trimmed.len();
+    }
+    let mut end = text.len();
+    loop {
+        let before = text.get(..end).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = text.get(line_start..end).unwrap_or("");
+        if let Some(t) = Lexer::new(line).filter(Token::is_code).last() {
+            return line_start + t.end;
+        }
+        match line_start.checked_sub(1) {
+            Some(newline) => end = newline,
+            None => return 0,
+        }
+    }
 }

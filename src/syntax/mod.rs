@@ -180,7 +180,7 @@ impl Failure {
             InputLocation::Span((s, _)) => s,
         };
         let mut rules = match &err.variant {
-            ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+            ErrorVariant::ParsingError { positives, .. } => unguard(positives.clone()),
             ErrorVariant::CustomError { .. } => Vec::new(),
         };
         let mut tokens = Vec::new();
@@ -231,6 +231,63 @@ impl Failure {
     fn expects(&self, r: Rule) -> bool {
         self.rules.contains(&r)
     }
+}
+
+/// What pest tries, and fails, where an operand may start: besides the
+/// unguarded `string`, `list` and `paren`, the kinds the grammar tries only
+/// where their first character stands (`call` reports its `ident`,
+/// `quantifier` its `quant`, `op_not` its `kw_not`).
+const OPERAND_ATTEMPTS: &[Rule] = &[
+    Rule::kw_not,
+    Rule::op_neg,
+    Rule::date,
+    Rule::duration,
+    Rule::decimal,
+    Rule::integer,
+    Rule::boolean,
+    Rule::quant,
+    Rule::ident,
+];
+
+/// What pest tries, and fails, after an operand, where `where` may follow:
+/// every postfix and infix operator (an operator made of one keyword reports
+/// that keyword, and `not in` its `not`).
+const OPERATOR_ATTEMPTS: &[Rule] = &[
+    Rule::op_field,
+    Rule::kw_is,
+    Rule::kw_or,
+    Rule::kw_and,
+    Rule::op_eq,
+    Rule::op_ne,
+    Rule::op_le,
+    Rule::op_ge,
+    Rule::op_lt,
+    Rule::op_gt,
+    Rule::kw_not,
+    Rule::kw_in,
+    Rule::kw_otherwise,
+    Rule::op_add,
+    Rule::op_sub,
+    Rule::op_mul,
+    Rule::op_div,
+];
+
+/// The rules pest would report had the grammar tried every operand and
+/// operator in turn, as it did before their first characters guarded them
+/// (which saves the attempts on every successful parse). A `paren` attempt
+/// means an operand could start there, and a `where` attempt that an operand
+/// ended there: every other kind was possible too, and failed. Sorted as
+/// pest sorts its own list, so reports read as they always did.
+fn unguard(mut rules: Vec<Rule>) -> Vec<Rule> {
+    if rules.contains(&Rule::paren) {
+        rules.extend_from_slice(OPERAND_ATTEMPTS);
+    }
+    if rules.contains(&Rule::kw_where) {
+        rules.extend_from_slice(OPERATOR_ATTEMPTS);
+    }
+    rules.sort();
+    rules.dedup();
+    rules
 }
 
 /// Whether a rule names a single thing a user can write (not a whole
@@ -616,7 +673,7 @@ fn rule_words(r: Rule) -> &'static str {
         kw_to => "`to`",
         kw_warn => "`warn`",
         kw_test => "`test`",
-        WHITESPACE | COMMENT | ident_char => "more text",
+        WHITESPACE | ident_char => "more text",
     }
 }
 
