@@ -90,6 +90,25 @@ struct Moving<'p> {
     dates: Option<Vec<i32>>,
 }
 
+/// The items of `root` at positions `at` (ascending), as a list value: the
+/// list itself when every item is kept, a shared empty list when none is.
+fn items_at(root: &Arc<Vec<Value>>, at: &[u32]) -> Result<Value, Internal> {
+    if at.is_empty() {
+        return Ok(empty_list());
+    }
+    if at.len() == root.len() {
+        return Ok(Value::List(Arc::clone(root)));
+    }
+    let mut items = Vec::with_capacity(at.len());
+    for &i in at {
+        let item = root
+            .get(i as usize)
+            .ok_or_else(|| Internal::new("a window item outside its list"))?;
+        items.push(item.clone());
+    }
+    Ok(Value::List(Arc::new(items)))
+}
+
 /// A bound of a range of dates, as a date (dates are `i32` days).
 fn clamp(x: i64) -> i32 {
     x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
@@ -312,20 +331,7 @@ pub(super) fn enter_planned(
                     .copied()
                     .filter(|&i| p.holds.get(i as usize).copied().unwrap_or(false))
                     .collect();
-                let mut list = Vec::with_capacity(at.len());
-                for &i in &at {
-                    let item = plans
-                        .root
-                        .get(i as usize)
-                        .ok_or_else(|| Internal::new("a window item outside its list"))?;
-                    list.push(item.clone());
-                }
-                let value = if list.is_empty() {
-                    empty_list()
-                } else {
-                    Value::List(Arc::new(list))
-                };
-                env.push_block_let(Ok(value));
+                env.push_block_let(Ok(items_at(&plans.root, &at)?));
                 kept.push(Some(at));
             }
             _ => {
@@ -570,23 +576,8 @@ impl Window<'_> {
                 _ => return Ok(None),
             },
         }
-        let value = if indices.is_empty() {
-            empty_list()
-        } else if indices.len() == self.root.len() {
-            Value::List(Arc::clone(&self.root))
-        } else {
-            let mut items = Vec::with_capacity(indices.len());
-            for &at in &indices {
-                let item = self
-                    .root
-                    .get(at as usize)
-                    .ok_or_else(|| Internal::new("a window index outside its list"))?;
-                items.push(item.clone());
-            }
-            Value::List(Arc::new(items))
-        };
         Ok(Some(Kept {
-            value: Ok(value),
+            value: Ok(items_at(&self.root, &indices)?),
             indices: Some(indices),
         }))
     }
