@@ -28,6 +28,11 @@ pub(super) struct Env<'a> {
     locals: Vec<Slot>,
 }
 
+/// The local slots of an environment, kept between environments
+/// ([`Env::reusing`]). Loop slots are never read before a loop binds them.
+#[derive(Default)]
+pub(super) struct Locals(Vec<Slot>);
+
 /// A local slot: a value, or the item of a loop. A loop over a list shares
 /// the list once and moves a cursor, so that stepping to the next item
 /// costs no reference count (an atomic operation on a shared list).
@@ -52,7 +57,7 @@ impl Slot {
 }
 
 /// The list inside a value, shared (an empty one for anything else).
-pub(super) fn shared_list(v: &Value) -> Arc<Vec<Value>> {
+fn shared_list(v: &Value) -> Arc<Vec<Value>> {
     match v {
         Value::List(l) => Arc::clone(l),
         _ => EMPTY.with(Arc::clone),
@@ -86,6 +91,23 @@ impl<'a> Env<'a> {
             block_lets: Vec::new(),
             locals: Vec::new(),
         }
+    }
+
+    /// An environment like [`Env::new`] on the local slots of an earlier
+    /// one ([`Env::into_locals`]): evaluating definition after definition
+    /// allocates the slots once.
+    pub(super) fn reusing(facts: &'a Facts, lets: &'a [EvalResult], locals: Locals) -> Self {
+        Env {
+            facts: facts.values(),
+            lets,
+            block_lets: Vec::new(),
+            locals: locals.0,
+        }
+    }
+
+    /// The local slots, to be reused by the next environment.
+    pub(super) fn into_locals(self) -> Locals {
+        Locals(self.locals)
     }
 
     /// An environment that reads nothing (constant folding in lints).
@@ -127,9 +149,19 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Starts a loop over `list` with its item in `slot`.
-    pub(super) fn begin_loop(&mut self, slot: SlotId, list: Arc<Vec<Value>>) {
-        self.bind(slot, Slot::Item(list, 0));
+    /// Starts a loop over the list in `list` with its item in `slot`. A slot
+    /// that already loops over that very list (a subject's `acts` is looped
+    /// over by definition after definition) is rewound rather than rebound,
+    /// which costs no reference count.
+    pub(super) fn begin_loop(&mut self, slot: SlotId, list: &Value) {
+        if let (Some(Slot::Item(held, at)), Value::List(l)) =
+            (self.locals.get_mut(slot.index()), list)
+            && Arc::ptr_eq(held, l)
+        {
+            *at = 0;
+            return;
+        }
+        self.bind(slot, Slot::Item(shared_list(list), 0));
     }
 
     /// Moves the loop in `slot` to item `at`.
@@ -187,11 +219,41 @@ impl<'a> Env<'a> {
             ExprKind::And(a, b) => Ok(self.holds(a)? && self.holds(b)?),
             ExprKind::Or(a, b) => Ok(self.holds(a)? || self.holds(b)?),
             ExprKind::Not(a) => Ok(!self.holds(a)?),
+            // A quantifier as a condition: no boolean value built and taken
+            // apart again. Its body may nest deeply: the stack may grow here.
+            ExprKind::Quantified(q, list, cond, slot) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                    self.quantified(*q, list, cond, *slot)
+                })
+            }
             _ => match self.peek(e) {
                 Some(v) => Ok(truthy(v)),
                 None => self.eval(e).map(|v| truthy(&v)),
             },
         }
+    }
+
+    /// Whether `any`/`all`/`no` item of `list` satisfies `cond` (the item in
+    /// `slot`), stopping at the first item that settles it.
+    fn quantified(
+        &mut self,
+        q: Quantifier,
+        list: &Expr,
+        cond: &Expr,
+        slot: SlotId,
+    ) -> Result<bool, EvalError> {
+        let list = self.eval(list)?;
+        self.begin_loop(slot, &list);
+        for i in 0..list_items(&list).len() {
+            self.step(slot, i);
+            let holds = self.holds(cond)?;
+            match (q, holds) {
+                (Quantifier::Any, true) => return Ok(true),
+                (Quantifier::All, false) | (Quantifier::No, true) => return Ok(false),
+                _ => {}
+            }
+        }
+        Ok(!matches!(q, Quantifier::Any))
     }
 
     /// Evaluates `e`.
@@ -266,7 +328,7 @@ impl<'a> Env<'a> {
             ExprKind::Filter(list, cond, slot) => {
                 let list = self.eval(list)?;
                 let items = list_items(&list);
-                self.begin_loop(*slot, shared_list(&list));
+                self.begin_loop(*slot, &list);
                 // Allocate only once an item is dropped: a filter that keeps
                 // everything returns its input, one that keeps nothing a shared
                 // empty list.
@@ -291,27 +353,14 @@ impl<'a> Env<'a> {
                 })
             }
             ExprKind::Quantified(q, list, cond, slot) => {
-                let list = self.eval(list)?;
-                self.begin_loop(*slot, shared_list(&list));
-                for i in 0..list_items(&list).len() {
-                    self.step(*slot, i);
-                    let holds = self.holds(cond)?;
-                    match (q, holds) {
-                        (Quantifier::Any, true) => return Ok(Value::Bool(true)),
-                        (Quantifier::All, false) | (Quantifier::No, true) => {
-                            return Ok(Value::Bool(false));
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(Value::Bool(!matches!(q, Quantifier::Any)))
+                Ok(Value::Bool(self.quantified(*q, list, cond, *slot)?))
             }
             ExprKind::Aggregate(agg, x) => {
                 // `count(list where c)` counts without building the list.
                 if let (Aggregate::Count, ExprKind::Filter(list, cond, slot)) = (agg, &x.kind) {
                     let list = self.eval(list)?;
                     let mut n: i64 = 0;
-                    self.begin_loop(*slot, shared_list(&list));
+                    self.begin_loop(*slot, &list);
                     for i in 0..list_items(&list).len() {
                         self.step(*slot, i);
                         if self.holds(cond)? {
@@ -423,6 +472,16 @@ pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
 
 /// Equality as the language defines it (`1 == 1.0`).
 pub fn equal(a: &Value, b: &Value) -> bool {
+    // The common cases first: enum variants, interned strings (one
+    // allocation for every occurrence of a victim or a sponsor), integers.
+    match (a, b) {
+        (Value::Enum(x), Value::Enum(y)) => return x == y,
+        (Value::Str(x), Value::Str(y)) => return Arc::ptr_eq(x, y) || x == y,
+        (Value::Int(x), Value::Int(y)) => return x == y,
+        (Value::Date(x), Value::Date(y)) => return x == y,
+        (Value::Bool(x), Value::Bool(y)) => return x == y,
+        _ => {}
+    }
     match order(a, b) {
         Some(o) => o == Ordering::Equal,
         None => Key::of(a) == Key::of(b),
