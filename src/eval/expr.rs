@@ -197,6 +197,36 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Whether a leaf condition holds, when it needs nothing computed: a
+    /// comparison of stored values (`attribution == high`) or a stored
+    /// boolean (`victim_is_ally`). These are most conditions, and testing
+    /// them here, inline, spares a call to [`Env::holds`] per item.
+    #[inline(always)]
+    fn leaf(&self, e: &Expr) -> Option<bool> {
+        match &e.kind {
+            ExprKind::Cmp(op, a, b) => Some(compare(*op, self.peek(a)?, self.peek(b)?)),
+            ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Not(..)
+            | ExprKind::Quantified(..) => None,
+            _ => self.peek(e).map(truthy),
+        }
+    }
+
+    /// Whether condition `e` holds: [`Env::leaf`] inline, else [`Env::holds`].
+    #[inline(always)]
+    fn test(&mut self, e: &Expr) -> Result<bool, EvalError> {
+        match self.leaf(e) {
+            Some(b) => Ok(b),
+            None => self.holds(e),
+        }
+    }
+
+    /// Evaluates `e`, known not to be stored (its [`Env::peek`] failed).
+    fn eval_computed(&mut self, e: &Expr) -> EvalResult {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e))
+    }
+
     /// Whether condition `e` holds.
     pub fn holds(&mut self, e: &Expr) -> Result<bool, EvalError> {
         match &e.kind {
@@ -206,19 +236,19 @@ impl<'a> Env<'a> {
                         return Ok(compare(*op, x, y));
                     }
                     let x = x.clone();
-                    let y = self.eval(b)?;
+                    let y = self.eval_computed(b)?;
                     return Ok(compare(*op, &x, &y));
                 }
-                let x = self.eval(a)?;
+                let x = self.eval_computed(a)?;
                 if let Some(y) = self.peek(b) {
                     return Ok(compare(*op, &x, y));
                 }
-                let y = self.eval(b)?;
+                let y = self.eval_computed(b)?;
                 Ok(compare(*op, &x, &y))
             }
-            ExprKind::And(a, b) => Ok(self.holds(a)? && self.holds(b)?),
-            ExprKind::Or(a, b) => Ok(self.holds(a)? || self.holds(b)?),
-            ExprKind::Not(a) => Ok(!self.holds(a)?),
+            ExprKind::And(a, b) => Ok(self.test(a)? && self.test(b)?),
+            ExprKind::Or(a, b) => Ok(self.test(a)? || self.test(b)?),
+            ExprKind::Not(a) => Ok(!self.test(a)?),
             // A quantifier as a condition: no boolean value built and taken
             // apart again. Its body may nest deeply: the stack may grow here.
             ExprKind::Quantified(q, list, cond, slot) => {
@@ -228,7 +258,7 @@ impl<'a> Env<'a> {
             }
             _ => match self.peek(e) {
                 Some(v) => Ok(truthy(v)),
-                None => self.eval(e).map(|v| truthy(&v)),
+                None => self.eval_computed(e).map(|v| truthy(&v)),
             },
         }
     }
@@ -246,7 +276,7 @@ impl<'a> Env<'a> {
         self.begin_loop(slot, &list);
         for i in 0..list_items(&list).len() {
             self.step(slot, i);
-            let holds = self.holds(cond)?;
+            let holds = self.test(cond)?;
             match (q, holds) {
                 (Quantifier::Any, true) => return Ok(true),
                 (Quantifier::All, false) | (Quantifier::No, true) => return Ok(false),
@@ -264,7 +294,7 @@ impl<'a> Env<'a> {
         // Depth is bounded by the parser (MAX_EXPR_DEPTH); deep trees still
         // move to a fresh stack segment rather than overflow a small thread
         // stack. Stored values (above) never get here, so the check is rare.
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e))
+        self.eval_computed(e)
     }
 
     fn eval_at(&mut self, e: &Expr) -> EvalResult {
@@ -335,7 +365,7 @@ impl<'a> Env<'a> {
                 let mut out: Option<Vec<Value>> = None;
                 for (i, item) in items.iter().enumerate() {
                     self.step(*slot, i);
-                    let keep = self.holds(cond)?;
+                    let keep = self.test(cond)?;
                     match (&mut out, keep) {
                         (Some(v), true) => v.push(item.clone()),
                         (None, false) => {
@@ -363,7 +393,7 @@ impl<'a> Env<'a> {
                     self.begin_loop(*slot, &list);
                     for i in 0..list_items(&list).len() {
                         self.step(*slot, i);
-                        if self.holds(cond)? {
+                        if self.test(cond)? {
                             n += 1;
                         }
                     }
@@ -374,7 +404,15 @@ impl<'a> Env<'a> {
                 match (agg, &x.kind) {
                     (Aggregate::Distinct, _) => {}
                     (_, ExprKind::MapField(list, i)) => {
-                        let list = self.eval(list)?;
+                        if let Some(list) = self.peek(list) {
+                            return aggregate_over(
+                                *agg,
+                                fields_of(list_items(list), *i),
+                                &e.span,
+                                &e.ty,
+                            );
+                        }
+                        let list = self.eval_computed(list)?;
                         return aggregate_over(
                             *agg,
                             fields_of(list_items(&list), *i),
@@ -384,7 +422,12 @@ impl<'a> Env<'a> {
                     }
                     (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
                         if let ExprKind::MapField(list, i) = &inner.kind {
-                            let list = self.eval(list)?;
+                            if let Some(list) = self.peek(list) {
+                                return Ok(Value::Int(
+                                    distinct(fields_of(list_items(list), *i)).len() as i64,
+                                ));
+                            }
+                            let list = self.eval_computed(list)?;
                             return Ok(Value::Int(
                                 distinct(fields_of(list_items(&list), *i)).len() as i64,
                             ));
@@ -394,7 +437,11 @@ impl<'a> Env<'a> {
                     }
                     _ => {}
                 }
-                let v = self.eval(x)?;
+                // A stored list (`count(high_acts)`) is read where it is.
+                if let Some(v) = self.peek(x) {
+                    return aggregate(*agg, v, &e.span, &e.ty);
+                }
+                let v = self.eval_computed(x)?;
                 aggregate(*agg, &v, &e.span, &e.ty)
             }
             ExprKind::Days(x) => match self.eval(x)? {
