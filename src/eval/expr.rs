@@ -175,6 +175,9 @@ impl<'a> Env<'a> {
     /// already (a constant, a local, a fact, a definition, or a field of one).
     /// Conditions are mostly `field == constant`; this keeps them allocation-
     /// and reference-count-free.
+    /// Inlined where it is used (every condition peeks twice); a field of
+    /// something other than a local goes through [`Env::peek_base`].
+    #[inline(always)]
     fn peek<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
         match &e.kind {
             ExprKind::Const(v) => Some(v),
@@ -186,7 +189,7 @@ impl<'a> Env<'a> {
                 // The common case, an item's field, without a second call.
                 let record = match &base.kind {
                     ExprKind::Local(l) => self.locals.get(l.index())?.get()?,
-                    _ => self.peek(base)?,
+                    _ => self.peek_base(base)?,
                 };
                 match record {
                     Value::Record(fields) => fields.get(i.index()),
@@ -195,6 +198,13 @@ impl<'a> Env<'a> {
             }
             _ => None,
         }
+    }
+
+    /// [`Env::peek`] out of line: the record a field is read from, when it
+    /// is not a local (a field of a field, of a fact, of a definition).
+    #[inline(never)]
+    fn peek_base<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
+        self.peek(e)
     }
 
     /// Whether a leaf condition holds, when it needs nothing computed: a
@@ -231,20 +241,10 @@ impl<'a> Env<'a> {
     pub fn holds(&mut self, e: &Expr) -> Result<bool, EvalError> {
         match &e.kind {
             ExprKind::Cmp(op, a, b) => {
-                if let Some(x) = self.peek(a) {
-                    if let Some(y) = self.peek(b) {
-                        return Ok(compare(*op, x, y));
-                    }
-                    let x = x.clone();
-                    let y = self.eval_computed(b)?;
-                    return Ok(compare(*op, &x, &y));
+                if let (Some(x), Some(y)) = (self.peek(a), self.peek(b)) {
+                    return Ok(compare(*op, x, y));
                 }
-                let x = self.eval_computed(a)?;
-                if let Some(y) = self.peek(b) {
-                    return Ok(compare(*op, &x, y));
-                }
-                let y = self.eval_computed(b)?;
-                Ok(compare(*op, &x, &y))
+                self.compare_computed(*op, a, b)
             }
             ExprKind::And(a, b) => Ok(self.test(a)? && self.test(b)?),
             ExprKind::Or(a, b) => Ok(self.test(a)? || self.test(b)?),
@@ -263,8 +263,27 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// A comparison where one side at least must be computed
+    /// (`count(high_acts) >= 2`). Out of line, like the other slow paths of
+    /// [`Env::holds`], so that its calls stay cheap.
+    #[inline(never)]
+    fn compare_computed(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> Result<bool, EvalError> {
+        if let Some(x) = self.peek(a) {
+            let x = x.clone();
+            let y = self.eval_computed(b)?;
+            return Ok(compare(op, &x, &y));
+        }
+        let x = self.eval_computed(a)?;
+        if let Some(y) = self.peek(b) {
+            return Ok(compare(op, &x, y));
+        }
+        let y = self.eval_computed(b)?;
+        Ok(compare(op, &x, &y))
+    }
+
     /// Whether `any`/`all`/`no` item of `list` satisfies `cond` (the item in
     /// `slot`), stopping at the first item that settles it.
+    #[inline(never)]
     fn quantified(
         &mut self,
         q: Quantifier,
@@ -523,7 +542,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
     // allocation for every occurrence of a victim or a sponsor), integers.
     match (a, b) {
         (Value::Enum(x), Value::Enum(y)) => return x == y,
-        (Value::Str(x), Value::Str(y)) => return Arc::ptr_eq(x, y) || x == y,
+        (Value::Str(x), Value::Str(y)) => return crate::value::same_text(x, y),
         (Value::Int(x), Value::Int(y)) => return x == y,
         (Value::Date(x), Value::Date(y)) => return x == y,
         (Value::Bool(x), Value::Bool(y)) => return x == y,
