@@ -246,8 +246,8 @@ impl<'a> Env<'a> {
                 }
                 self.compare_computed(*op, a, b)
             }
-            ExprKind::And(a, b) => Ok(self.test(a)? && self.test(b)?),
-            ExprKind::Or(a, b) => Ok(self.test(a)? || self.test(b)?),
+            ExprKind::And(..) => self.chain(e, true),
+            ExprKind::Or(..) => self.chain(e, false),
             ExprKind::Not(a) => Ok(!self.test(a)?),
             // A quantifier as a condition: no boolean value built and taken
             // apart again. Its body may nest deeply: the stack may grow here.
@@ -261,6 +261,42 @@ impl<'a> Env<'a> {
                 None => self.eval_computed(e).map(|v| truthy(&v)),
             },
         }
+    }
+
+    /// The two sides of an `and` (`all` true) or of an `or` (false).
+    fn split(e: &Expr, all: bool) -> Option<(&Expr, &Expr)> {
+        match (&e.kind, all) {
+            (ExprKind::And(a, b), true) | (ExprKind::Or(a, b), false) => Some((a, b)),
+            _ => None,
+        }
+    }
+
+    /// A chain `p and q and r` (`all` true) or `p or q or r` (false), which
+    /// parses as `(p and q) and r`: its parts are tested left to right in a
+    /// loop rather than by a call per `and`, stopping at the first that
+    /// settles it, as nested evaluation would.
+    fn chain(&mut self, e: &Expr, all: bool) -> Result<bool, EvalError> {
+        const PARTS: usize = 8;
+        // The right-hand parts, last first; `first` is the leftmost part (a
+        // longer chain keeps its own leftmost `and`, tested by recursion).
+        let mut rights: [Option<&Expr>; PARTS] = [None; PARTS];
+        let mut n = 0;
+        let mut first = e;
+        while let Some((a, b)) = Self::split(first, all) {
+            let Some(r) = rights.get_mut(n) else { break };
+            *r = Some(b);
+            n += 1;
+            first = a;
+        }
+        if self.test(first)? != all {
+            return Ok(!all);
+        }
+        for part in rights.iter().take(n).rev().flatten() {
+            if self.test(part)? != all {
+                return Ok(!all);
+            }
+        }
+        Ok(all)
     }
 
     /// A comparison where one side at least must be computed

@@ -207,6 +207,7 @@ pub(crate) fn run_with_hits<'p>(
                 continue;
             }
         };
+        decided.reserve(groups.len());
         for group in groups {
             let subject = subject_of(program, block, &group.key)?;
             enter(&mut env, block, group.key, group.items)?;
