@@ -29,7 +29,9 @@ use std::path::PathBuf;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let which = args.next().expect("usage: decide10 rung|baseline N [INCIDENTS]");
+    let which = args
+        .next()
+        .expect("usage: decide10 rung|baseline N [INCIDENTS]");
     let n: usize = args.next().and_then(|s| s.parse().ok()).expect("a count N");
     let incidents: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let text = generate::facts_json(incidents);

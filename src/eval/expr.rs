@@ -149,6 +149,44 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Starts a loop over the value of `list` with its item in `slot`, and
+    /// returns its length. A stored list is shared with the slot (one
+    /// reference count, none when the slot already holds it); a computed one
+    /// is moved there.
+    fn loop_over(&mut self, slot: SlotId, list: &Expr) -> Result<usize, EvalError> {
+        if let Some(v) = self.peek(list) {
+            let n = list_items(v).len();
+            let held = match (self.locals.get(slot.index()), v) {
+                (Some(Slot::Item(held, _)), Value::List(l)) => Arc::ptr_eq(held, l),
+                _ => false,
+            };
+            if held {
+                self.step(slot, 0);
+            } else {
+                let shared = shared_list(v);
+                self.bind(slot, Slot::Item(shared, 0));
+            }
+            return Ok(n);
+        }
+        let v = self.eval_computed(list)?;
+        let n = list_items(&v).len();
+        let shared = match v {
+            Value::List(l) => l,
+            _ => EMPTY.with(Arc::clone),
+        };
+        self.bind(slot, Slot::Item(shared, 0));
+        Ok(n)
+    }
+
+    /// The list the loop in `slot` runs over (`e` is the loop, for the
+    /// report of a bug).
+    fn looped(&self, slot: SlotId, e: &Expr) -> Result<&Arc<Vec<Value>>, EvalError> {
+        match self.locals.get(slot.index()) {
+            Some(Slot::Item(list, _)) => Ok(list),
+            _ => Err(missing(e, "a loop's slot holds no list")),
+        }
+    }
+
     /// Starts a loop over the list in `list` with its item in `slot`. A slot
     /// that already loops over that very list (a subject's `acts` is looped
     /// over by definition after definition) is rewound rather than rebound,
@@ -215,10 +253,9 @@ impl<'a> Env<'a> {
     fn leaf(&self, e: &Expr) -> Option<bool> {
         match &e.kind {
             ExprKind::Cmp(op, a, b) => Some(compare(*op, self.peek(a)?, self.peek(b)?)),
-            ExprKind::And(..)
-            | ExprKind::Or(..)
-            | ExprKind::Not(..)
-            | ExprKind::Quantified(..) => None,
+            ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..) | ExprKind::Quantified(..) => {
+                None
+            }
             _ => self.peek(e).map(truthy),
         }
     }
@@ -304,6 +341,12 @@ impl<'a> Env<'a> {
     /// [`Env::holds`], so that its calls stay cheap.
     #[inline(never)]
     fn compare_computed(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> Result<bool, EvalError> {
+        // `count(high_acts) >= 2`, `sum(allied_high.severity) >= 15`.
+        if let Some(y) = self.peek(b)
+            && let Some(x) = self.aggregate_stored(a)
+        {
+            return Ok(compare(op, &x?, y));
+        }
         if let Some(x) = self.peek(a) {
             let x = x.clone();
             let y = self.eval_computed(b)?;
@@ -317,6 +360,33 @@ impl<'a> Env<'a> {
         Ok(compare(op, &x, &y))
     }
 
+    /// An aggregate over a stored list (`count(high_acts)`,
+    /// `sum(acts.severity)`, `count(distinct(acts.victim))`), computed
+    /// without going through [`Env::eval`]; `None` for anything else.
+    #[inline]
+    fn aggregate_stored(&self, e: &Expr) -> Option<EvalResult> {
+        let ExprKind::Aggregate(agg, x) = &e.kind else {
+            return None;
+        };
+        Some(match (agg, &x.kind) {
+            (Aggregate::Distinct, _) => return None,
+            (_, ExprKind::MapField(list, i)) => {
+                let list = self.peek(list)?;
+                aggregate_over(*agg, fields_of(list_items(list), *i), &e.span, &e.ty)
+            }
+            (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
+                let ExprKind::MapField(list, i) = &inner.kind else {
+                    return None;
+                };
+                let list = self.peek(list)?;
+                Ok(Value::Int(
+                    distinct(fields_of(list_items(list), *i)).len() as i64
+                ))
+            }
+            _ => aggregate(*agg, self.peek(x)?, &e.span, &e.ty),
+        })
+    }
+
     /// Whether `any`/`all`/`no` item of `list` satisfies `cond` (the item in
     /// `slot`), stopping at the first item that settles it.
     #[inline(never)]
@@ -327,9 +397,8 @@ impl<'a> Env<'a> {
         cond: &Expr,
         slot: SlotId,
     ) -> Result<bool, EvalError> {
-        let list = self.eval(list)?;
-        self.begin_loop(slot, &list);
-        for i in 0..list_items(&list).len() {
+        let n = self.loop_over(slot, list)?;
+        for i in 0..n {
             self.step(slot, i);
             let holds = self.test(cond)?;
             match (q, holds) {
@@ -411,28 +480,30 @@ impl<'a> Env<'a> {
                 v => Ok(v),
             },
             ExprKind::Filter(list, cond, slot) => {
-                let list = self.eval(list)?;
-                let items = list_items(&list);
-                self.begin_loop(*slot, &list);
+                let n = self.loop_over(*slot, list)?;
                 // Allocate only once an item is dropped: a filter that keeps
                 // everything returns its input, one that keeps nothing a shared
-                // empty list.
+                // empty list. Items are read from the loop's slot.
                 let mut out: Option<Vec<Value>> = None;
-                for (i, item) in items.iter().enumerate() {
+                for i in 0..n {
                     self.step(*slot, i);
                     let keep = self.test(cond)?;
                     match (&mut out, keep) {
-                        (Some(v), true) => v.push(item.clone()),
+                        (Some(v), true) => {
+                            if let Some(item) = self.looped(*slot, e)?.get(i) {
+                                v.push(item.clone());
+                            }
+                        }
                         (None, false) => {
-                            let mut v = Vec::with_capacity(items.len() - i);
-                            v.extend(items.iter().take(i).cloned());
+                            let mut v = Vec::with_capacity(n - i);
+                            v.extend(self.looped(*slot, e)?.iter().take(i).cloned());
                             out = Some(v);
                         }
                         _ => {}
                     }
                 }
                 Ok(match out {
-                    None => list.clone(),
+                    None => Value::List(Arc::clone(self.looped(*slot, e)?)),
                     Some(v) if v.is_empty() => empty_list(),
                     Some(v) => Value::List(Arc::new(v)),
                 })
@@ -443,10 +514,9 @@ impl<'a> Env<'a> {
             ExprKind::Aggregate(agg, x) => {
                 // `count(list where c)` counts without building the list.
                 if let (Aggregate::Count, ExprKind::Filter(list, cond, slot)) = (agg, &x.kind) {
-                    let list = self.eval(list)?;
+                    let len = self.loop_over(*slot, list)?;
                     let mut n: i64 = 0;
-                    self.begin_loop(*slot, &list);
-                    for i in 0..list_items(&list).len() {
+                    for i in 0..len {
                         self.step(*slot, i);
                         if self.test(cond)? {
                             n += 1;
