@@ -28,6 +28,11 @@ pub(super) struct Env<'a> {
     locals: Vec<Slot>,
 }
 
+/// The local slots of an environment, kept between environments
+/// ([`Env::reusing`]). Loop slots are never read before a loop binds them.
+#[derive(Default)]
+pub(super) struct Locals(Vec<Slot>);
+
 /// A local slot: a value, or the item of a loop. A loop over a list shares
 /// the list once and moves a cursor, so that stepping to the next item
 /// costs no reference count (an atomic operation on a shared list).
@@ -52,7 +57,7 @@ impl Slot {
 }
 
 /// The list inside a value, shared (an empty one for anything else).
-pub(super) fn shared_list(v: &Value) -> Arc<Vec<Value>> {
+fn shared_list(v: &Value) -> Arc<Vec<Value>> {
     match v {
         Value::List(l) => Arc::clone(l),
         _ => EMPTY.with(Arc::clone),
@@ -86,6 +91,23 @@ impl<'a> Env<'a> {
             block_lets: Vec::new(),
             locals: Vec::new(),
         }
+    }
+
+    /// An environment like [`Env::new`] on the local slots of an earlier
+    /// one ([`Env::into_locals`]): evaluating definition after definition
+    /// allocates the slots once.
+    pub(super) fn reusing(facts: &'a Facts, lets: &'a [EvalResult], locals: Locals) -> Self {
+        Env {
+            facts: facts.values(),
+            lets,
+            block_lets: Vec::new(),
+            locals: locals.0,
+        }
+    }
+
+    /// The local slots, to be reused by the next environment.
+    pub(super) fn into_locals(self) -> Locals {
+        Locals(self.locals)
     }
 
     /// An environment that reads nothing (constant folding in lints).
@@ -127,9 +149,57 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Starts a loop over `list` with its item in `slot`.
-    pub(super) fn begin_loop(&mut self, slot: SlotId, list: Arc<Vec<Value>>) {
-        self.bind(slot, Slot::Item(list, 0));
+    /// Starts a loop over the value of `list` with its item in `slot`, and
+    /// returns its length. A stored list is shared with the slot (one
+    /// reference count, none when the slot already holds it); a computed one
+    /// is moved there.
+    fn loop_over(&mut self, slot: SlotId, list: &Expr) -> Result<usize, EvalError> {
+        if let Some(v) = self.peek(list) {
+            let n = list_items(v).len();
+            let held = match (self.locals.get(slot.index()), v) {
+                (Some(Slot::Item(held, _)), Value::List(l)) => Arc::ptr_eq(held, l),
+                _ => false,
+            };
+            if held {
+                self.step(slot, 0);
+            } else {
+                let shared = shared_list(v);
+                self.bind(slot, Slot::Item(shared, 0));
+            }
+            return Ok(n);
+        }
+        let v = self.eval_computed(list)?;
+        let n = list_items(&v).len();
+        let shared = match v {
+            Value::List(l) => l,
+            _ => EMPTY.with(Arc::clone),
+        };
+        self.bind(slot, Slot::Item(shared, 0));
+        Ok(n)
+    }
+
+    /// The list the loop in `slot` runs over (`e` is the loop, for the
+    /// report of a bug).
+    fn looped(&self, slot: SlotId, e: &Expr) -> Result<&Arc<Vec<Value>>, EvalError> {
+        match self.locals.get(slot.index()) {
+            Some(Slot::Item(list, _)) => Ok(list),
+            _ => Err(missing(e, "a loop's slot holds no list")),
+        }
+    }
+
+    /// Starts a loop over the list in `list` with its item in `slot`. A slot
+    /// that already loops over that very list (a subject's `acts` is looped
+    /// over by definition after definition) is rewound rather than rebound,
+    /// which costs no reference count.
+    pub(super) fn begin_loop(&mut self, slot: SlotId, list: &Value) {
+        if let (Some(Slot::Item(held, at)), Value::List(l)) =
+            (self.locals.get_mut(slot.index()), list)
+            && Arc::ptr_eq(held, l)
+        {
+            *at = 0;
+            return;
+        }
+        self.bind(slot, Slot::Item(shared_list(list), 0));
     }
 
     /// Moves the loop in `slot` to item `at`.
@@ -143,6 +213,9 @@ impl<'a> Env<'a> {
     /// already (a constant, a local, a fact, a definition, or a field of one).
     /// Conditions are mostly `field == constant`; this keeps them allocation-
     /// and reference-count-free.
+    /// Inlined where it is used (every condition peeks twice); a field of
+    /// something other than a local goes through [`Env::peek_base`].
+    #[inline(always)]
     fn peek<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
         match &e.kind {
             ExprKind::Const(v) => Some(v),
@@ -154,7 +227,7 @@ impl<'a> Env<'a> {
                 // The common case, an item's field, without a second call.
                 let record = match &base.kind {
                     ExprKind::Local(l) => self.locals.get(l.index())?.get()?,
-                    _ => self.peek(base)?,
+                    _ => self.peek_base(base)?,
                 };
                 match record {
                     Value::Record(fields) => fields.get(i.index()),
@@ -165,33 +238,176 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// [`Env::peek`] out of line: the record a field is read from, when it
+    /// is not a local (a field of a field, of a fact, of a definition).
+    #[inline(never)]
+    fn peek_base<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
+        self.peek(e)
+    }
+
+    /// Whether a leaf condition holds, when it needs nothing computed: a
+    /// comparison of stored values (`attribution == high`) or a stored
+    /// boolean (`victim_is_ally`). These are most conditions, and testing
+    /// them here, inline, spares a call to [`Env::holds`] per item.
+    #[inline(always)]
+    fn leaf(&self, e: &Expr) -> Option<bool> {
+        match &e.kind {
+            ExprKind::Cmp(op, a, b) => Some(compare(*op, self.peek(a)?, self.peek(b)?)),
+            ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..) | ExprKind::Quantified(..) => {
+                None
+            }
+            _ => self.peek(e).map(truthy),
+        }
+    }
+
+    /// Whether condition `e` holds: [`Env::leaf`] inline, else [`Env::holds`].
+    #[inline(always)]
+    fn test(&mut self, e: &Expr) -> Result<bool, EvalError> {
+        match self.leaf(e) {
+            Some(b) => Ok(b),
+            None => self.holds(e),
+        }
+    }
+
+    /// Evaluates `e`, known not to be stored (its [`Env::peek`] failed).
+    fn eval_computed(&mut self, e: &Expr) -> EvalResult {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e))
+    }
+
     /// Whether condition `e` holds.
     pub fn holds(&mut self, e: &Expr) -> Result<bool, EvalError> {
         match &e.kind {
             ExprKind::Cmp(op, a, b) => {
-                if let Some(x) = self.peek(a) {
-                    if let Some(y) = self.peek(b) {
-                        return Ok(compare(*op, x, y));
-                    }
-                    let x = x.clone();
-                    let y = self.eval(b)?;
-                    return Ok(compare(*op, &x, &y));
+                if let (Some(x), Some(y)) = (self.peek(a), self.peek(b)) {
+                    return Ok(compare(*op, x, y));
                 }
-                let x = self.eval(a)?;
-                if let Some(y) = self.peek(b) {
-                    return Ok(compare(*op, &x, y));
-                }
-                let y = self.eval(b)?;
-                Ok(compare(*op, &x, &y))
+                self.compare_computed(*op, a, b)
             }
-            ExprKind::And(a, b) => Ok(self.holds(a)? && self.holds(b)?),
-            ExprKind::Or(a, b) => Ok(self.holds(a)? || self.holds(b)?),
-            ExprKind::Not(a) => Ok(!self.holds(a)?),
+            ExprKind::And(..) => self.chain(e, true),
+            ExprKind::Or(..) => self.chain(e, false),
+            ExprKind::Not(a) => Ok(!self.test(a)?),
+            // A quantifier as a condition: no boolean value built and taken
+            // apart again. Its body may nest deeply: the stack may grow here.
+            ExprKind::Quantified(q, list, cond, slot) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                    self.quantified(*q, list, cond, *slot)
+                })
+            }
             _ => match self.peek(e) {
                 Some(v) => Ok(truthy(v)),
-                None => self.eval(e).map(|v| truthy(&v)),
+                None => self.eval_computed(e).map(|v| truthy(&v)),
             },
         }
+    }
+
+    /// The two sides of an `and` (`all` true) or of an `or` (false).
+    fn split(e: &Expr, all: bool) -> Option<(&Expr, &Expr)> {
+        match (&e.kind, all) {
+            (ExprKind::And(a, b), true) | (ExprKind::Or(a, b), false) => Some((a, b)),
+            _ => None,
+        }
+    }
+
+    /// A chain `p and q and r` (`all` true) or `p or q or r` (false), which
+    /// parses as `(p and q) and r`: its parts are tested left to right in a
+    /// loop rather than by a call per `and`, stopping at the first that
+    /// settles it, as nested evaluation would.
+    fn chain(&mut self, e: &Expr, all: bool) -> Result<bool, EvalError> {
+        const PARTS: usize = 8;
+        // The right-hand parts, last first; `first` is the leftmost part (a
+        // longer chain keeps its own leftmost `and`, tested by recursion).
+        let mut rights: [Option<&Expr>; PARTS] = [None; PARTS];
+        let mut n = 0;
+        let mut first = e;
+        while let Some((a, b)) = Self::split(first, all) {
+            let Some(r) = rights.get_mut(n) else { break };
+            *r = Some(b);
+            n += 1;
+            first = a;
+        }
+        if self.test(first)? != all {
+            return Ok(!all);
+        }
+        for part in rights.iter().take(n).rev().flatten() {
+            if self.test(part)? != all {
+                return Ok(!all);
+            }
+        }
+        Ok(all)
+    }
+
+    /// A comparison where one side at least must be computed
+    /// (`count(high_acts) >= 2`). Out of line, like the other slow paths of
+    /// [`Env::holds`], so that its calls stay cheap.
+    #[inline(never)]
+    fn compare_computed(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> Result<bool, EvalError> {
+        // `count(high_acts) >= 2`, `sum(allied_high.severity) >= 15`.
+        if let Some(y) = self.peek(b)
+            && let Some(x) = self.aggregate_stored(a)
+        {
+            return Ok(compare(op, &x?, y));
+        }
+        if let Some(x) = self.peek(a) {
+            let x = x.clone();
+            let y = self.eval_computed(b)?;
+            return Ok(compare(op, &x, &y));
+        }
+        let x = self.eval_computed(a)?;
+        if let Some(y) = self.peek(b) {
+            return Ok(compare(op, &x, y));
+        }
+        let y = self.eval_computed(b)?;
+        Ok(compare(op, &x, &y))
+    }
+
+    /// An aggregate over a stored list (`count(high_acts)`,
+    /// `sum(acts.severity)`, `count(distinct(acts.victim))`), computed
+    /// without going through [`Env::eval`]; `None` for anything else.
+    #[inline]
+    fn aggregate_stored(&self, e: &Expr) -> Option<EvalResult> {
+        let ExprKind::Aggregate(agg, x) = &e.kind else {
+            return None;
+        };
+        Some(match (agg, &x.kind) {
+            (Aggregate::Distinct, _) => return None,
+            (_, ExprKind::MapField(list, i)) => {
+                let list = self.peek(list)?;
+                aggregate_over(*agg, fields_of(list_items(list), *i), &e.span, &e.ty)
+            }
+            (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
+                let ExprKind::MapField(list, i) = &inner.kind else {
+                    return None;
+                };
+                let list = self.peek(list)?;
+                Ok(Value::Int(
+                    distinct(fields_of(list_items(list), *i)).len() as i64
+                ))
+            }
+            _ => aggregate(*agg, self.peek(x)?, &e.span, &e.ty),
+        })
+    }
+
+    /// Whether `any`/`all`/`no` item of `list` satisfies `cond` (the item in
+    /// `slot`), stopping at the first item that settles it.
+    #[inline(never)]
+    fn quantified(
+        &mut self,
+        q: Quantifier,
+        list: &Expr,
+        cond: &Expr,
+        slot: SlotId,
+    ) -> Result<bool, EvalError> {
+        let n = self.loop_over(slot, list)?;
+        for i in 0..n {
+            self.step(slot, i);
+            let holds = self.test(cond)?;
+            match (q, holds) {
+                (Quantifier::Any, true) => return Ok(true),
+                (Quantifier::All, false) | (Quantifier::No, true) => return Ok(false),
+                _ => {}
+            }
+        }
+        Ok(!matches!(q, Quantifier::Any))
     }
 
     /// Evaluates `e`.
@@ -202,7 +418,7 @@ impl<'a> Env<'a> {
         // Depth is bounded by the parser (MAX_EXPR_DEPTH); deep trees still
         // move to a fresh stack segment rather than overflow a small thread
         // stack. Stored values (above) never get here, so the check is rare.
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e))
+        self.eval_computed(e)
     }
 
     fn eval_at(&mut self, e: &Expr) -> EvalResult {
@@ -264,57 +480,45 @@ impl<'a> Env<'a> {
                 v => Ok(v),
             },
             ExprKind::Filter(list, cond, slot) => {
-                let list = self.eval(list)?;
-                let items = list_items(&list);
-                self.begin_loop(*slot, shared_list(&list));
+                let n = self.loop_over(*slot, list)?;
                 // Allocate only once an item is dropped: a filter that keeps
                 // everything returns its input, one that keeps nothing a shared
-                // empty list.
+                // empty list. Items are read from the loop's slot.
                 let mut out: Option<Vec<Value>> = None;
-                for (i, item) in items.iter().enumerate() {
+                for i in 0..n {
                     self.step(*slot, i);
-                    let keep = self.holds(cond)?;
+                    let keep = self.test(cond)?;
                     match (&mut out, keep) {
-                        (Some(v), true) => v.push(item.clone()),
+                        (Some(v), true) => {
+                            if let Some(item) = self.looped(*slot, e)?.get(i) {
+                                v.push(item.clone());
+                            }
+                        }
                         (None, false) => {
-                            let mut v = Vec::with_capacity(items.len() - i);
-                            v.extend(items.iter().take(i).cloned());
+                            let mut v = Vec::with_capacity(n - i);
+                            v.extend(self.looped(*slot, e)?.iter().take(i).cloned());
                             out = Some(v);
                         }
                         _ => {}
                     }
                 }
                 Ok(match out {
-                    None => list.clone(),
+                    None => Value::List(Arc::clone(self.looped(*slot, e)?)),
                     Some(v) if v.is_empty() => empty_list(),
                     Some(v) => Value::List(Arc::new(v)),
                 })
             }
             ExprKind::Quantified(q, list, cond, slot) => {
-                let list = self.eval(list)?;
-                self.begin_loop(*slot, shared_list(&list));
-                for i in 0..list_items(&list).len() {
-                    self.step(*slot, i);
-                    let holds = self.holds(cond)?;
-                    match (q, holds) {
-                        (Quantifier::Any, true) => return Ok(Value::Bool(true)),
-                        (Quantifier::All, false) | (Quantifier::No, true) => {
-                            return Ok(Value::Bool(false));
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(Value::Bool(!matches!(q, Quantifier::Any)))
+                Ok(Value::Bool(self.quantified(*q, list, cond, *slot)?))
             }
             ExprKind::Aggregate(agg, x) => {
                 // `count(list where c)` counts without building the list.
                 if let (Aggregate::Count, ExprKind::Filter(list, cond, slot)) = (agg, &x.kind) {
-                    let list = self.eval(list)?;
+                    let len = self.loop_over(*slot, list)?;
                     let mut n: i64 = 0;
-                    self.begin_loop(*slot, shared_list(&list));
-                    for i in 0..list_items(&list).len() {
+                    for i in 0..len {
                         self.step(*slot, i);
-                        if self.holds(cond)? {
+                        if self.test(cond)? {
                             n += 1;
                         }
                     }
@@ -325,7 +529,15 @@ impl<'a> Env<'a> {
                 match (agg, &x.kind) {
                     (Aggregate::Distinct, _) => {}
                     (_, ExprKind::MapField(list, i)) => {
-                        let list = self.eval(list)?;
+                        if let Some(list) = self.peek(list) {
+                            return aggregate_over(
+                                *agg,
+                                fields_of(list_items(list), *i),
+                                &e.span,
+                                &e.ty,
+                            );
+                        }
+                        let list = self.eval_computed(list)?;
                         return aggregate_over(
                             *agg,
                             fields_of(list_items(&list), *i),
@@ -335,7 +547,12 @@ impl<'a> Env<'a> {
                     }
                     (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
                         if let ExprKind::MapField(list, i) = &inner.kind {
-                            let list = self.eval(list)?;
+                            if let Some(list) = self.peek(list) {
+                                return Ok(Value::Int(
+                                    distinct(fields_of(list_items(list), *i)).len() as i64,
+                                ));
+                            }
+                            let list = self.eval_computed(list)?;
                             return Ok(Value::Int(
                                 distinct(fields_of(list_items(&list), *i)).len() as i64,
                             ));
@@ -345,7 +562,11 @@ impl<'a> Env<'a> {
                     }
                     _ => {}
                 }
-                let v = self.eval(x)?;
+                // A stored list (`count(high_acts)`) is read where it is.
+                if let Some(v) = self.peek(x) {
+                    return aggregate(*agg, v, &e.span, &e.ty);
+                }
+                let v = self.eval_computed(x)?;
                 aggregate(*agg, &v, &e.span, &e.ty)
             }
             ExprKind::Days(x) => match self.eval(x)? {
@@ -423,6 +644,16 @@ pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
 
 /// Equality as the language defines it (`1 == 1.0`).
 pub fn equal(a: &Value, b: &Value) -> bool {
+    // The common cases first: enum variants, interned strings (one
+    // allocation for every occurrence of a victim or a sponsor), integers.
+    match (a, b) {
+        (Value::Enum(x), Value::Enum(y)) => return x == y,
+        (Value::Str(x), Value::Str(y)) => return crate::value::same_text(x, y),
+        (Value::Int(x), Value::Int(y)) => return x == y,
+        (Value::Date(x), Value::Date(y)) => return x == y,
+        (Value::Bool(x), Value::Bool(y)) => return x == y,
+        _ => {}
+    }
     match order(a, b) {
         Some(o) => o == Ordering::Equal,
         None => Key::of(a) == Key::of(b),

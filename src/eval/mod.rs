@@ -124,8 +124,12 @@ pub fn subjects(
 /// keeps its error (the rules that read it fail with it); a bug stops.
 fn global_lets(program: &Program, facts: &Facts) -> Result<Vec<EvalResult>, Internal> {
     let mut lets: Vec<EvalResult> = Vec::with_capacity(program.lets.len());
+    // One set of local slots for every definition, allocated once.
+    let mut locals = expr::Locals::default();
     for def in &program.lets {
-        let v = surface(Env::new(facts, &lets).eval(&def.value))?;
+        let mut env = Env::reusing(facts, &lets, locals);
+        let v = surface(env.eval(&def.value))?;
+        locals = env.into_locals();
         lets.push(v);
     }
     Ok(lets)
@@ -137,7 +141,15 @@ struct Group {
     key: Value,
     /// Its items, in list order.
     items: Vec<Value>,
+    /// How many items it has (known before they are gathered).
+    size: usize,
 }
+
+/// Up to this many items, the group of each item is kept on the stack.
+const SMALL_LIST: usize = 64;
+
+/// The group of an item whose key is absent (no group has this index).
+const NO_GROUP: usize = usize::MAX;
 
 /// Up to this many groups, keys are compared directly rather than hashed.
 const LINEAR_GROUPS: usize = 16;
@@ -149,15 +161,22 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     let mut index: FxHashMap<Key, usize> = FxHashMap::default();
     let mut out: Vec<Group> = Vec::new();
     // First pass: the group of each item and the size of each group, so that
-    // each group's list is allocated once, at its size.
-    let mut group_of: Vec<Option<usize>> = Vec::with_capacity(items.len());
-    let mut sizes: Vec<usize> = Vec::new();
-    env.begin_loop(local::FIRST_FREE, expr::shared_list(&source));
-    for at in 0..items.len() {
+    // each group's list is allocated once, at its size. A short list keeps
+    // the group of each item on the stack.
+    let mut small = [NO_GROUP; SMALL_LIST];
+    let mut large = Vec::new();
+    let group_of: &mut [usize] = match small.get_mut(..items.len()) {
+        Some(g) => g,
+        None => {
+            large.resize(items.len(), NO_GROUP);
+            &mut large
+        }
+    };
+    env.begin_loop(local::FIRST_FREE, &source);
+    for (at, slot) in group_of.iter_mut().enumerate() {
         env.step(local::FIRST_FREE, at);
         let key = env.eval(&block.key)?;
         if key == Value::Absent {
-            group_of.push(None);
             continue;
         }
         // A few groups are found faster by comparing keys than by hashing;
@@ -179,21 +198,21 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
                 out.push(Group {
                     key,
                     items: Vec::new(),
+                    size: 0,
                 });
-                sizes.push(0);
                 out.len() - 1
             }
         };
-        if let Some(n) = sizes.get_mut(i) {
-            *n += 1;
+        if let Some(g) = out.get_mut(i) {
+            g.size += 1;
         }
-        group_of.push(Some(i));
+        *slot = i;
     }
-    for (g, n) in out.iter_mut().zip(&sizes) {
-        g.items.reserve_exact(*n);
+    for g in &mut out {
+        g.items.reserve_exact(g.size);
     }
-    for (item, g) in items.iter().zip(group_of) {
-        if let Some(group) = g.and_then(|g| out.get_mut(g)) {
+    for (item, g) in items.iter().zip(group_of.iter()) {
+        if let Some(group) = out.get_mut(*g) {
             group.items.push(item.clone());
         }
     }
@@ -246,7 +265,8 @@ fn subject_name(program: &Program, block: &Block, key: &Value) -> Result<String,
         t => t,
     };
     match key {
-        Value::Str(s) => Ok(s.to_string()),
+        // Not `to_string`: through `Display`, it formats the text.
+        Value::Str(s) => Ok(String::from(&**s)),
         other => crate::value::show(other, ty, &program.schema),
     }
 }
@@ -260,7 +280,7 @@ pub fn eval_constant(e: &Expr) -> Option<Value> {
 /// The subject of a decision, shared with its name in the records.
 fn subject_of(program: &Program, block: &Block, key: &Value) -> Result<Name<'static>, Internal> {
     Ok(Name::Owned(match key {
-        Value::Str(s) => s.to_string(),
+        Value::Str(s) => String::from(&**s),
         key => subject_name(program, block, key)?,
     }))
 }

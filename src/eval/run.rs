@@ -297,6 +297,7 @@ pub(crate) fn run_from<'p>(
     inputs: bool,
 ) -> Result<(Run<'p>, Vec<WarnHit>), Internal> {
     let hits = warnings(facts, program, globals)?;
+    let mut formed = std::mem::take(&mut globals.groups);
     let lets = &globals.lets;
     let mut errors = Vec::new();
     // Several blocks may decide one ladder: their rules pool per subject.
@@ -305,6 +306,8 @@ pub(crate) fn run_from<'p>(
     let mut pooled: BTreeMap<(LadderId, Name<'static>), (Vec<RuleRecord>, Vec<GroupInput>)> =
         BTreeMap::new();
     let mut decided: Vec<(Decision<'p>, SubjectRecord)> = Vec::new();
+    // One environment for every block: its slots are allocated once.
+    let mut env = Env::new(facts, lets);
     for (b, block) in program.blocks.iter().enumerate() {
         let shared = program
             .blocks
@@ -313,10 +316,9 @@ pub(crate) fn run_from<'p>(
             .nth(1)
             .is_some();
         let block_id = BlockId::new(b);
-        let mut env = Env::new(facts, lets);
         // A replay's windows may have formed the groups already, with the
         // items' positions for the definitions they planned.
-        let (groups, plans) = match globals.groups.get_mut(b).and_then(Option::take) {
+        let (groups, plans) = match formed.get_mut(b).and_then(Option::take) {
             Some(p) => (p.groups, Some(p.plans)),
             None => match groups(&mut env, block) {
                 Ok(g) => (g.into_iter().map(|g| (g, Vec::new())).collect(), None),
@@ -327,6 +329,7 @@ pub(crate) fn run_from<'p>(
                 }
             },
         };
+        decided.reserve(groups.len());
         for (group, at) in groups {
             let subject = subject_of(program, block, &group.key)?;
             let key = inputs.then(|| group.key.clone());
@@ -484,12 +487,18 @@ fn decide<'p>(
             &mut large
         }
     };
-    // The rules that fired, in declaration order.
-    let mut fired: Vec<&'p RuleDef> = Vec::with_capacity(records.len());
+    // The rules that fired, in declaration order: on the stack unless many.
+    let mut fired_small: [Option<&'p RuleDef>; 32] = [None; 32];
+    let mut fired_large: Vec<&'p RuleDef> = Vec::new();
+    let mut n_fired = 0;
     for r in records {
         if let Ok(true) = r.outcome {
             let rule = program.rule(r.rule)?;
-            fired.push(rule);
+            match fired_small.get_mut(n_fired) {
+                Some(f) => *f = Some(rule),
+                None => fired_large.push(rule),
+            }
+            n_fired += 1;
             let bit = if rule.effect == Effect::Forbid {
                 FORBID
             } else {
@@ -531,15 +540,21 @@ fn decide<'p>(
     }
     // By rung, then recommend before forbid, then declaration order: ladders
     // and rule lists are short, so walking them beats sorting keys.
-    let mut reasons: Vec<Reason> =
-        Vec::with_capacity(fired.iter().map(|r| r.rungs().count()).sum());
+    let fired = || {
+        fired_small
+            .iter()
+            .take(n_fired)
+            .flatten()
+            .chain(&fired_large)
+    };
+    let mut reasons: Vec<Reason> = Vec::with_capacity(fired().map(|r| r.rungs().count()).sum());
     for (g, mark) in marks.iter().enumerate() {
         if *mark == 0 {
             continue;
         }
         let rung = RungId::new(g);
         for effect in [Effect::Recommend, Effect::Forbid] {
-            for rule in &fired {
+            for rule in fired() {
                 if rule.effect == effect && rule.lo <= rung && rung <= rule.hi {
                     reasons.push(Reason {
                         rung: Name::Borrowed(program.rung_name(ladder, rung)?),

@@ -19,7 +19,7 @@
 use std::sync::Arc;
 
 use super::error::surface;
-use super::expr::{Env, EvalResult, compare, empty_list, list_items, shared_list};
+use super::expr::{Env, EvalResult, compare, empty_list, list_items};
 use super::run::{Globals, WarnList};
 use super::{Group, global_lets};
 use crate::facts::Facts;
@@ -272,6 +272,7 @@ impl Grouping {
                 Group {
                     key: key.clone(),
                     items: Vec::with_capacity(*n),
+                    size: *n,
                 },
                 Vec::with_capacity(*n),
             ));
@@ -376,7 +377,7 @@ fn grouping(
         return Ok(None);
     }
     let mut env = Env::new(facts, lets);
-    env.begin_loop(local::FIRST_FREE, Arc::clone(&window.root));
+    env.begin_loop(local::FIRST_FREE, &Value::List(Arc::clone(&window.root)));
     let mut keys: Vec<Value> = Vec::new();
     let mut index: FxHashMap<Key, u32> = FxHashMap::default();
     let mut key_of = Vec::with_capacity(window.root.len());
@@ -442,7 +443,7 @@ fn subject_window(
         return Ok(None);
     }
     let mut env = Env::new(facts, lets);
-    env.begin_loop(*slot, Arc::clone(root));
+    env.begin_loop(*slot, &Value::List(Arc::clone(root)));
     let mut holds = Vec::with_capacity(root.len());
     for at in 0..root.len() {
         env.step(*slot, at);
@@ -649,7 +650,7 @@ fn plan<'p>(
     }
     let mut env = Env::new(facts, lets);
     let list_value = Value::List(Arc::clone(&root));
-    env.begin_loop(*slot, shared_list(&list_value));
+    env.begin_loop(*slot, &list_value);
     let mut fixed = Vec::with_capacity(root.len());
     for at in 0..root.len() {
         env.step(*slot, at);
