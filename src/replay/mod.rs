@@ -263,6 +263,14 @@ impl<K: std::hash::Hash + Eq> ByDay<K> {
         }
     }
 
+    /// Ends message number `i`'s last range of days on `day`: for a message
+    /// reported on consecutive days without [`ByDay::add_again`] each day.
+    pub(crate) fn end_on(&mut self, i: usize, day: i32) {
+        if let Some((_, end)) = self.reported.get_mut(i).and_then(|r| r.days.last_mut()) {
+            *end = day;
+        }
+    }
+
     pub(crate) fn finish(self) -> Vec<Reported> {
         self.reported
     }

@@ -182,6 +182,12 @@ pub(super) struct Builder<'p> {
     /// For each `warn` declaration kept before the runs, each item's
     /// message number in `warnings` (`u32::MAX`: not yet named).
     kept: Vec<Vec<u32>>,
+    /// For each `warn` declaration kept before the runs, the items named
+    /// by their unique field reported yesterday, ascending: their ranges of
+    /// days are left open while they stay, and ended when they leave.
+    open: Vec<Vec<u32>>,
+    /// The last day taken in.
+    last_day: Option<i32>,
     errors: ByDay,
     /// Set when the runs are traced and the closest approaches are wanted.
     closest: Option<Tracker>,
@@ -199,6 +205,8 @@ impl<'p> Builder<'p> {
             warnings: ByDay::default(),
             warned: FxHashMap::default(),
             kept: Vec::new(),
+            open: Vec::new(),
+            last_day: None,
             errors: ByDay::default(),
             closest: None,
         }
@@ -228,6 +236,17 @@ impl<'p> Builder<'p> {
     ) -> Result<(), Internal> {
         let program = &self.policy.program;
         let day = today.day;
+        // A kept list left to the interpreter today ends its open ranges
+        // yesterday; the hits below continue them.
+        for warn in 0..self.open.len() {
+            if !warned
+                .iter()
+                .any(|w| matches!(w, WarnHit::Kept { warn: k } if *k == warn))
+            {
+                self.end_open(warn, day - 1);
+            }
+        }
+        self.last_day = Some(day);
         for w in warned {
             if let WarnHit::Kept { warn } = w {
                 self.kept_warn(*warn, today)?;
@@ -364,12 +383,32 @@ impl<'p> Builder<'p> {
         if known.len() != root.len() {
             *known = vec![u32::MAX; root.len()];
         }
+        if self.open.len() <= warn {
+            self.open.resize_with(warn + 1, Vec::new);
+        }
+        let yesterday = std::mem::take(
+            self.open
+                .get_mut(warn)
+                .ok_or_else(|| Internal::new("a kept warn list without its open items"))?,
+        );
+        let mut still = Vec::with_capacity(yesterday.len());
+        // Both lists ascend: walk them together.
+        let mut was = yesterday.iter().copied().peekable();
         for (index, &at) in indices.iter().enumerate() {
+            while let Some(gone) = was.next_if(|&w| w < at) {
+                if let Some(&i) = known.get(gone as usize) {
+                    self.warnings.end_on(i as usize, today.day - 1);
+                }
+            }
+            let stayed = was.next_if_eq(&at).is_some();
             let slot = known
                 .get_mut(at as usize)
                 .ok_or_else(|| Internal::new("a kept warn item outside its list"))?;
             if *slot != u32::MAX {
-                self.warnings.add_again(*slot as usize, today.day);
+                if !stayed {
+                    self.warnings.add_again(*slot as usize, today.day);
+                }
+                still.push(at);
                 continue;
             }
             let item = root
@@ -390,9 +429,30 @@ impl<'p> Builder<'p> {
                 .is_some_and(|(_, _, at)| at == usize::MAX)
             {
                 *slot = u32::try_from(i).unwrap_or(u32::MAX);
+                still.push(at);
             }
         }
+        for gone in was {
+            if let Some(&i) = known.get(gone as usize) {
+                self.warnings.end_on(i as usize, today.day - 1);
+            }
+        }
+        if let Some(open) = self.open.get_mut(warn) {
+            *open = still;
+        }
         Ok(())
+    }
+
+    /// Ends on `day` the open ranges of `warn`'s items, and closes them.
+    fn end_open(&mut self, warn: usize, day: i32) {
+        let (Some(open), Some(known)) = (self.open.get_mut(warn), self.kept.get(warn)) else {
+            return;
+        };
+        for at in std::mem::take(open) {
+            if let Some(&i) = known.get(at as usize) {
+                self.warnings.end_on(i as usize, day);
+            }
+        }
     }
 
     /// Explains the crossings of `today`: the changed rules' condition parts
@@ -449,7 +509,12 @@ impl<'p> Builder<'p> {
         Ok(())
     }
 
-    pub(super) fn finish(self) -> Result<Timeline, Internal> {
+    pub(super) fn finish(mut self) -> Result<Timeline, Internal> {
+        if let Some(last) = self.last_day {
+            for warn in 0..self.open.len() {
+                self.end_open(warn, last);
+            }
+        }
         let program = &self.policy.program;
         let mut subjects = self.subjects;
         if let Some(t) = &self.closest {
