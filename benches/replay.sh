@@ -6,8 +6,9 @@
 #
 #   bash benches/replay.sh [N]
 #
-# Prints instructions (callgrind: steady on a shared machine) and wall-time
-# medians (hyperfine), and the replay's cost in evaluations of the facts.
+# Prints instructions (callgrind: steady on a shared machine) and the
+# wall-time ratio (hyperfine medians over short alternating rounds, as in
+# benches/e2e.sh): the replay's cost in evaluations of the facts.
 set -euo pipefail
 
 n="${1:-10000}"
@@ -32,10 +33,18 @@ ie=$(instructions "${eval_cmd[@]}")
 ir=$(instructions "${replay_cmd[@]}")
 python3 -c "print(f'instructions: eval {$ie/1e6:.1f} M, replay of 731 days {$ir/1e6:.1f} M: {$ir/$ie:.1f} evaluations')"
 
-hyperfine --warmup 1 --runs "${RUNS:-5}" -N --export-json "$work/wall.json" \
-  "${eval_cmd[*]}" "${replay_cmd[*]}" >/dev/null 2>&1
-python3 - "$work/wall.json" <<'PY'
-import json, sys
-r = [x["median"] for x in json.load(open(sys.argv[1]))["results"]]
-print(f"wall: eval {r[0]*1e3:.1f} ms, replay {r[1]*1e3:.1f} ms: {r[1]/r[0]:.1f} evaluations")
+# shellcheck source=benches/support/rounds.sh
+source "$root/benches/support/rounds.sh"
+ROUNDS="${ROUNDS:-5}" RUNS="${RUNS:-3}" ratio_rounds wall replay "${replay_cmd[*]}" eval "${eval_cmd[*]}"
+# CPU time (user + system) over the same rounds: steadier than wall time on
+# a virtual machine whose short runs wait on page faults.
+python3 - "$work" "${ROUNDS:-5}" <<'PY'
+import json, statistics as st, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+cpu = {"replay": [], "eval": []}
+for r in range(1, rounds + 1):
+    for x in json.load(open(f"{work}/round-{r}.json"))["results"]:
+        cpu[x["command"]].append(x["user"] + x["system"])
+a, b = st.median(cpu["replay"]), st.median(cpu["eval"])
+print(f"cpu: replay median {a*1e3:.1f} ms, eval median {b*1e3:.1f} ms: {a/b:.1f} evaluations")
 PY
