@@ -77,10 +77,12 @@ test('the console decides, moves with a what-if and reports a broken upload', { 
       await page.getByLabel(`severity of ${id}`, { exact: true }).fill('3');
       await page.getByLabel(`severity of ${id}`, { exact: true }).press('Tab');
     }
+    // Polled on a timer: headless Chromium may stop animation frames, which
+    // waitForFunction polls on by default, and then it never looks again.
     await page.waitForFunction(() => {
       const a = document.querySelector('article[data-ladder="response"][data-subject="IR"]');
       return a && a.dataset.top !== 'article_4_consultation';
-    });
+    }, null, { polling: 100 });
     const moved = await iran.getAttribute('data-top');
     assert.notEqual(moved, 'article_4_consultation');
     const diff = await page.locator('#diff').textContent();
@@ -107,7 +109,9 @@ test('the console decides, moves with a what-if and reports a broken upload', { 
     await page.setInputFiles('#upload', [
       join(tables, 'now.json'), join(tables, 'incidents.csv'), join(tables, 'prior_responses.csv'),
     ]);
-    await page.waitForFunction(() => document.querySelector('#facts-status').textContent.includes('prior_responses.csv: 2 decisions'));
+    await page.waitForFunction(
+      () => document.querySelector('#facts-status').textContent.includes('prior_responses.csv: 2 decisions'),
+      null, { polling: 100 });
     assert.equal(await iran.getAttribute('data-top'), 'article_4_consultation');
     assert.equal(await page.locator('#errors').isVisible(), false);
 

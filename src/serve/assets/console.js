@@ -214,7 +214,7 @@
           item[c] = v;
           state.edited.add(i);
           factsEdited();
-          renderFactsLater();
+          markEdited();
         }))),
         el('td', {}, el('button', {
           type: 'button', 'aria-label': `Delete ${idOf(item, i)}`, title: 'Delete',
@@ -245,19 +245,14 @@
     old.forEach((a) => { if (a !== actions) a.remove(); });
   }
 
-  // Re-render (to mark the row edited) without losing focus mid-typing.
-  let renderTimer = null;
-  function renderFactsLater() {
-    clearTimeout(renderTimer);
-    renderTimer = setTimeout(() => {
-      const active = document.activeElement;
-      const label = active && active.getAttribute('aria-label');
-      renderFacts();
-      if (label) {
-        const again = [...document.querySelectorAll('#table-wrap [aria-label]')].find((n) => n.getAttribute('aria-label') === label);
-        if (again) again.focus();
-      }
-    }, 50);
+  /**
+   * After a cell is edited, marks its row as edited. The table is not drawn
+   * again: that would replace the inputs, and a value being typed in another
+   * cell at that moment (not yet committed by its change event) would be lost.
+   */
+  function markEdited() {
+    const rows = document.querySelectorAll('#table-wrap tbody tr');
+    rows.forEach((row, i) => row.classList.toggle('edited', state.edited.has(i)));
   }
 
   // ---- decisions ----------------------------------------------------------
