@@ -11,6 +11,9 @@
 //!
 //! Every day is the exact decision that `rung eval` gives with `now` set to
 //! that day: a replay is built from single evaluations, never estimated.
+//! What repeats from day to day (date windows over lists that do not move,
+//! the groups and filters over them) is planned once by
+//! [`eval::Windows`](crate::eval) and gives the interpreter's values.
 
 mod closest;
 mod timeline;
