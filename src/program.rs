@@ -191,6 +191,14 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// Whether `found` holds for this expression or any below it, looked
+    /// at parent first: the questions passes ask of a tree ("does it read
+    /// `now`?", "does it read a subject's definition?") without each
+    /// writing its own walk.
+    pub fn any(&self, found: &mut impl FnMut(&Expr) -> bool) -> bool {
+        found(self) || self.children().into_iter().any(|c| c.any(found))
+    }
+
     /// The direct subexpressions, in evaluation order: the one place that
     /// knows the shape of every form, so passes over the tree (lints,
     /// hoisting) need only say what is special to them.

@@ -193,7 +193,8 @@ fn definition<'p>(program: &'p Program, block: &'p Block, e: &Expr) -> Option<&'
     }
 }
 
-fn flatten(e: &Expr, and: bool) -> Vec<&Expr> {
+/// The parts of a condition joined by `and` (or by `or`), left to right.
+pub(super) fn flatten(e: &Expr, and: bool) -> Vec<&Expr> {
     match (&e.kind, and) {
         (ExprKind::And(a, b), true) | (ExprKind::Or(a, b), false) => {
             let mut v = flatten(a, and);

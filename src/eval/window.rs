@@ -19,6 +19,7 @@
 use std::sync::Arc;
 
 use super::error::{EvalError, EvalErrorKind, surface};
+use super::explain::flatten;
 use super::expr::{Env, EvalResult, compare, empty_list, list_items};
 use super::run::{Globals, WarnList};
 use super::{Group, global_lets};
@@ -485,10 +486,7 @@ fn subject_window(
 }
 
 fn reads_block_lets(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::BlockLet(_) => true,
-        _ => e.children().into_iter().any(reads_block_lets),
-    }
+    e.any(&mut |x| matches!(x.kind, ExprKind::BlockLet(_)))
 }
 
 /// Whether `e` reads a local slot other than `slot` that it does not bind
@@ -684,14 +682,14 @@ fn read_by_runs(
 }
 
 fn mark_lets(e: &Expr, read: &mut [bool]) {
-    if let ExprKind::Let(i) = &e.kind
-        && let Some(r) = read.get_mut(i.index())
-    {
-        *r = true;
-    }
-    for c in e.children() {
-        mark_lets(c, read);
-    }
+    e.any(&mut |x| {
+        if let ExprKind::Let(i) = &x.kind
+            && let Some(r) = read.get_mut(i.index())
+        {
+            *r = true;
+        }
+        false // Every node is visited.
+    });
 }
 
 /// The plan of `e`, when it is a window: `list where cond`, `list` a list
@@ -727,7 +725,7 @@ fn plan<'p>(
     };
     let mut fixed_parts = Vec::new();
     let mut moving = Vec::new();
-    for part in conjuncts(cond) {
+    for part in flatten(cond, true) {
         if !reads_now(part, now, moves) {
             fixed_parts.push(part);
         } else if let Some(m) = moving_part(part, *slot) {
@@ -825,18 +823,6 @@ fn moving_part(part: &Expr, slot: SlotId) -> Option<Moving<'_>> {
     }
 }
 
-/// The parts of a condition joined by `and`, left to right.
-fn conjuncts(e: &Expr) -> Vec<&Expr> {
-    match &e.kind {
-        ExprKind::And(a, b) => {
-            let mut out = conjuncts(a);
-            out.extend(conjuncts(b));
-            out
-        }
-        _ => vec![e],
-    }
-}
-
 /// For each global definition, whether its value can change with fact
 /// `now` (it reads `now`, or a definition that does).
 fn moves_with_now(program: &Program, now: FactId) -> Vec<bool> {
@@ -848,21 +834,19 @@ fn moves_with_now(program: &Program, now: FactId) -> Vec<bool> {
     moves
 }
 
+/// Whether `e` can change with `now`: it reads `now`, or a definition that
+/// does. A definition read before its own is evaluated is the checker's
+/// business; counting it as moving is the safe side.
 fn reads_now(e: &Expr, now: FactId, moves: &[bool]) -> bool {
-    match &e.kind {
+    e.any(&mut |x| match &x.kind {
         ExprKind::Fact(f) => *f == now,
-        // A definition read before its own is evaluated is the checker's
-        // business; counting it as moving is the safe side.
         ExprKind::Let(i) => moves.get(i.index()).copied().unwrap_or(true),
-        _ => e.children().into_iter().any(|c| reads_now(c, now, moves)),
-    }
+        _ => false,
+    })
 }
 
 fn reads_slot(e: &Expr, slot: SlotId) -> bool {
-    match &e.kind {
-        ExprKind::Local(s) => *s == slot,
-        _ => e.children().into_iter().any(|c| reads_slot(c, slot)),
-    }
+    e.any(&mut |x| matches!(x.kind, ExprKind::Local(s) if s == slot))
 }
 
 #[cfg(test)]
