@@ -178,16 +178,26 @@ fn same(a: &Expr, b: &Expr) -> bool {
         (K::Aggregate(x, _), K::Aggregate(y, _)) => x == y,
         _ => false,
     };
-    let (ca, cb) = (a.children(), b.children());
-    head && ca.len() == cb.len() && ca.iter().zip(&cb).all(|(x, y)| same(x, y))
+    let (mut ca, mut cb) = (a.children(), b.children());
+    head && loop {
+        match (ca.next(), cb.next()) {
+            (None, None) => break true,
+            (Some(x), Some(y)) if same(x, y) => {}
+            _ => break false,
+        }
+    }
 }
 
 /// Whether an expression reads nothing from the facts or the subject.
 fn is_constant(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Fact(_) | ExprKind::Let(_) | ExprKind::BlockLet(_) | ExprKind::Local(_) => false,
-        _ => e.children().into_iter().all(is_constant),
-    }
+    // Asked at every node by `tautologies`: the walk stops at the first
+    // part that reads something, which in a real condition comes early.
+    !e.any(&mut |part| {
+        matches!(
+            part.kind,
+            ExprKind::Fact(_) | ExprKind::Let(_) | ExprKind::BlockLet(_) | ExprKind::Local(_)
+        )
+    })
 }
 
 /// The value of a constant condition, if it can be computed without facts.

@@ -224,18 +224,7 @@ impl Lowerer {
     }
 
     fn duration(&self, p: &Pair<'_, Rule>) -> Result<(i64, char)> {
-        let text = p.as_str();
-        let unit = if text.ends_with('w') { 'w' } else { 'd' };
-        let digits = text.get(..text.len().saturating_sub(1)).unwrap_or("");
-        let n = digits.parse::<i64>().ok().and_then(|n| {
-            if unit == 'w' {
-                n.checked_mul(7)
-            } else {
-                Some(n)
-            }
-        });
-        let days = n.filter(|d| *d <= crate::value::MAX_DURATION_DAYS);
-        days.map(|d| (d, unit)).ok_or_else(|| {
+        duration_days(p.as_str()).ok_or_else(|| {
             vec![SyntaxError::literal(
                 &self.span(p),
                 "duration",
@@ -247,6 +236,22 @@ impl Lowerer {
             )]
         })
     }
+}
+
+/// The days and unit of a duration literal (`365d`, `2w`); `None` when it
+/// is longer than a duration may be. Shared with the direct parser.
+pub(super) fn duration_days(text: &str) -> Option<(i64, char)> {
+    let unit = if text.ends_with('w') { 'w' } else { 'd' };
+    let digits = text.get(..text.len().saturating_sub(1)).unwrap_or("");
+    let n = digits.parse::<i64>().ok().and_then(|n| {
+        if unit == 'w' {
+            n.checked_mul(7)
+        } else {
+            Some(n)
+        }
+    });
+    let days = n.filter(|d| *d <= crate::value::MAX_DURATION_DAYS);
+    days.map(|d| (d, unit))
 }
 
 fn is_infix(r: Rule) -> bool {

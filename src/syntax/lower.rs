@@ -679,9 +679,6 @@ pub(super) fn is_keyword(r: Rule) -> bool {
 /// comments stop there), so the lines are lexed alone, from the last one up
 /// to the first that holds code.
 fn content_len(text: &str) -> usize {
-    if !text.ends_with(|c: char| c.is_whitespace()) {
-        return text.len();
-    }
     // The common case, without lexing: the last line holds no comment and no
     // string, so its last character ends its last token.
     let trimmed = text.trim_end_matches([' ', '\t', '\r', '\n']);

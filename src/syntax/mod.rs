@@ -12,6 +12,7 @@
 //! limits, the formatter, the REPL) does it through [`lex`], the one tokenizer,
 //! and names words through [`words`], the one table of words.
 
+mod direct;
 mod error;
 mod expr;
 mod grammar;
@@ -57,6 +58,9 @@ struct Region {
 /// Parses a whole policy file, reporting every syntax error it can find.
 pub fn parse_file(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>> {
     limits::check(file).map_err(|e| vec![e])?;
+    if let Some(decls) = direct::parse(file) {
+        return Ok(ast::File { decls });
+    }
     let region = Region {
         start: 0,
         end: file.text.len(),
