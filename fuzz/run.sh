@@ -13,7 +13,7 @@ set -u
 cd "$(dirname "$0")"
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-eval parse_check fmt_roundtrip facts_json tables_csv repl_lines}
+targets=${*:-eval parse_check parse_direct fmt_roundtrip facts_json tables_csv repl_lines}
 [ -d corpus ] || ./seed_corpus.sh
 mkdir -p logs
 for t in $targets; do

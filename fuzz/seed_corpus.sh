@@ -6,7 +6,7 @@ set -eu
 fuzz=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$fuzz")
 corpus="$fuzz/corpus"
-mkdir -p "$corpus/parse_check" "$corpus/fmt_roundtrip" "$corpus/facts_json" \
+mkdir -p "$corpus/parse_check" "$corpus/parse_direct" "$corpus/fmt_roundtrip" "$corpus/facts_json" \
     "$corpus/tables_csv" "$corpus/repl_lines" "$corpus/eval"
 
 n=0
@@ -14,6 +14,7 @@ n=0
 find "$repo/policies" "$repo/tests" -name '*.rung' | sort | while read -r f; do
     n=$((n + 1))
     cp "$f" "$corpus/parse_check/rung-$n"
+    cp "$f" "$corpus/parse_direct/rung-$n"
     cp "$f" "$corpus/fmt_roundtrip/rung-$n"
 done
 

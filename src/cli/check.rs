@@ -38,5 +38,9 @@ pub fn run(args: Args) -> ExitCode {
             if files == 1 { "" } else { "s" }
         );
     }
+    // The process exits next and the system takes its memory back whole;
+    // freeing a large policy's tree node by node first would cost a fifth
+    // of `rung check`'s time (35 M of 250 M instructions for 5,000 rules).
+    std::mem::forget(policy.program);
     ExitCode::SUCCESS
 }

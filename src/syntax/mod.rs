@@ -1,8 +1,13 @@
 //! Parsing: policy text → typed AST.
 //!
-//! pest does the recognising; [`lower`] and [`expr`] turn pest pairs into
-//! [`crate::ast`] nodes, one function per grammar rule. Nothing pest-shaped
-//! leaves this module. A file with several syntax errors reports each one: after
+//! A whole file is first read by [`direct`], which builds the AST in one pass
+//! for any file pest would accept and declines everything else (a `test`
+//! declaration, a syntax error, a literal out of range). What it declines,
+//! and everything else (REPL input, single items), pest parses:
+//! [`lower`] and [`expr`] turn pest pairs into [`crate::ast`] nodes, one
+//! function per grammar rule. The two agree node for node and span for span
+//! (`direct`'s tests hold them to it); pest's path is the one that reports
+//! errors. Nothing pest-shaped leaves this module. A file with several syntax errors reports each one: after
 //! an error, every declaration and every item of a block is parsed on its own
 //! (`recover`). Where pest stops, `hints` names common mistakes in words
 //! (`&&` for `and`, a missing `because`, an unclosed string or bracket ...);
@@ -58,9 +63,22 @@ struct Region {
 /// Parses a whole policy file, reporting every syntax error it can find.
 pub fn parse_file(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>> {
     limits::check(file).map_err(|e| vec![e])?;
-    if let Some(decls) = direct::parse(file) {
-        return Ok(ast::File { decls });
+    match direct::parse(file) {
+        Some(decls) => Ok(ast::File { decls }),
+        None => pest_file(file),
     }
+}
+
+/// [`parse_file`] without the direct reader: the parser of record alone.
+/// Public so that the fuzz target `parse_direct` can hold the two to the
+/// same trees; everything else calls [`parse_file`].
+pub fn parse_file_by_pest(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>> {
+    limits::check(file).map_err(|e| vec![e])?;
+    pest_file(file)
+}
+
+/// pest's parse of a file within the limits, every syntax error reported.
+fn pest_file(file: &Arc<SourceFile>) -> Result<ast::File, Vec<SyntaxError>> {
     let region = Region {
         start: 0,
         end: file.text.len(),
