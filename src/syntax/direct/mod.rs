@@ -19,7 +19,7 @@
 //! and lowering, which then say what is wrong. So it may decline, but it
 //! never differs: the tests in `tests.rs` compare it with pest and lowering,
 //! node for node and span for span, on every policy of the repository, on
-//! thousands of mutations of them, and on generated expressions.
+//! thousands of mutations of them, and on generated policies.
 
 use std::sync::Arc;
 
@@ -100,6 +100,7 @@ impl After {
                 BinOp::Otherwise => prec::OTHERWISE,
                 BinOp::Add | BinOp::Sub => prec::ADD,
                 BinOp::Mul | BinOp::Div => prec::MUL,
+                // Listed rather than `_`: a new operator must be placed.
                 BinOp::Eq
                 | BinOp::Ne
                 | BinOp::Lt
