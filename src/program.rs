@@ -203,7 +203,7 @@ impl Expr {
     /// knows the shape of every form, so passes over the tree (lints,
     /// hoisting) need only say what is special to them. An iterator that
     /// allocates nothing: the checker's lints walk every node of a policy.
-    pub fn children(&self) -> Children<'_> {
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
         use ExprKind::*;
         let (pair, list): ([Option<&Expr>; 2], &[Expr]) = match &self.kind {
             Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => ([None, None], &[]),
@@ -223,49 +223,32 @@ impl Expr {
             | Otherwise(a, b) => ([Some(a), Some(b)], &[]),
             Filter(a, b, _) | Quantified(_, a, b, _) => ([Some(a), Some(b)], &[]),
         };
-        Children {
-            pair: pair.into_iter().flatten(),
-            list: list.iter(),
-        }
+        pair.into_iter().flatten().chain(list)
     }
 
-    /// The direct subexpressions, mutably.
-    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+    /// The direct subexpressions, mutably (hoisting rewrites them), in the
+    /// same order as [`Expr::children`] and, like it, without allocating.
+    pub fn children_mut(&mut self) -> impl Iterator<Item = &mut Expr> {
         use ExprKind::*;
-        match &mut self.kind {
-            Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => Vec::new(),
+        let (pair, list): ([Option<&mut Expr>; 2], &mut [Expr]) = match &mut self.kind {
+            Const(_) | Fact(_) | Let(_) | BlockLet(_) | Local(_) => ([None, None], &mut []),
             Field(x, _)
             | MapField(x, _)
             | Not(x)
             | Neg(x)
             | IsPresent(x, _)
             | Aggregate(_, x)
-            | Days(x) => vec![x],
-            List(xs) => xs.iter_mut().collect(),
+            | Days(x) => ([Some(x), None], &mut []),
+            List(xs) => ([None, None], xs),
             And(a, b)
             | Or(a, b)
             | Cmp(_, a, b)
             | In(a, b, _)
             | Arith(_, a, b)
-            | Otherwise(a, b) => vec![a, b],
-            Filter(a, b, _) | Quantified(_, a, b, _) => vec![a, b],
-        }
-    }
-}
-
-/// The direct subexpressions of an [`Expr`] ([`Expr::children`]): one or
-/// two operands, or a list's items.
-#[derive(Debug, Clone)]
-pub struct Children<'e> {
-    pair: std::iter::Flatten<std::array::IntoIter<Option<&'e Expr>, 2>>,
-    list: std::slice::Iter<'e, Expr>,
-}
-
-impl<'e> Iterator for Children<'e> {
-    type Item = &'e Expr;
-
-    fn next(&mut self) -> Option<&'e Expr> {
-        self.pair.next().or_else(|| self.list.next())
+            | Otherwise(a, b) => ([Some(a), Some(b)], &mut []),
+            Filter(a, b, _) | Quantified(_, a, b, _) => ([Some(a), Some(b)], &mut []),
+        };
+        pair.into_iter().flatten().chain(list.iter_mut())
     }
 }
 

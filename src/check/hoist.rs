@@ -103,10 +103,7 @@ fn walk(e: &mut Expr, in_loop: bool, hoisted: &mut Vec<LetDef>) {
             walk(list, in_loop, hoisted);
             walk(cond, true, hoisted);
         }
-        _ => e
-            .children_mut()
-            .into_iter()
-            .for_each(|c| walk(c, in_loop, hoisted)),
+        _ => e.children_mut().for_each(|c| walk(c, in_loop, hoisted)),
     }
 }
 
@@ -118,6 +115,6 @@ fn renumber(e: &mut Expr, n: u32) {
             *i = LetId::new(u32::MAX as usize - i.index());
         }
         ExprKind::Let(i) => *i = LetId::new(i.index() + n as usize),
-        _ => e.children_mut().into_iter().for_each(|c| renumber(c, n)),
+        _ => e.children_mut().for_each(|c| renumber(c, n)),
     }
 }

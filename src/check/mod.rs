@@ -15,7 +15,7 @@ pub mod suggest;
 pub mod test_decls;
 mod warning;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 pub use error::CheckError;
@@ -130,7 +130,7 @@ struct Defs<'a> {
 
 impl<'a> Defs<'a> {
     fn new(decls: Vec<&'a ast::LetDecl>, errors: &mut Vec<CheckError>) -> Self {
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         let mut kept = Vec::new();
         for d in decls {
             if let Some(&first) = index.get(d.name.name.as_str()) {
@@ -222,10 +222,10 @@ impl<'a> Checker<'a> {
             entered_by: Vec::new(),
             next_use: None,
             too_deep_reported: false,
-            shadow_warned: HashSet::new(),
-            doubtful_records: HashSet::new(),
+            shadow_warned: HashSet::default(),
+            doubtful_records: HashSet::default(),
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for d in asts.iter().flat_map(|f| &f.decls) {
             if let Decl::Record(r) = d
                 && !seen.insert(r.name.name.as_str())
@@ -351,7 +351,7 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect();
-        let mut names: HashMap<(u32, String), Span> = HashMap::new();
+        let mut names: HashMap<(u32, String), Span> = HashMap::default();
         decls
             .into_iter()
             .filter_map(|d| self.block(d, &mut names))

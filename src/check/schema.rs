@@ -1,6 +1,6 @@
 //! Declarations → [`Schema`]: enums, records, ladders and the facts' shape.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{CheckError, did_you_mean};
 use crate::ast::{self, Decl, ExprKind, TypeExpr};
@@ -14,12 +14,12 @@ pub use crate::syntax::words::TYPES as BUILTIN_TYPES;
 
 /// Builds the schema from every file's declarations; reports problems into `errors`.
 pub fn build(files: &[ast::File], errors: &mut Vec<CheckError>) -> Schema {
-    let mut names: HashMap<String, (Type, Span)> = HashMap::new();
+    let mut names: HashMap<String, (Type, Span)> = HashMap::default();
     let mut enums = Vec::new();
     let mut record_decls = Vec::new();
     let mut ladders = Vec::new();
     let mut facts_decls = Vec::new();
-    let mut ladder_index: HashMap<&str, usize> = HashMap::new();
+    let mut ladder_index: HashMap<&str, usize> = HashMap::default();
     for decl in files.iter().flat_map(|f| &f.decls) {
         match decl {
             Decl::Enum(e) => {
@@ -144,7 +144,7 @@ fn declare_type(
 fn enum_type(e: &ast::EnumDecl, errors: &mut Vec<CheckError>) -> EnumType {
     let mut variants: Vec<String> = Vec::new();
     // Each name's first declaration (a map: an enum may be long).
-    let mut firsts: HashMap<&str, &Span> = HashMap::new();
+    let mut firsts: HashMap<&str, &Span> = HashMap::default();
     for v in &e.variants {
         if let Some(first) = firsts.get(v.name.as_str()) {
             errors.push(CheckError::duplicate(
@@ -168,7 +168,7 @@ fn enum_type(e: &ast::EnumDecl, errors: &mut Vec<CheckError>) -> EnumType {
 fn ladder(l: &ast::LadderDecl, errors: &mut Vec<CheckError>) -> Ladder {
     let mut rungs: Vec<Rung> = Vec::new();
     // Each name's first declaration (a map: a ladder may be long).
-    let mut firsts: HashMap<&str, &Span> = HashMap::new();
+    let mut firsts: HashMap<&str, &Span> = HashMap::default();
     for r in &l.rungs {
         if let Some(first) = firsts.get(r.name.name.as_str()) {
             errors.push(CheckError::duplicate(
@@ -283,7 +283,7 @@ fn fields(
 ) -> Vec<FieldType> {
     let mut out: Vec<FieldType> = Vec::new();
     // Each name's first declaration (a map: a record may be long).
-    let mut firsts: HashMap<&str, &Span> = HashMap::new();
+    let mut firsts: HashMap<&str, &Span> = HashMap::default();
     for f in decls {
         if let Some(first) = firsts.get(f.name.name.as_str()) {
             errors.push(CheckError::duplicate(
