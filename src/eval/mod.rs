@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use run::{Detail, RuleRecord, Run, SubjectRecord, run};
-pub(crate) use run::{Globals, WarnHit, WarnKey, retrace, run_from};
+pub(crate) use run::{Globals, Keep, WarnHit, WarnKey, retrace, run_from};
 pub(crate) use window::Windows;
 
 use error::surface;
@@ -35,7 +35,7 @@ use crate::value::{Key, Value};
 
 /// The decisions for every ladder and subject (a [`run()`] without traces).
 pub fn evaluate<'p>(program: &'p Program, facts: &Facts) -> Result<Evaluation<'p>, Internal> {
-    Ok(run(program, facts, Detail::Outcomes)?.evaluation)
+    run::decisions(program, facts)
 }
 
 /// Where an expression checked against a program is evaluated.

@@ -102,8 +102,27 @@ impl<'p> Run<'p> {
 
 /// Evaluates every ladder of `program` against `facts`, once.
 pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Run<'p>, Internal> {
+    run_keeping(program, facts, detail, Keep::Records)
+}
+
+/// The decisions of [`run`] alone: no rule records are kept, so none is
+/// listed per subject ([`super::evaluate`], the hot path).
+pub(crate) fn decisions<'p>(
+    program: &'p Program,
+    facts: &Facts,
+) -> Result<Evaluation<'p>, Internal> {
+    Ok(run_keeping(program, facts, Detail::Outcomes, Keep::Decisions)?.evaluation)
+}
+
+/// [`run`], keeping what `keep` asks for, with the warnings named.
+fn run_keeping<'p>(
+    program: &'p Program,
+    facts: &Facts,
+    detail: Detail,
+    keep: Keep,
+) -> Result<Run<'p>, Internal> {
     let mut globals = globals(program, facts)?;
-    let (mut run, hits) = run_from(program, facts, &mut globals, detail, false)?;
+    let (mut run, hits) = run_from(program, facts, &mut globals, detail, keep)?;
     run.evaluation.warnings = hits
         .into_iter()
         .map(|h| h.warning(program))
@@ -284,17 +303,40 @@ pub(crate) struct GroupInput {
     pub(crate) items: Value,
 }
 
+/// What a run keeps beyond its decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// The decisions only: [`Run::subjects`] stays empty. An evaluation
+    /// reads nothing else, and then every subject's rule records share one
+    /// buffer instead of a list each.
+    Decisions,
+    /// Each decision's rule records ([`Run::subjects`]).
+    Records,
+    /// The records and what each subject's groups bound
+    /// ([`SubjectRecord::inputs`]): a replay, to explain a crossing.
+    Inputs,
+}
+
+/// One decision of a run, before decisions are put in order.
+struct Decided<'p> {
+    /// The ladder decided (the first sort key; the subject is the second).
+    ladder: LadderId,
+    /// The decision.
+    decision: Decision<'p>,
+    /// Its records, when the run keeps them.
+    record: Option<SubjectRecord>,
+}
+
 /// [`run`] from global definitions already evaluated over `facts`, with
 /// the `warn` declarations' items left unnamed (the evaluation's `warnings`
 /// are empty): for a replay, which names each distinct item once instead of
-/// once a day. With `inputs`, each subject's record keeps what its groups
-/// bound ([`SubjectRecord::inputs`]).
+/// once a day. `keep` says what the run keeps beside the decisions.
 pub(crate) fn run_from<'p>(
     program: &'p Program,
     facts: &Facts,
     globals: &mut Globals,
     detail: Detail,
-    inputs: bool,
+    keep: Keep,
 ) -> Result<(Run<'p>, Vec<WarnHit>), Internal> {
     let hits = warnings(facts, program, globals)?;
     let mut formed = std::mem::take(&mut globals.groups);
@@ -305,7 +347,10 @@ pub(crate) fn run_from<'p>(
     // subject as its groups are evaluated.
     let mut pooled: BTreeMap<(LadderId, Name<'static>), (Vec<RuleRecord>, Vec<GroupInput>)> =
         BTreeMap::new();
-    let mut decided: Vec<(Decision<'p>, SubjectRecord)> = Vec::new();
+    let mut decided: Vec<Decided<'p>> = Vec::new();
+    // The records of a subject decided at once, when the run keeps none:
+    // one buffer for every subject.
+    let mut scratch: Vec<RuleRecord> = Vec::new();
     // One environment for every block: its slots are allocated once.
     let mut env = Env::new(facts, lets);
     for (b, block) in program.blocks.iter().enumerate() {
@@ -317,11 +362,12 @@ pub(crate) fn run_from<'p>(
             .is_some();
         let block_id = BlockId::new(b);
         // A replay's windows may have formed the groups already, with the
-        // items' positions for the definitions they planned.
-        let (groups, plans) = match formed.get_mut(b).and_then(Option::take) {
-            Some(p) => (p.groups, Some(p.plans)),
+        // items' positions for the definitions they planned; otherwise the
+        // groups are formed here, with no positions.
+        let (plain, planned, plans) = match formed.get_mut(b).and_then(Option::take) {
+            Some(p) => (Vec::new(), p.groups, Some(p.plans)),
             None => match groups(&mut env, block) {
-                Ok(g) => (g.into_iter().map(|g| (g, Vec::new())).collect(), None),
+                Ok(g) => (g, Vec::new(), None),
                 Err(e) => {
                     not_a_bug(&e)?;
                     errors.push(group_error(program, block, e)?);
@@ -329,21 +375,30 @@ pub(crate) fn run_from<'p>(
                 }
             },
         };
-        decided.reserve(groups.len());
-        for (group, at) in groups {
+        decided.reserve(plain.len() + planned.len());
+        let all = plain
+            .into_iter()
+            .map(|g| (g, None))
+            .chain(planned.into_iter().map(|(g, at)| (g, Some(at))));
+        for (group, at) in all {
             let subject = subject_of(program, block, &group.key)?;
-            let key = inputs.then(|| group.key.clone());
-            let items = match &plans {
-                Some(plans) => enter_planned(&mut env, block, plans, group, &at)?,
-                None => {
+            let key = (keep == Keep::Inputs).then(|| group.key.clone());
+            let items = match (&plans, at) {
+                (Some(plans), Some(at)) => enter_planned(&mut env, block, plans, group, &at)?,
+                (None, None) => {
                     let items = group_items(block, group.items)?;
                     enter_bound(&mut env, block, group.key, items.clone())?;
                     items
                 }
+                _ => return Err(Internal::new("a planned group without its block's plans")),
             };
             let mut own = (Vec::new(), Vec::new());
             let (records, bound) = if shared {
                 pooled.entry((block.ladder, subject.clone())).or_default()
+            } else if keep == Keep::Decisions {
+                scratch.clear();
+                own.0 = std::mem::take(&mut scratch);
+                &mut own
             } else {
                 &mut own
             };
@@ -369,37 +424,56 @@ pub(crate) fn run_from<'p>(
             }
             if !shared {
                 let (rules, inputs) = own;
-                let decision = decide(program, block.ladder, subject.clone(), &rules)?;
-                decided.push((
-                    decision,
-                    SubjectRecord {
+                let kept = (keep != Keep::Decisions).then(|| subject.clone());
+                let decision = decide(program, block.ladder, subject, &rules)?;
+                let record = match kept {
+                    Some(subject) => Some(SubjectRecord {
                         ladder: block.ladder,
                         subject,
                         rules,
                         inputs,
-                    },
-                ));
+                    }),
+                    None => {
+                        scratch = rules;
+                        None
+                    }
+                };
+                decided.push(Decided {
+                    ladder: block.ladder,
+                    decision,
+                    record,
+                });
             }
         }
     }
     for (key, (rules, inputs)) in pooled {
         let (ladder, subject) = key;
-        let decision = decide(program, ladder, subject.clone(), &rules)?;
-        decided.push((
+        let kept = (keep != Keep::Decisions).then(|| subject.clone());
+        let decision = decide(program, ladder, subject, &rules)?;
+        decided.push(Decided {
+            ladder,
             decision,
-            SubjectRecord {
+            record: kept.map(|subject| SubjectRecord {
                 ladder,
                 subject,
                 rules,
                 inputs,
-            },
-        ));
+            }),
+        });
     }
     // Ladder declaration order, then subject byte order.
-    decided.sort_unstable_by(|(_, a), (_, b)| {
-        (a.ladder, a.subject.as_bytes()).cmp(&(b.ladder, b.subject.as_bytes()))
+    decided.sort_unstable_by(|a, b| {
+        (a.ladder, a.decision.subject.as_bytes()).cmp(&(b.ladder, b.decision.subject.as_bytes()))
     });
-    let (decisions, subjects) = decided.into_iter().unzip();
+    let mut decisions = Vec::with_capacity(decided.len());
+    let mut subjects = Vec::new();
+    if keep != Keep::Decisions {
+        subjects.reserve_exact(decided.len());
+    }
+    for d in decided {
+        decisions.push(d.decision);
+        subjects.extend(d.record);
+    }
     Ok((
         Run {
             evaluation: Evaluation {
