@@ -19,7 +19,7 @@ use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError
 use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
-use crate::types::{Rung, Type};
+use crate::types::Type;
 use crate::value::Value;
 
 /// The code of every run-time failure (the same as [`super::EvalReport`]'s).
@@ -561,35 +561,54 @@ fn decide<'p>(
             &mut large
         }
     };
-    // The rules that fired, in declaration order: on the stack unless many.
-    let mut fired_small: [Option<&'p RuleDef>; 32] = [None; 32];
-    let mut fired_large: Vec<&'p RuleDef> = Vec::new();
-    let mut n_fired = 0;
+    // The rules that fired, by effect, each in declaration order; and
+    // whether any rule failed (the failures are listed only then).
+    let mut recommending = Fired::default();
+    let mut forbidding = Fired::default();
+    let mut failed = false;
+    let mut n_reasons = 0;
     for r in records {
-        if let Ok(true) = r.outcome {
-            let rule = program.rule(r.rule)?;
-            match fired_small.get_mut(n_fired) {
-                Some(f) => *f = Some(rule),
-                None => fired_large.push(rule),
-            }
-            n_fired += 1;
-            let bit = if rule.effect == Effect::Forbid {
-                FORBID
-            } else {
-                REC
-            };
-            for rung in rule.rungs() {
-                let m = marks
-                    .get_mut(rung.index())
-                    .ok_or_else(|| Internal::new("a rule's rung is outside its ladder"))?;
-                *m |= bit;
+        match r.outcome {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(_) => {
+                failed = true;
+                continue;
             }
         }
+        let rule = program.rule(r.rule)?;
+        let (bit, fired) = match rule.effect {
+            Effect::Recommend => (REC, &mut recommending),
+            Effect::Forbid => (FORBID, &mut forbidding),
+        };
+        fired.push(rule);
+        // An empty range (`hi` below `lo`) marks nothing, as it lists no rung.
+        let range = match marks.get_mut(rule.lo.index()..=rule.hi.index()) {
+            Some(range) => range,
+            None if rule.hi < rule.lo => &mut [],
+            None => return Err(Internal::new("a rule's rung is outside its ladder")),
+        };
+        n_reasons += range.len();
+        for m in range {
+            *m |= bit;
+        }
     }
-    let top = marks.iter().rposition(|m| *m == REC);
+    // The top rung, and how many rungs each list names.
+    let (mut top, mut n_recommended, mut n_forbidden) = (None, 0, 0);
+    for (g, mark) in marks.iter().enumerate() {
+        if *mark == REC {
+            top = Some(g);
+            n_recommended += 1;
+        }
+        if mark & FORBID != 0 {
+            n_forbidden += 1;
+        }
+    }
     let mut status = Status::Complete;
     let mut errors = Vec::new();
-    for r in records {
+    // Failures are listed only when a rule failed: usually none did.
+    let failures = if failed { records } else { &[] };
+    for r in failures {
         let Err(e) = &r.outcome else { continue };
         let rule = program.rule(r.rule)?;
         let matters = match rule.effect {
@@ -612,26 +631,29 @@ fn decide<'p>(
             cause: Some(e.clone()),
         });
     }
-    // By rung, then recommend before forbid, then declaration order: ladders
-    // and rule lists are short, so walking them beats sorting keys.
-    let fired = || {
-        fired_small
-            .iter()
-            .take(n_fired)
-            .flatten()
-            .chain(&fired_large)
-    };
-    let mut reasons: Vec<Reason> = Vec::with_capacity(fired().map(|r| r.rungs().count()).sum());
-    for (g, mark) in marks.iter().enumerate() {
+    // Reasons by rung, then recommend before forbid, then declaration
+    // order: ladders and rule lists are short, so walking them beats sorting
+    // keys. The rung lists in ladder order, in the same walk.
+    let mut reasons: Vec<Reason> = Vec::with_capacity(n_reasons);
+    let mut recommended = Vec::with_capacity(n_recommended);
+    let mut forbidden = Vec::with_capacity(n_forbidden);
+    for ((g, mark), rung) in marks.iter().enumerate().zip(rungs) {
         if *mark == 0 {
             continue;
         }
-        let rung = RungId::new(g);
-        for effect in [Effect::Recommend, Effect::Forbid] {
-            for rule in fired() {
-                if rule.effect == effect && rule.lo <= rung && rung <= rule.hi {
+        let at = RungId::new(g);
+        let name = rung.name.as_str();
+        if *mark == REC {
+            recommended.push(Name::Borrowed(name));
+        }
+        if mark & FORBID != 0 {
+            forbidden.push(Name::Borrowed(name));
+        }
+        for fired in [&recommending, &forbidding] {
+            for rule in fired.iter() {
+                if rule.lo <= at && at <= rule.hi {
                     reasons.push(Reason {
-                        rung: Name::Borrowed(program.rung_name(ladder, rung)?),
+                        rung: Name::Borrowed(name),
                         effect: rule.effect.as_str(),
                         rule: Name::Borrowed(&rule.name),
                         because: Name::Borrowed(&rule.because),
@@ -650,24 +672,59 @@ fn decide<'p>(
         subject,
         status,
         top,
-        recommended: named(rungs, marks, |m| m == REC),
-        forbidden: named(rungs, marks, |m| m & FORBID != 0),
+        recommended,
+        forbidden,
         reasons,
         errors,
     })
 }
 
-/// Names of the rungs whose mark satisfies `keep`, in ladder order.
-fn named<'p>(rungs: &'p [Rung], marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name<'p>> {
-    let mut out = Vec::with_capacity(marks.iter().filter(|m| keep(**m)).count());
-    out.extend(
-        rungs
+/// Up to this many rules of one effect that fired for a subject are listed
+/// on the stack.
+const FIRED_SMALL: usize = 16;
+
+/// The rules of one effect that fired for a subject, in declaration order:
+/// on the stack unless there are many.
+struct Fired<'p> {
+    /// The first [`FIRED_SMALL`] rules (the first `n` are set).
+    small: [Option<&'p RuleDef>; FIRED_SMALL],
+    /// How many of `small` are set.
+    n: usize,
+    /// The rules after the first [`FIRED_SMALL`].
+    large: Vec<&'p RuleDef>,
+}
+
+impl Default for Fired<'_> {
+    fn default() -> Self {
+        Fired {
+            small: [None; FIRED_SMALL],
+            n: 0,
+            large: Vec::new(),
+        }
+    }
+}
+
+impl<'p> Fired<'p> {
+    /// Adds the next rule that fired.
+    fn push(&mut self, rule: &'p RuleDef) {
+        match self.small.get_mut(self.n) {
+            Some(slot) => {
+                *slot = Some(rule);
+                self.n += 1;
+            }
+            None => self.large.push(rule),
+        }
+    }
+
+    /// The rules, in the order they were added.
+    fn iter(&self) -> impl Iterator<Item = &'p RuleDef> + '_ {
+        let small = self.small.get(..self.n).unwrap_or(&[]);
+        small
             .iter()
-            .zip(marks.iter())
-            .filter(|(_, m)| keep(**m))
-            .map(|(r, _)| Name::Borrowed(r.name.as_str())),
-    );
-    out
+            .flatten()
+            .copied()
+            .chain(self.large.iter().copied())
+    }
 }
 
 /// The `--explain` view of one subject's records.
