@@ -28,6 +28,9 @@ pub(super) struct Env<'a> {
     locals: Vec<Slot>,
 }
 
+/// Local slots allocated at once: a subject, its items and a few loops.
+const MIN_SLOTS: usize = 8;
+
 /// The local slots of an environment, kept between environments
 /// ([`Env::reusing`]). Loop slots are never read before a loop binds them.
 #[derive(Default)]
@@ -130,6 +133,18 @@ impl<'a> Env<'a> {
         self.block_lets.clear();
     }
 
+    /// Makes room for a block's `n` definitions (kept from subject to
+    /// subject: allocated once).
+    pub(super) fn reserve_block_lets(&mut self, n: usize) {
+        self.block_lets.reserve(n);
+    }
+
+    /// The value of `e` where it is stored, without a copy ([`Env::peek`]);
+    /// `None` when it must be computed ([`Env::eval`]).
+    pub(super) fn stored<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
+        self.peek(e)
+    }
+
     /// Records the value of the subject's next definition.
     pub(super) fn push_block_let(&mut self, v: EvalResult) {
         self.block_lets.push(v);
@@ -142,7 +157,8 @@ impl<'a> Env<'a> {
     fn bind(&mut self, slot: SlotId, s: Slot) {
         let i = slot.index();
         if i >= self.locals.len() {
-            self.locals.resize(i + 1, Slot::Empty);
+            // Room for a few loops at once: the slots are allocated once.
+            self.locals.resize((i + 1).max(MIN_SLOTS), Slot::Empty);
         }
         if let Some(x) = self.locals.get_mut(i) {
             *x = s;

@@ -382,13 +382,17 @@ pub(crate) fn run_from<'p>(
             .chain(planned.into_iter().map(|(g, at)| (g, Some(at))));
         for (group, at) in all {
             let subject = subject_of(program, block, &group.key)?;
-            let key = (keep == Keep::Inputs).then(|| group.key.clone());
+            // What the group binds, kept only when the run keeps inputs: a
+            // copy is a reference count, an atomic operation, per subject.
+            let inputs = keep == Keep::Inputs;
+            let key = inputs.then(|| group.key.clone());
             let items = match (&plans, at) {
-                (Some(plans), Some(at)) => enter_planned(&mut env, block, plans, group, &at)?,
+                (Some(plans), Some(at)) => Some(enter_planned(&mut env, block, plans, group, &at)?),
                 (None, None) => {
                     let items = group_items(block, group.items)?;
-                    enter_bound(&mut env, block, group.key, items.clone())?;
-                    items
+                    let kept = inputs.then(|| items.clone());
+                    enter_bound(&mut env, block, group.key, items)?;
+                    kept
                 }
                 _ => return Err(Internal::new("a planned group without its block's plans")),
             };
@@ -402,7 +406,7 @@ pub(crate) fn run_from<'p>(
             } else {
                 &mut own
             };
-            if let Some(key) = key {
+            if let (Some(key), Some(items)) = (key, items) {
                 bound.push(GroupInput {
                     block: block_id,
                     key,
