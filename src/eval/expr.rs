@@ -28,6 +28,9 @@ pub(super) struct Env<'a> {
     locals: Vec<Slot>,
 }
 
+/// Local slots allocated at once: a subject, its items and a few loops.
+const MIN_SLOTS: usize = 8;
+
 /// The local slots of an environment, kept between environments
 /// ([`Env::reusing`]). Loop slots are never read before a loop binds them.
 #[derive(Default)]
@@ -130,6 +133,18 @@ impl<'a> Env<'a> {
         self.block_lets.clear();
     }
 
+    /// Makes room for a block's `n` definitions (kept from subject to
+    /// subject: allocated once).
+    pub(super) fn reserve_block_lets(&mut self, n: usize) {
+        self.block_lets.reserve(n);
+    }
+
+    /// The value of `e` where it is stored, without a copy ([`Env::peek`]);
+    /// `None` when it must be computed ([`Env::eval`]).
+    pub(super) fn stored<'e>(&'e self, e: &'e Expr) -> Option<&'e Value> {
+        self.peek(e)
+    }
+
     /// Records the value of the subject's next definition.
     pub(super) fn push_block_let(&mut self, v: EvalResult) {
         self.block_lets.push(v);
@@ -142,7 +157,8 @@ impl<'a> Env<'a> {
     fn bind(&mut self, slot: SlotId, s: Slot) {
         let i = slot.index();
         if i >= self.locals.len() {
-            self.locals.resize(i + 1, Slot::Empty);
+            // Room for a few loops at once: the slots are allocated once.
+            self.locals.resize((i + 1).max(MIN_SLOTS), Slot::Empty);
         }
         if let Some(x) = self.locals.get_mut(i) {
             *x = s;
@@ -380,7 +396,7 @@ impl<'a> Env<'a> {
                 };
                 let list = self.peek(list)?;
                 Ok(Value::Int(
-                    distinct(fields_of(list_items(list), *i)).len() as i64
+                    distinct_count(fields_of(list_items(list), *i)) as i64
                 ))
             }
             _ => aggregate(*agg, self.peek(x)?, &e.span, &e.ty),
@@ -549,16 +565,16 @@ impl<'a> Env<'a> {
                         if let ExprKind::MapField(list, i) = &inner.kind {
                             if let Some(list) = self.peek(list) {
                                 return Ok(Value::Int(
-                                    distinct(fields_of(list_items(list), *i)).len() as i64,
+                                    distinct_count(fields_of(list_items(list), *i)) as i64,
                                 ));
                             }
                             let list = self.eval_computed(list)?;
                             return Ok(Value::Int(
-                                distinct(fields_of(list_items(&list), *i)).len() as i64,
+                                distinct_count(fields_of(list_items(&list), *i)) as i64,
                             ));
                         }
                         let list = self.eval(inner)?;
-                        return Ok(Value::Int(distinct(list_items(&list).iter()).len() as i64));
+                        return Ok(Value::Int(distinct_count(list_items(&list).iter()) as i64));
                     }
                     _ => {}
                 }
@@ -832,10 +848,43 @@ pub fn aggregate_over<'v>(
     }
 }
 
+/// Up to this many distinct values, values are compared pairwise; past it,
+/// hashed.
+const LINEAR: usize = 16;
+
+/// How many values [`distinct`] keeps, without listing them: the first
+/// [`LINEAR`] are kept on the stack (`count(distinct(acts.victim))` runs once
+/// per subject and allocates nothing unless there are many).
+fn distinct_count<'v>(items: impl Iterator<Item = &'v Value>) -> usize {
+    let mut firsts: [Option<&Value>; LINEAR] = [None; LINEAR];
+    let mut n = 0;
+    let mut seen: FxHashSet<Key> = FxHashSet::default();
+    // The same steps as `distinct`: pairwise while fewer than `LINEAR` are
+    // kept, hashed after.
+    for x in items {
+        if n < LINEAR {
+            let kept = firsts.get(..n).unwrap_or(&[]);
+            if !kept.iter().flatten().any(|y| equal(x, y)) {
+                if let Some(slot) = firsts.get_mut(n) {
+                    *slot = Some(x);
+                }
+                n += 1;
+            }
+            continue;
+        }
+        if seen.is_empty() {
+            seen.extend(firsts.iter().flatten().map(|y| Key::of(y)));
+        }
+        if seen.insert(Key::of(x)) {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// The values without repeats, in first-seen order. Short sequences are
 /// compared pairwise; long ones hashed.
 fn distinct<'v>(items: impl Iterator<Item = &'v Value>) -> Vec<&'v Value> {
-    const LINEAR: usize = 16;
     let mut out: Vec<&Value> = Vec::new();
     let mut seen: FxHashSet<Key> = FxHashSet::default();
     for x in items {
@@ -861,4 +910,30 @@ fn fields_of(items: &[Value], i: FieldId) -> impl Iterator<Item = &Value> {
         Value::Record(f) => f.get(i.index()),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `count(distinct(…))` counts what `distinct` keeps, on either side of
+    /// the switch from pairwise comparison to hashing, with ints and
+    /// decimals that compare equal.
+    #[test]
+    fn distinct_count_counts_what_distinct_keeps() {
+        for n in [0usize, 1, 5, 15, 16, 17, 40] {
+            let mut values = Vec::new();
+            for i in 0..n {
+                let i = i64::try_from(i).unwrap_or(0);
+                values.push(Value::Int(i % 20));
+                values.push(Value::Decimal(Decimal::from(i % 7)));
+                values.push(Value::Str(Arc::from(format!("v{}", i % 11))));
+            }
+            assert_eq!(
+                distinct_count(values.iter()),
+                distinct(values.iter()).len(),
+                "{n}"
+            );
+        }
+    }
 }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use run::{Detail, RuleRecord, Run, SubjectRecord, run};
-pub(crate) use run::{Globals, WarnHit, WarnKey, retrace, run_from};
+pub(crate) use run::{Globals, Keep, WarnHit, WarnKey, retrace, run_from};
 pub(crate) use window::Windows;
 
 use error::surface;
@@ -35,7 +35,7 @@ use crate::value::{Key, Value};
 
 /// The decisions for every ladder and subject (a [`run()`] without traces).
 pub fn evaluate<'p>(program: &'p Program, facts: &Facts) -> Result<Evaluation<'p>, Internal> {
-    Ok(run(program, facts, Detail::Outcomes)?.evaluation)
+    run::decisions(program, facts)
 }
 
 /// Where an expression checked against a program is evaluated.
@@ -159,7 +159,8 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     let source = env.eval(&block.source)?;
     let items = list_items(&source);
     let mut index: FxHashMap<Key, usize> = FxHashMap::default();
-    let mut out: Vec<Group> = Vec::new();
+    // A short list has at most as many groups as items: one allocation.
+    let mut out: Vec<Group> = Vec::with_capacity(items.len().min(LINEAR_GROUPS));
     // First pass: the group of each item and the size of each group, so that
     // each group's list is allocated once, at its size. A short list keeps
     // the group of each item on the stack.
@@ -175,33 +176,15 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     env.begin_loop(local::FIRST_FREE, &source);
     for (at, slot) in group_of.iter_mut().enumerate() {
         env.step(local::FIRST_FREE, at);
-        let key = env.eval(&block.key)?;
-        if key == Value::Absent {
-            continue;
-        }
-        // A few groups are found faster by comparing keys than by hashing;
-        // the hash index is built once there are many.
-        let found = if out.len() <= LINEAR_GROUPS {
-            out.iter().position(|g| g.key == key)
-        } else {
-            if index.is_empty() {
-                index.extend(out.iter().enumerate().map(|(i, g)| (Key::of(&g.key), i)));
-            }
-            index.get(&Key::of(&key)).copied()
-        };
-        let i = match found {
-            Some(i) => i,
-            None => {
-                if out.len() > LINEAR_GROUPS {
-                    index.insert(Key::of(&key), out.len());
-                }
-                out.push(Group {
-                    key,
-                    items: Vec::new(),
-                    size: 0,
-                });
-                out.len() - 1
-            }
+        // A key stored in the item (`state_sponsor`) is read where it is:
+        // copied once per group, not once per item.
+        let i = match env.stored(&block.key) {
+            Some(Value::Absent) => continue,
+            Some(key) => group_of_key(&mut out, &mut index, key),
+            None => match env.eval(&block.key)? {
+                Value::Absent => continue,
+                key => group_of_key(&mut out, &mut index, &key),
+            },
         };
         if let Some(g) = out.get_mut(i) {
             g.size += 1;
@@ -217,6 +200,34 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
         }
     }
     Ok(out)
+}
+
+/// The index in `out` of the group of `key`, a new group when it has none.
+fn group_of_key(out: &mut Vec<Group>, index: &mut FxHashMap<Key, usize>, key: &Value) -> usize {
+    // A few groups are found faster by comparing keys than by hashing; the
+    // hash index is built once there are many.
+    let found = if out.len() <= LINEAR_GROUPS {
+        out.iter().position(|g| g.key == *key)
+    } else {
+        if index.is_empty() {
+            index.extend(out.iter().enumerate().map(|(i, g)| (Key::of(&g.key), i)));
+        }
+        index.get(&Key::of(key)).copied()
+    };
+    match found {
+        Some(i) => i,
+        None => {
+            if out.len() > LINEAR_GROUPS {
+                index.insert(Key::of(key), out.len());
+            }
+            out.push(Group {
+                key: key.clone(),
+                items: Vec::new(),
+                size: 0,
+            });
+            out.len() - 1
+        }
+    }
 }
 
 /// The value a group's items are bound to: the list, or for a `keyed by`
@@ -243,6 +254,7 @@ fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) -> Res
 /// [`enter`], with the items already bound ([`group_items`]).
 fn enter_bound(env: &mut Env<'_>, block: &Block, key: Value, items: Value) -> Result<(), Internal> {
     env.enter(key, items);
+    env.reserve_block_lets(block.lets.len());
     for def in &block.lets {
         let v = surface(env.eval(&def.value))?;
         env.push_block_let(v);

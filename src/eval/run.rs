@@ -19,7 +19,7 @@ use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError
 use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
-use crate::types::{Rung, Type};
+use crate::types::Type;
 use crate::value::Value;
 
 /// The code of every run-time failure (the same as [`super::EvalReport`]'s).
@@ -102,8 +102,27 @@ impl<'p> Run<'p> {
 
 /// Evaluates every ladder of `program` against `facts`, once.
 pub fn run<'p>(program: &'p Program, facts: &Facts, detail: Detail) -> Result<Run<'p>, Internal> {
+    run_keeping(program, facts, detail, Keep::Records)
+}
+
+/// The decisions of [`run`] alone: no rule records are kept, so none is
+/// listed per subject ([`super::evaluate`], the hot path).
+pub(crate) fn decisions<'p>(
+    program: &'p Program,
+    facts: &Facts,
+) -> Result<Evaluation<'p>, Internal> {
+    Ok(run_keeping(program, facts, Detail::Outcomes, Keep::Decisions)?.evaluation)
+}
+
+/// [`run`], keeping what `keep` asks for, with the warnings named.
+fn run_keeping<'p>(
+    program: &'p Program,
+    facts: &Facts,
+    detail: Detail,
+    keep: Keep,
+) -> Result<Run<'p>, Internal> {
     let mut globals = globals(program, facts)?;
-    let (mut run, hits) = run_from(program, facts, &mut globals, detail, false)?;
+    let (mut run, hits) = run_from(program, facts, &mut globals, detail, keep)?;
     run.evaluation.warnings = hits
         .into_iter()
         .map(|h| h.warning(program))
@@ -284,17 +303,40 @@ pub(crate) struct GroupInput {
     pub(crate) items: Value,
 }
 
+/// What a run keeps beyond its decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// The decisions only: [`Run::subjects`] stays empty. An evaluation
+    /// reads nothing else, and then every subject's rule records share one
+    /// buffer instead of a list each.
+    Decisions,
+    /// Each decision's rule records ([`Run::subjects`]).
+    Records,
+    /// The records and what each subject's groups bound
+    /// ([`SubjectRecord::inputs`]): a replay, to explain a crossing.
+    Inputs,
+}
+
+/// One decision of a run, before decisions are put in order.
+struct Decided<'p> {
+    /// The ladder decided (the first sort key; the subject is the second).
+    ladder: LadderId,
+    /// The decision.
+    decision: Decision<'p>,
+    /// Its records, when the run keeps them.
+    record: Option<SubjectRecord>,
+}
+
 /// [`run`] from global definitions already evaluated over `facts`, with
 /// the `warn` declarations' items left unnamed (the evaluation's `warnings`
 /// are empty): for a replay, which names each distinct item once instead of
-/// once a day. With `inputs`, each subject's record keeps what its groups
-/// bound ([`SubjectRecord::inputs`]).
+/// once a day. `keep` says what the run keeps beside the decisions.
 pub(crate) fn run_from<'p>(
     program: &'p Program,
     facts: &Facts,
     globals: &mut Globals,
     detail: Detail,
-    inputs: bool,
+    keep: Keep,
 ) -> Result<(Run<'p>, Vec<WarnHit>), Internal> {
     let hits = warnings(facts, program, globals)?;
     let mut formed = std::mem::take(&mut globals.groups);
@@ -305,7 +347,10 @@ pub(crate) fn run_from<'p>(
     // subject as its groups are evaluated.
     let mut pooled: BTreeMap<(LadderId, Name<'static>), (Vec<RuleRecord>, Vec<GroupInput>)> =
         BTreeMap::new();
-    let mut decided: Vec<(Decision<'p>, SubjectRecord)> = Vec::new();
+    let mut decided: Vec<Decided<'p>> = Vec::new();
+    // The records of a subject decided at once, when the run keeps none:
+    // one buffer for every subject.
+    let mut scratch: Vec<RuleRecord> = Vec::new();
     // One environment for every block: its slots are allocated once.
     let mut env = Env::new(facts, lets);
     for (b, block) in program.blocks.iter().enumerate() {
@@ -317,11 +362,12 @@ pub(crate) fn run_from<'p>(
             .is_some();
         let block_id = BlockId::new(b);
         // A replay's windows may have formed the groups already, with the
-        // items' positions for the definitions they planned.
-        let (groups, plans) = match formed.get_mut(b).and_then(Option::take) {
-            Some(p) => (p.groups, Some(p.plans)),
+        // items' positions for the definitions they planned; otherwise the
+        // groups are formed here, with no positions.
+        let (plain, planned, plans) = match formed.get_mut(b).and_then(Option::take) {
+            Some(p) => (Vec::new(), p.groups, Some(p.plans)),
             None => match groups(&mut env, block) {
-                Ok(g) => (g.into_iter().map(|g| (g, Vec::new())).collect(), None),
+                Ok(g) => (g, Vec::new(), None),
                 Err(e) => {
                     not_a_bug(&e)?;
                     errors.push(group_error(program, block, e)?);
@@ -329,25 +375,38 @@ pub(crate) fn run_from<'p>(
                 }
             },
         };
-        decided.reserve(groups.len());
-        for (group, at) in groups {
+        decided.reserve(plain.len() + planned.len());
+        let all = plain
+            .into_iter()
+            .map(|g| (g, None))
+            .chain(planned.into_iter().map(|(g, at)| (g, Some(at))));
+        for (group, at) in all {
             let subject = subject_of(program, block, &group.key)?;
+            // What the group binds, kept only when the run keeps inputs: a
+            // copy is a reference count, an atomic operation, per subject.
+            let inputs = keep == Keep::Inputs;
             let key = inputs.then(|| group.key.clone());
-            let items = match &plans {
-                Some(plans) => enter_planned(&mut env, block, plans, group, &at)?,
-                None => {
+            let items = match (&plans, at) {
+                (Some(plans), Some(at)) => Some(enter_planned(&mut env, block, plans, group, &at)?),
+                (None, None) => {
                     let items = group_items(block, group.items)?;
-                    enter_bound(&mut env, block, group.key, items.clone())?;
-                    items
+                    let kept = inputs.then(|| items.clone());
+                    enter_bound(&mut env, block, group.key, items)?;
+                    kept
                 }
+                _ => return Err(Internal::new("a planned group without its block's plans")),
             };
             let mut own = (Vec::new(), Vec::new());
             let (records, bound) = if shared {
                 pooled.entry((block.ladder, subject.clone())).or_default()
+            } else if keep == Keep::Decisions {
+                scratch.clear();
+                own.0 = std::mem::take(&mut scratch);
+                &mut own
             } else {
                 &mut own
             };
-            if let Some(key) = key {
+            if let (Some(key), Some(items)) = (key, items) {
                 bound.push(GroupInput {
                     block: block_id,
                     key,
@@ -369,37 +428,56 @@ pub(crate) fn run_from<'p>(
             }
             if !shared {
                 let (rules, inputs) = own;
-                let decision = decide(program, block.ladder, subject.clone(), &rules)?;
-                decided.push((
-                    decision,
-                    SubjectRecord {
+                let kept = (keep != Keep::Decisions).then(|| subject.clone());
+                let decision = decide(program, block.ladder, subject, &rules)?;
+                let record = match kept {
+                    Some(subject) => Some(SubjectRecord {
                         ladder: block.ladder,
                         subject,
                         rules,
                         inputs,
-                    },
-                ));
+                    }),
+                    None => {
+                        scratch = rules;
+                        None
+                    }
+                };
+                decided.push(Decided {
+                    ladder: block.ladder,
+                    decision,
+                    record,
+                });
             }
         }
     }
     for (key, (rules, inputs)) in pooled {
         let (ladder, subject) = key;
-        let decision = decide(program, ladder, subject.clone(), &rules)?;
-        decided.push((
+        let kept = (keep != Keep::Decisions).then(|| subject.clone());
+        let decision = decide(program, ladder, subject, &rules)?;
+        decided.push(Decided {
+            ladder,
             decision,
-            SubjectRecord {
+            record: kept.map(|subject| SubjectRecord {
                 ladder,
                 subject,
                 rules,
                 inputs,
-            },
-        ));
+            }),
+        });
     }
     // Ladder declaration order, then subject byte order.
-    decided.sort_unstable_by(|(_, a), (_, b)| {
-        (a.ladder, a.subject.as_bytes()).cmp(&(b.ladder, b.subject.as_bytes()))
+    decided.sort_unstable_by(|a, b| {
+        (a.ladder, a.decision.subject.as_bytes()).cmp(&(b.ladder, b.decision.subject.as_bytes()))
     });
-    let (decisions, subjects) = decided.into_iter().unzip();
+    let mut decisions = Vec::with_capacity(decided.len());
+    let mut subjects = Vec::new();
+    if keep != Keep::Decisions {
+        subjects.reserve_exact(decided.len());
+    }
+    for d in decided {
+        decisions.push(d.decision);
+        subjects.extend(d.record);
+    }
     Ok((
         Run {
             evaluation: Evaluation {
@@ -487,35 +565,54 @@ fn decide<'p>(
             &mut large
         }
     };
-    // The rules that fired, in declaration order: on the stack unless many.
-    let mut fired_small: [Option<&'p RuleDef>; 32] = [None; 32];
-    let mut fired_large: Vec<&'p RuleDef> = Vec::new();
-    let mut n_fired = 0;
+    // The rules that fired, by effect, each in declaration order; and
+    // whether any rule failed (the failures are listed only then).
+    let mut recommending = Fired::default();
+    let mut forbidding = Fired::default();
+    let mut failed = false;
+    let mut n_reasons = 0;
     for r in records {
-        if let Ok(true) = r.outcome {
-            let rule = program.rule(r.rule)?;
-            match fired_small.get_mut(n_fired) {
-                Some(f) => *f = Some(rule),
-                None => fired_large.push(rule),
-            }
-            n_fired += 1;
-            let bit = if rule.effect == Effect::Forbid {
-                FORBID
-            } else {
-                REC
-            };
-            for rung in rule.rungs() {
-                let m = marks
-                    .get_mut(rung.index())
-                    .ok_or_else(|| Internal::new("a rule's rung is outside its ladder"))?;
-                *m |= bit;
+        match r.outcome {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(_) => {
+                failed = true;
+                continue;
             }
         }
+        let rule = program.rule(r.rule)?;
+        let (bit, fired) = match rule.effect {
+            Effect::Recommend => (REC, &mut recommending),
+            Effect::Forbid => (FORBID, &mut forbidding),
+        };
+        fired.push(rule);
+        // An empty range (`hi` below `lo`) marks nothing, as it lists no rung.
+        let range = match marks.get_mut(rule.lo.index()..=rule.hi.index()) {
+            Some(range) => range,
+            None if rule.hi < rule.lo => &mut [],
+            None => return Err(Internal::new("a rule's rung is outside its ladder")),
+        };
+        n_reasons += range.len();
+        for m in range {
+            *m |= bit;
+        }
     }
-    let top = marks.iter().rposition(|m| *m == REC);
+    // The top rung, and how many rungs each list names.
+    let (mut top, mut n_recommended, mut n_forbidden) = (None, 0, 0);
+    for (g, mark) in marks.iter().enumerate() {
+        if *mark == REC {
+            top = Some(g);
+            n_recommended += 1;
+        }
+        if mark & FORBID != 0 {
+            n_forbidden += 1;
+        }
+    }
     let mut status = Status::Complete;
     let mut errors = Vec::new();
-    for r in records {
+    // Failures are listed only when a rule failed: usually none did.
+    let failures = if failed { records } else { &[] };
+    for r in failures {
         let Err(e) = &r.outcome else { continue };
         let rule = program.rule(r.rule)?;
         let matters = match rule.effect {
@@ -538,26 +635,29 @@ fn decide<'p>(
             cause: Some(e.clone()),
         });
     }
-    // By rung, then recommend before forbid, then declaration order: ladders
-    // and rule lists are short, so walking them beats sorting keys.
-    let fired = || {
-        fired_small
-            .iter()
-            .take(n_fired)
-            .flatten()
-            .chain(&fired_large)
-    };
-    let mut reasons: Vec<Reason> = Vec::with_capacity(fired().map(|r| r.rungs().count()).sum());
-    for (g, mark) in marks.iter().enumerate() {
+    // Reasons by rung, then recommend before forbid, then declaration
+    // order: ladders and rule lists are short, so walking them beats sorting
+    // keys. The rung lists in ladder order, in the same walk.
+    let mut reasons: Vec<Reason> = Vec::with_capacity(n_reasons);
+    let mut recommended = Vec::with_capacity(n_recommended);
+    let mut forbidden = Vec::with_capacity(n_forbidden);
+    for ((g, mark), rung) in marks.iter().enumerate().zip(rungs) {
         if *mark == 0 {
             continue;
         }
-        let rung = RungId::new(g);
-        for effect in [Effect::Recommend, Effect::Forbid] {
-            for rule in fired() {
-                if rule.effect == effect && rule.lo <= rung && rung <= rule.hi {
+        let at = RungId::new(g);
+        let name = rung.name.as_str();
+        if *mark == REC {
+            recommended.push(Name::Borrowed(name));
+        }
+        if mark & FORBID != 0 {
+            forbidden.push(Name::Borrowed(name));
+        }
+        for fired in [&recommending, &forbidding] {
+            for rule in fired.iter() {
+                if rule.lo <= at && at <= rule.hi {
                     reasons.push(Reason {
-                        rung: Name::Borrowed(program.rung_name(ladder, rung)?),
+                        rung: Name::Borrowed(name),
                         effect: rule.effect.as_str(),
                         rule: Name::Borrowed(&rule.name),
                         because: Name::Borrowed(&rule.because),
@@ -576,24 +676,59 @@ fn decide<'p>(
         subject,
         status,
         top,
-        recommended: named(rungs, marks, |m| m == REC),
-        forbidden: named(rungs, marks, |m| m & FORBID != 0),
+        recommended,
+        forbidden,
         reasons,
         errors,
     })
 }
 
-/// Names of the rungs whose mark satisfies `keep`, in ladder order.
-fn named<'p>(rungs: &'p [Rung], marks: &[u8], keep: impl Fn(u8) -> bool) -> Vec<Name<'p>> {
-    let mut out = Vec::with_capacity(marks.iter().filter(|m| keep(**m)).count());
-    out.extend(
-        rungs
+/// Up to this many rules of one effect that fired for a subject are listed
+/// on the stack.
+const FIRED_SMALL: usize = 16;
+
+/// The rules of one effect that fired for a subject, in declaration order:
+/// on the stack unless there are many.
+struct Fired<'p> {
+    /// The first [`FIRED_SMALL`] rules (the first `n` are set).
+    small: [Option<&'p RuleDef>; FIRED_SMALL],
+    /// How many of `small` are set.
+    n: usize,
+    /// The rules after the first [`FIRED_SMALL`].
+    large: Vec<&'p RuleDef>,
+}
+
+impl Default for Fired<'_> {
+    fn default() -> Self {
+        Fired {
+            small: [None; FIRED_SMALL],
+            n: 0,
+            large: Vec::new(),
+        }
+    }
+}
+
+impl<'p> Fired<'p> {
+    /// Adds the next rule that fired.
+    fn push(&mut self, rule: &'p RuleDef) {
+        match self.small.get_mut(self.n) {
+            Some(slot) => {
+                *slot = Some(rule);
+                self.n += 1;
+            }
+            None => self.large.push(rule),
+        }
+    }
+
+    /// The rules, in the order they were added.
+    fn iter(&self) -> impl Iterator<Item = &'p RuleDef> + '_ {
+        let small = self.small.get(..self.n).unwrap_or(&[]);
+        small
             .iter()
-            .zip(marks.iter())
-            .filter(|(_, m)| keep(**m))
-            .map(|(r, _)| Name::Borrowed(r.name.as_str())),
-    );
-    out
+            .flatten()
+            .copied()
+            .chain(self.large.iter().copied())
+    }
 }
 
 /// The `--explain` view of one subject's records.

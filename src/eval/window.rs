@@ -860,7 +860,7 @@ mod tests {
 
     use super::Windows;
     use crate::eval::EvalErrorKind;
-    use crate::eval::run::{Detail, WarnHit, globals, run_from};
+    use crate::eval::run::{Detail, Keep, WarnHit, globals, run_from};
     use crate::facts::Facts;
     use crate::ids::FactId;
     use crate::policy::Policy;
@@ -925,8 +925,10 @@ mod tests {
             }
             for detail in [Detail::Outcomes, Detail::Traces] {
                 let mut fast_day = windows.globals(&day_facts).unwrap();
-                let (a, ha) = run_from(program, &day_facts, &mut fast_day, detail, true).unwrap();
-                let (b, hb) = run_from(program, &day_facts, &mut slow, detail, true).unwrap();
+                let (a, ha) =
+                    run_from(program, &day_facts, &mut fast_day, detail, Keep::Inputs).unwrap();
+                let (b, hb) =
+                    run_from(program, &day_facts, &mut slow, detail, Keep::Inputs).unwrap();
                 assert_eq!(a, b, "runs on {}", format_date(day));
                 assert_eq!(
                     warned(&ha, &fast_day),

@@ -169,14 +169,15 @@ fn days(
         &before,
         &mut before_globals,
         Detail::Outcomes,
-        true,
+        eval::Keep::Inputs,
     )?;
     builder.prime(run);
     for day in from..=to {
         let mut today = before.clone();
         today.set(now, Value::Date(day))?;
         let mut globals = windows.globals(&today)?;
-        let (run, warned) = eval::run_from(program, &today, &mut globals, detail, true)?;
+        let (run, warned) =
+            eval::run_from(program, &today, &mut globals, detail, eval::Keep::Inputs)?;
         let at = |day, facts, globals| timeline::Day {
             day,
             facts,
