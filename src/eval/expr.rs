@@ -677,7 +677,32 @@ pub fn equal(a: &Value, b: &Value) -> bool {
 }
 
 /// Applies a comparison operator.
+///
+/// Inlined into the interpreter's condition tests: the scalars most
+/// conditions compare (dates against a window's bounds, enum levels,
+/// integers) are ordered here without a call; everything else (strings,
+/// decimals, mixed numbers, `==` on lists) goes through [`compare_values`].
+#[inline(always)]
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
+    let o = match (a, b) {
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Enum(x), Value::Enum(y)) => x.cmp(y),
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        _ => return compare_values(op, a, b),
+    };
+    match op {
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::Ne => o != Ordering::Equal,
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::Ge => o != Ordering::Less,
+    }
+}
+
+/// [`compare`] for any two values, out of line.
+#[inline(never)]
+fn compare_values(op: CmpOp, a: &Value, b: &Value) -> bool {
     match op {
         CmpOp::Eq => equal(a, b),
         CmpOp::Ne => !equal(a, b),
