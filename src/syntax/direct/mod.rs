@@ -404,22 +404,10 @@ impl<'f> Parser<'f> {
     fn range_constraint(&mut self) -> Option<(Option<i64>, Option<i64>, Span)> {
         let start = self.start();
         self.word("in")?;
-        let at = self.start();
-        let starts_int = match self.byte(at) {
-            Some(b'-') => self.byte(at + 1).is_some_and(|c| c.is_ascii_digit()),
-            Some(c) => c.is_ascii_digit(),
-            None => false,
-        };
-        let (lo, hi) = if starts_int {
+        let (lo, hi) = if self.at_signed_int() {
             let lo = self.signed_int()?;
             self.punct("..")?;
-            let hi_at = self.start();
-            let hi_starts = match self.byte(hi_at) {
-                Some(b'-') => self.byte(hi_at + 1).is_some_and(|c| c.is_ascii_digit()),
-                Some(c) => c.is_ascii_digit(),
-                None => false,
-            };
-            let hi = if hi_starts {
+            let hi = if self.at_signed_int() {
                 Some(self.signed_int()?)
             } else {
                 None
@@ -430,6 +418,13 @@ impl<'f> Parser<'f> {
             (None, Some(self.signed_int()?))
         };
         Some((lo, hi, self.span(start)))
+    }
+
+    /// Whether a `signed_int` comes next: `-`? then a digit.
+    fn at_signed_int(&mut self) -> bool {
+        let at = self.start();
+        let digit = at + usize::from(self.byte(at) == Some(b'-'));
+        self.byte(digit).is_some_and(|c| c.is_ascii_digit())
     }
 
     fn type_expr(&mut self) -> Option<TypeExpr> {
