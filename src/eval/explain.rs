@@ -266,7 +266,7 @@ fn leaf(env: &mut Env<'_>, program: &Program, e: &Expr) -> Result<Trace, Interna
                 let mut failed = None;
                 // The items that matched (for `all`: that did not), by name.
                 let mut named = Named::default();
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in items.clone().enumerate() {
                     env.set_local(*slot, item.clone());
                     match surface(env.eval(cond))? {
                         Ok(v) => {
@@ -424,7 +424,7 @@ fn filter_summary(
     let mut passed = 0usize;
     // Per part, in order: the items it excluded.
     let mut excluded: Vec<Named> = parts.iter().map(|_| Named::default()).collect();
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.clone().enumerate() {
         env.set_local(*slot, item.clone());
         let mut first_failing = None;
         for (k, part) in parts.iter().enumerate() {

@@ -1,7 +1,6 @@
 //! The interpreter: one checked expression → one value.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
@@ -10,7 +9,7 @@ use super::error::{EvalError, EvalErrorKind};
 use crate::ast::Quantifier;
 use crate::facts::Facts;
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, FieldId, SlotId, local};
-use crate::value::{Key, Value, date_in_range};
+use crate::value::{Key, List, ListIter, Value, date_in_range};
 
 /// Result of evaluating an expression.
 pub(crate) type EvalResult = Result<Value, EvalError>;
@@ -38,7 +37,7 @@ pub(super) struct Locals(Vec<Slot>);
 
 /// A local slot: a value, or the item of a loop. A loop over a list shares
 /// the list once and moves a cursor, so that stepping to the next item
-/// costs no reference count (an atomic operation on a shared list).
+/// costs no reference count (an atomic operation on a shared item).
 #[derive(Clone)]
 enum Slot {
     /// Not bound.
@@ -46,7 +45,7 @@ enum Slot {
     /// A value: the subject, its items.
     Value(Value),
     /// Item `at` of a list: the item of a `where` or quantifier.
-    Item(Arc<Vec<Value>>, usize),
+    Item(List, usize),
 }
 
 impl Slot {
@@ -60,10 +59,10 @@ impl Slot {
 }
 
 /// The list inside a value, shared (an empty one for anything else).
-fn shared_list(v: &Value) -> Arc<Vec<Value>> {
+fn shared_list(v: &Value) -> List {
     match v {
-        Value::List(l) => Arc::clone(l),
-        _ => EMPTY.with(Arc::clone),
+        Value::List(l) => l.clone(),
+        _ => List::empty(),
     }
 }
 
@@ -173,7 +172,7 @@ impl<'a> Env<'a> {
         if let Some(v) = self.peek(list) {
             let n = list_items(v).len();
             let held = match (self.locals.get(slot.index()), v) {
-                (Some(Slot::Item(held, _)), Value::List(l)) => Arc::ptr_eq(held, l),
+                (Some(Slot::Item(held, _)), Value::List(l)) => held.same(l),
                 _ => false,
             };
             if held {
@@ -188,7 +187,7 @@ impl<'a> Env<'a> {
         let n = list_items(&v).len();
         let shared = match v {
             Value::List(l) => l,
-            _ => EMPTY.with(Arc::clone),
+            _ => List::empty(),
         };
         self.bind(slot, Slot::Item(shared, 0));
         Ok(n)
@@ -196,7 +195,7 @@ impl<'a> Env<'a> {
 
     /// The list the loop in `slot` runs over (`e` is the loop, for the
     /// report of a bug).
-    fn looped(&self, slot: SlotId, e: &Expr) -> Result<&Arc<Vec<Value>>, EvalError> {
+    fn looped(&self, slot: SlotId, e: &Expr) -> Result<&List, EvalError> {
         match self.locals.get(slot.index()) {
             Some(Slot::Item(list, _)) => Ok(list),
             _ => Err(missing(e, "a loop's slot holds no list")),
@@ -210,7 +209,7 @@ impl<'a> Env<'a> {
     pub(super) fn begin_loop(&mut self, slot: SlotId, list: &Value) {
         if let (Some(Slot::Item(held, at)), Value::List(l)) =
             (self.locals.get_mut(slot.index()), list)
-            && Arc::ptr_eq(held, l)
+            && held.same(l)
         {
             *at = 0;
             return;
@@ -465,7 +464,6 @@ impl<'a> Env<'a> {
             ExprKind::MapField(base, i) => {
                 let list = self.eval(base)?;
                 let items = list_items(&list)
-                    .iter()
                     .map(|r| field(r, *i, e))
                     .collect::<Result<Vec<Value>, _>>()?;
                 Ok(Value::List(items.into()))
@@ -484,7 +482,7 @@ impl<'a> Env<'a> {
             ExprKind::In(a, b, negated) => {
                 let x = self.eval(a)?;
                 let list = self.eval(b)?;
-                let found = list_items(&list).iter().any(|y| equal(&x, y));
+                let found = list_items(&list).any(|y| equal(&x, y));
                 Ok(Value::Bool(found != *negated))
             }
             ExprKind::Arith(op, a, b) => arith(*op, self.eval(a)?, self.eval(b)?, &e.span),
@@ -497,32 +495,20 @@ impl<'a> Env<'a> {
             },
             ExprKind::Filter(list, cond, slot) => {
                 let n = self.loop_over(*slot, list)?;
-                // Allocate only once an item is dropped: a filter that keeps
-                // everything returns its input, one that keeps nothing a shared
-                // empty list. Items are read from the loop's slot.
-                let mut out: Option<Vec<Value>> = None;
+                // The positions kept (the items are never touched): a filter
+                // that keeps everything returns its input, one that keeps
+                // nothing the shared empty list (`List::pick`).
+                let mut kept: Vec<u32> = Vec::new();
                 for i in 0..n {
                     self.step(*slot, i);
-                    let keep = self.test(cond)?;
-                    match (&mut out, keep) {
-                        (Some(v), true) => {
-                            if let Some(item) = self.looped(*slot, e)?.get(i) {
-                                v.push(item.clone());
-                            }
+                    if self.test(cond)? {
+                        if kept.is_empty() {
+                            kept.reserve(n - i);
                         }
-                        (None, false) => {
-                            let mut v = Vec::with_capacity(n - i);
-                            v.extend(self.looped(*slot, e)?.iter().take(i).cloned());
-                            out = Some(v);
-                        }
-                        _ => {}
+                        kept.push(List::position(i).ok_or_else(|| too_long(e))?);
                     }
                 }
-                Ok(match out {
-                    None => Value::List(Arc::clone(self.looped(*slot, e)?)),
-                    Some(v) if v.is_empty() => empty_list(),
-                    Some(v) => Value::List(Arc::new(v)),
-                })
+                Ok(Value::List(self.looped(*slot, e)?.pick(kept)))
             }
             ExprKind::Quantified(q, list, cond, slot) => {
                 Ok(Value::Bool(self.quantified(*q, list, cond, *slot)?))
@@ -574,7 +560,7 @@ impl<'a> Env<'a> {
                             ));
                         }
                         let list = self.eval(inner)?;
-                        return Ok(Value::Int(distinct_count(list_items(&list).iter()) as i64));
+                        return Ok(Value::Int(distinct_count(list_items(&list)) as i64));
                     }
                     _ => {}
                 }
@@ -593,21 +579,21 @@ impl<'a> Env<'a> {
     }
 }
 
-thread_local! {
-    static EMPTY: Arc<Vec<Value>> = Arc::new(Vec::new());
-}
-
-/// A shared empty list (no allocation).
-pub fn empty_list() -> Value {
-    Value::List(EMPTY.with(Arc::clone))
-}
-
-/// The items of a list value (empty for anything else).
-pub fn list_items(v: &Value) -> &[Value] {
+/// The items of a list value (none for anything else).
+pub fn list_items(v: &Value) -> ListIter<'_> {
     match v {
-        Value::List(l) => l,
-        _ => &[],
+        Value::List(l) => l.iter(),
+        _ => ListIter::All([].iter()),
     }
+}
+
+/// A list too long to select from by `u32` positions (over 4,294,967,295
+/// items), at `e`.
+pub(super) fn too_long(e: &Expr) -> EvalError {
+    EvalError::new(
+        EvalErrorKind::Overflow("a list of more than 4,294,967,295 items"),
+        &e.span,
+    )
 }
 
 /// Field `i` of a record value. An absent record (an optional field that
@@ -821,7 +807,7 @@ pub fn aggregate(
     span: &crate::source::Span,
     ty: &crate::types::Type,
 ) -> EvalResult {
-    aggregate_over(agg, list_items(v).iter(), span, ty)
+    aggregate_over(agg, list_items(v), span, ty)
 }
 
 /// An aggregate over any sequence of values: a list, or the field of every
@@ -867,7 +853,7 @@ pub fn aggregate_over<'v>(
             }
             Ok(best.cloned().unwrap_or(Value::Absent))
         }
-        Aggregate::Distinct => Ok(Value::List(Arc::new(
+        Aggregate::Distinct => Ok(Value::List(List::new(
             distinct(items).into_iter().cloned().collect(),
         ))),
     }
@@ -930,8 +916,8 @@ fn distinct<'v>(items: impl Iterator<Item = &'v Value>) -> Vec<&'v Value> {
 }
 
 /// The field `i` of every record in `items`.
-fn fields_of(items: &[Value], i: FieldId) -> impl Iterator<Item = &Value> {
-    items.iter().filter_map(move |r| match r {
+fn fields_of(items: ListIter<'_>, i: FieldId) -> impl Iterator<Item = &Value> {
+    items.filter_map(move |r| match r {
         Value::Record(f) => f.get(i.index()),
         _ => None,
     })
@@ -952,7 +938,7 @@ mod tests {
                 let i = i64::try_from(i).unwrap_or(0);
                 values.push(Value::Int(i % 20));
                 values.push(Value::Decimal(Decimal::from(i % 7)));
-                values.push(Value::Str(Arc::from(format!("v{}", i % 11))));
+                values.push(Value::Str(std::sync::Arc::from(format!("v{}", i % 11))));
             }
             assert_eq!(
                 distinct_count(values.iter()),

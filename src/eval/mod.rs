@@ -16,7 +16,6 @@ mod run;
 mod window;
 
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use run::{Detail, RuleRecord, Run, SubjectRecord, run};
@@ -31,7 +30,7 @@ use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{Block, BlockId, Expr, Program, local};
 use crate::types::Type;
-use crate::value::{Key, Value};
+use crate::value::{Key, List, Value};
 
 /// The decisions for every ladder and subject (a [`run()`] without traces).
 pub fn evaluate<'p>(program: &'p Program, facts: &Facts) -> Result<Evaluation<'p>, Internal> {
@@ -139,10 +138,15 @@ fn global_lets(program: &Program, facts: &Facts) -> Result<Vec<EvalResult>, Inte
 struct Group {
     /// The key (the subject).
     key: Value,
-    /// Its items, in list order.
-    items: Vec<Value>,
-    /// How many items it has (known before they are gathered).
+    /// Its items, in list order: a selection of the block's list.
+    items: List,
+}
+
+/// A group as it is formed: its key, its size, then its items' positions.
+struct Forming {
+    key: Value,
     size: usize,
+    at: Vec<u32>,
 }
 
 /// Up to this many items, the group of each item is kept on the stack.
@@ -160,10 +164,10 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
     let items = list_items(&source);
     let mut index: FxHashMap<Key, usize> = FxHashMap::default();
     // A short list has at most as many groups as items: one allocation.
-    let mut out: Vec<Group> = Vec::with_capacity(items.len().min(LINEAR_GROUPS));
+    let mut out: Vec<Forming> = Vec::with_capacity(items.len().min(LINEAR_GROUPS));
     // First pass: the group of each item and the size of each group, so that
-    // each group's list is allocated once, at its size. A short list keeps
-    // the group of each item on the stack.
+    // each group's positions are allocated once, at their size. A short list
+    // keeps the group of each item on the stack.
     let mut small = [NO_GROUP; SMALL_LIST];
     let mut large = Vec::new();
     let group_of: &mut [usize] = match small.get_mut(..items.len()) {
@@ -192,18 +196,31 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
         *slot = i;
     }
     for g in &mut out {
-        g.items.reserve_exact(g.size);
+        g.at.reserve_exact(g.size);
     }
-    for (item, g) in items.iter().zip(group_of.iter()) {
+    // Second pass: positions only; the items themselves are not touched.
+    for (at, g) in group_of.iter().enumerate() {
         if let Some(group) = out.get_mut(*g) {
-            group.items.push(item.clone());
+            group
+                .at
+                .push(List::position(at).ok_or_else(|| expr::too_long(&block.source))?);
         }
     }
-    Ok(out)
+    let list = match &source {
+        Value::List(l) => l.clone(),
+        _ => List::empty(),
+    };
+    Ok(out
+        .into_iter()
+        .map(|g| Group {
+            key: g.key,
+            items: list.pick(g.at),
+        })
+        .collect())
 }
 
 /// The index in `out` of the group of `key`, a new group when it has none.
-fn group_of_key(out: &mut Vec<Group>, index: &mut FxHashMap<Key, usize>, key: &Value) -> usize {
+fn group_of_key(out: &mut Vec<Forming>, index: &mut FxHashMap<Key, usize>, key: &Value) -> usize {
     // A few groups are found faster by comparing keys than by hashing; the
     // hash index is built once there are many.
     let found = if out.len() <= LINEAR_GROUPS {
@@ -220,10 +237,10 @@ fn group_of_key(out: &mut Vec<Group>, index: &mut FxHashMap<Key, usize>, key: &V
             if out.len() > LINEAR_GROUPS {
                 index.insert(Key::of(key), out.len());
             }
-            out.push(Group {
+            out.push(Forming {
                 key: key.clone(),
-                items: Vec::new(),
                 size: 0,
+                at: Vec::new(),
             });
             out.len() - 1
         }
@@ -232,21 +249,20 @@ fn group_of_key(out: &mut Vec<Group>, index: &mut FxHashMap<Key, usize>, key: &V
 
 /// The value a group's items are bound to: the list, or for a `keyed by`
 /// block the one item.
-fn group_items(block: &Block, items: Vec<Value>) -> Result<Value, Internal> {
+fn group_items(block: &Block, items: List) -> Result<Value, Internal> {
     Ok(if block.keyed {
         // The key is `unique`, checked when the facts load: one item per group.
-        let mut items = items.into_iter();
-        match (items.next(), items.next()) {
-            (Some(item), None) => item,
+        match (items.get(0), items.len()) {
+            (Some(item), 1) => item.clone(),
             _ => return Err(Internal::new("a keyed group without exactly one item")),
         }
     } else {
-        Value::List(Arc::new(items))
+        Value::List(items)
     })
 }
 
 /// Binds a group to the block's locals and evaluates its definitions.
-fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: Vec<Value>) -> Result<(), Internal> {
+fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: List) -> Result<(), Internal> {
     let items = group_items(block, items)?;
     enter_bound(env, block, key, items)
 }

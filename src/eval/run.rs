@@ -20,7 +20,7 @@ use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
 use crate::types::Type;
-use crate::value::Value;
+use crate::value::{List, Value};
 
 /// The code of every run-time failure (the same as [`super::EvalReport`]'s).
 const EVAL_CODE: &str = "rung::eval::arithmetic";
@@ -266,7 +266,7 @@ pub(crate) enum WarnList {
     /// Items of a list that does not change over the replay.
     Kept {
         /// The list.
-        root: Arc<Vec<Value>>,
+        root: List,
         /// The positions kept today, ascending.
         indices: Vec<u32>,
     },
@@ -274,7 +274,7 @@ pub(crate) enum WarnList {
 
 impl Globals {
     /// The list of `warn` declaration `warn`, when it was kept before the run.
-    pub(crate) fn kept_warn(&self, warn: usize) -> Option<(&Arc<Vec<Value>>, &[u32])> {
+    pub(crate) fn kept_warn(&self, warn: usize) -> Option<(&List, &[u32])> {
         match self.warns.get(warn) {
             Some(Some(WarnList::Kept { root, indices })) => Some((root, indices)),
             _ => None,
@@ -769,13 +769,15 @@ fn warnings(facts: &Facts, program: &Program, globals: &Globals) -> Result<Vec<W
         }
         match Env::new(facts, &globals.lets).eval(&w.items) {
             Ok(list) => {
-                out.extend(list_items(&list).iter().enumerate().map(|(index, item)| {
-                    WarnHit::Item {
-                        warn,
-                        index,
-                        item: item.clone(),
-                    }
-                }));
+                out.extend(
+                    list_items(&list)
+                        .enumerate()
+                        .map(|(index, item)| WarnHit::Item {
+                            warn,
+                            index,
+                            item: item.clone(),
+                        }),
+                );
             }
             Err(e) => {
                 not_a_bug(&e)?;

@@ -20,14 +20,14 @@ use std::sync::Arc;
 
 use super::error::{EvalError, EvalErrorKind, surface};
 use super::explain::flatten;
-use super::expr::{Env, EvalResult, compare, empty_list, list_items};
+use super::expr::{Env, EvalResult, compare};
 use super::run::{Globals, WarnList};
 use super::{Group, global_lets};
 use crate::facts::Facts;
 use crate::ids::FactId;
 use crate::internal::Internal;
 use crate::program::{Block, CmpOp, Expr, ExprKind, FieldId, Program, SlotId, local};
-use crate::value::{Key, Value};
+use crate::value::{Key, List, Value};
 use rustc_hash::FxHashMap;
 
 /// The windows of a program over one set of facts (all but `now`): built
@@ -71,7 +71,7 @@ struct Window<'p> {
     /// definition kept (a window within a window).
     base: Base,
     /// The list every index refers to.
-    root: Arc<Vec<Value>>,
+    root: List,
     /// For each item of `root`: whether every part of the condition that
     /// does not read `now` holds.
     fixed: Vec<bool>,
@@ -98,21 +98,12 @@ struct Moving<'p> {
 
 /// The items of `root` at positions `at` (ascending), as a list value: the
 /// list itself when every item is kept, a shared empty list when none is.
-fn items_at(root: &Arc<Vec<Value>>, at: &[u32]) -> Result<Value, Internal> {
-    if at.is_empty() {
-        return Ok(empty_list());
+fn items_at(root: &List, at: &[u32]) -> Result<Value, Internal> {
+    // Ascending: the last position is the largest.
+    if at.last().is_some_and(|&i| i as usize >= root.len()) {
+        return Err(Internal::new("a window item outside its list"));
     }
-    if at.len() == root.len() {
-        return Ok(Value::List(Arc::clone(root)));
-    }
-    let mut items = Vec::with_capacity(at.len());
-    for &i in at {
-        let item = root
-            .get(i as usize)
-            .ok_or_else(|| Internal::new("a window item outside its list"))?;
-        items.push(item.clone());
-    }
-    Ok(Value::List(Arc::new(items)))
+    Ok(Value::List(root.pick(at.to_vec())))
 }
 
 /// The positions whose flag is set, in order. Written without a branch per
@@ -234,7 +225,7 @@ impl<'p> Windows<'p> {
         for w in &self.warns {
             let list = match w {
                 Some(w) => w.day(facts, &lets, &kept)?.map(|indices| WarnList::Kept {
-                    root: Arc::clone(&w.root),
+                    root: w.root.clone(),
                     indices,
                 }),
                 None => None,
@@ -293,32 +284,28 @@ impl Grouping {
                 *n += 1;
             }
         }
-        let mut out: Vec<(Group, Vec<u32>)> = Vec::with_capacity(sizes.len());
-        for (k, n) in firsts.iter().zip(&sizes) {
-            let key = self
-                .keys
-                .get(*k as usize)
-                .ok_or_else(|| Internal::new("a window key outside its table"))?;
-            out.push((
-                Group {
-                    key: key.clone(),
-                    items: Vec::with_capacity(*n),
-                    size: *n,
-                },
-                Vec::with_capacity(*n),
-            ));
-        }
+        let mut positions: Vec<Vec<u32>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
         for &at in indices {
             let Some(Some(k)) = self.key_of.get(at as usize) else {
                 continue;
             };
             let g = group_of_key.get(*k as usize).copied().unwrap_or(absent);
-            let (Some(group), Some(item)) = (out.get_mut(g as usize), window.root.get(at as usize))
-            else {
-                return Err(Internal::new("a window item outside its group"));
+            match positions.get_mut(g as usize) {
+                Some(p) if (at as usize) < window.root.len() => p.push(at),
+                _ => return Err(Internal::new("a window item outside its group")),
+            }
+        }
+        let mut out: Vec<(Group, Vec<u32>)> = Vec::with_capacity(sizes.len());
+        for (k, at) in firsts.iter().zip(positions) {
+            let key = self
+                .keys
+                .get(*k as usize)
+                .ok_or_else(|| Internal::new("a window key outside its table"))?;
+            let group = Group {
+                key: key.clone(),
+                items: window.root.pick(at.clone()),
             };
-            group.0.items.push(item.clone());
-            group.1.push(at);
+            out.push((group, at));
         }
         Ok(Some(PlannedGroups {
             groups: out,
@@ -384,7 +371,7 @@ pub(crate) struct PlannedGroups {
 
 /// The planned definitions of one block, with the root list they index.
 pub(super) struct SubjectPlans {
-    root: Arc<Vec<Value>>,
+    root: List,
     lets: Vec<Option<SubjectWindow>>,
 }
 
@@ -407,7 +394,7 @@ fn grouping(
         return Ok(None);
     }
     let mut env = Env::new(facts, lets);
-    env.begin_loop(local::FIRST_FREE, &Value::List(Arc::clone(&window.root)));
+    env.begin_loop(local::FIRST_FREE, &Value::List(window.root.clone()));
     let mut keys: Vec<Value> = Vec::new();
     let mut index: FxHashMap<Key, u32> = FxHashMap::default();
     let mut key_of = Vec::with_capacity(window.root.len());
@@ -443,7 +430,7 @@ fn grouping(
     Ok(Some(Grouping {
         source: source.index(),
         plans: Arc::new(SubjectPlans {
-            root: Arc::clone(&window.root),
+            root: window.root.clone(),
             lets: subject_lets,
         }),
         key_of,
@@ -456,7 +443,7 @@ fn grouping(
 /// only the item, not `now`, and evaluates on every root item.
 fn subject_window(
     e: &Expr,
-    root: &Arc<Vec<Value>>,
+    root: &List,
     facts: &Facts,
     lets: &[EvalResult],
     (now, moves): (FactId, &[bool]),
@@ -473,7 +460,7 @@ fn subject_window(
         return Ok(None);
     }
     let mut env = Env::new(facts, lets);
-    env.begin_loop(*slot, &Value::List(Arc::clone(root)));
+    env.begin_loop(*slot, &Value::List(root.clone()));
     let mut holds = Vec::with_capacity(root.len());
     for at in 0..root.len() {
         env.step(*slot, at);
@@ -712,7 +699,7 @@ fn plan<'p>(
     }
     let (base, root) = match &list.kind {
         ExprKind::Let(j) => match plans.get(j.index()) {
-            Some(Some(w)) => (Base::Let(j.index()), Some(Arc::clone(&w.root))),
+            Some(Some(w)) => (Base::Let(j.index()), Some(w.root.clone())),
             _ if !reads_now(list, now, moves) => (Base::Root, root_list(list, facts, lets)?),
             _ => return Ok(None),
         },
@@ -735,12 +722,10 @@ fn plan<'p>(
         }
     }
     // Every item a record with the fields compared, as the checker promised.
-    let fields_ok = list_items(&Value::List(Arc::clone(&root)))
-        .iter()
-        .all(|item| match item {
-            Value::Record(f) => moving.iter().all(|m| f.get(m.field.index()).is_some()),
-            _ => false,
-        });
+    let fields_ok = root.iter().all(|item| match item {
+        Value::Record(f) => moving.iter().all(|m| f.get(m.field.index()).is_some()),
+        _ => false,
+    });
     if !fields_ok {
         return Ok(None);
     }
@@ -757,7 +742,7 @@ fn plan<'p>(
             .collect();
     }
     let mut env = Env::new(facts, lets);
-    let list_value = Value::List(Arc::clone(&root));
+    let list_value = Value::List(root.clone());
     env.begin_loop(*slot, &list_value);
     let mut fixed = Vec::with_capacity(root.len());
     for at in 0..root.len() {
@@ -781,11 +766,7 @@ fn plan<'p>(
 
 /// The list a window's root expression evaluates to (it does not read
 /// `now`), or `None` when it fails or is not a list.
-fn root_list(
-    list: &Expr,
-    facts: &Facts,
-    lets: &[EvalResult],
-) -> Result<Option<Arc<Vec<Value>>>, Internal> {
+fn root_list(list: &Expr, facts: &Facts, lets: &[EvalResult]) -> Result<Option<List>, Internal> {
     Ok(match surface(Env::new(facts, lets).eval(list))? {
         Ok(Value::List(l)) => Some(l),
         _ => None,
@@ -893,7 +874,7 @@ mod tests {
                 WarnHit::Kept { warn } => {
                     let (root, indices) = globals.kept_warn(*warn).unwrap();
                     for (index, at) in indices.iter().enumerate() {
-                        out.push((*warn, index, root[*at as usize].clone()));
+                        out.push((*warn, index, root.get(*at as usize).unwrap().clone()));
                     }
                 }
                 WarnHit::Failed(f) => out.push((usize::MAX, 0, Value::Str(f.line().into()))),

@@ -18,7 +18,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::{Problem, Seg};
 use crate::types::{RecordType, Schema, Type};
-use crate::value::{Key, MAX_DURATION_DAYS, Value, parse_date};
+use crate::value::{Key, List, MAX_DURATION_DAYS, Value, parse_date};
 
 /// Most problems recorded in one read; the rest are counted.
 pub const MAX_PROBLEMS: usize = 50;
@@ -542,7 +542,7 @@ impl<'de, 's> Visitor<'de> for ValueSeed<'_, 's, '_> {
         if let Type::Record(r) = elem {
             check_unique(self.ctx, self.at, *r, &items);
         }
-        Ok(Value::List(Arc::new(items)))
+        Ok(Value::List(List::new(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {

@@ -18,7 +18,7 @@ use super::error::TableError;
 use crate::check::suggest::closest;
 use crate::source::{SourceFile, Span};
 use crate::types::{RecordType, Schema, Type};
-use crate::value::{Key, Value};
+use crate::value::{Key, List, Value};
 
 use super::super::MAX_PROBLEMS;
 
@@ -253,7 +253,7 @@ impl Reader<'_> {
             }
         }
         self.unique(&items, &field_col);
-        ok.then(|| Value::List(Arc::new(items)))
+        ok.then(|| Value::List(List::new(items)))
     }
 
     /// Matches the header's columns to the record's fields; false when a

@@ -1,10 +1,14 @@
 //! Runtime values and the calendar.
 //!
-//! Values are small and cheap to clone: lists and records are shared behind
-//! `Rc`, strings behind `Arc<str>`. Dates are days since 1970-01-01, so that
+//! Values are small and cheap to clone: lists ([`List`]) and records are
+//! shared behind `Arc`, strings behind `Arc<str>`. Dates are days since 1970-01-01, so that
 //! comparing and subtracting them is integer arithmetic.
 
+mod list;
+
 use std::sync::Arc;
+
+pub use list::{Iter as ListIter, List};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -41,8 +45,8 @@ pub enum Value {
     Enum(u32),
     /// An optional value that is not there.
     Absent,
-    /// A list (a `Vec` behind the `Rc`, so building one from a filter does not copy it).
-    List(Arc<Vec<Value>>),
+    /// A list: shared, and a narrowed list shares its source's items.
+    List(List),
     /// A record's fields in declaration order.
     Record(Arc<[Value]>),
 }
@@ -98,7 +102,7 @@ impl Value {
     }
 
     /// The items, if this is a list.
-    pub fn as_list(&self) -> Option<&Arc<Vec<Value>>> {
+    pub fn as_list(&self) -> Option<&List> {
         if let Value::List(l) = self {
             Some(l)
         } else {
