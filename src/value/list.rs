@@ -13,18 +13,31 @@ use std::sync::Arc;
 
 use super::Value;
 
-/// A list value. Cloning it shares it.
+/// A list value. Cloning it shares it (one reference count).
 ///
 /// Either it owns its items, or it is a selection: some of the items of an
 /// owned list, by position, in ascending order (a narrowed list of a
 /// narrowed list selects from the same owned list, never from the
 /// selection, so reading an item is always two steps at most).
 #[derive(Clone, Debug)]
-pub struct List {
-    /// The items, or the list a selection is drawn from.
+pub struct List(Repr);
+
+#[derive(Clone, Debug)]
+enum Repr {
+    /// The items.
+    Owned(Arc<Vec<Value>>),
+    /// A selection (one allocation to share: cloning a list is one atomic
+    /// operation either way).
+    Picked(Arc<Picked>),
+}
+
+/// Some items of an owned list.
+#[derive(Debug)]
+struct Picked {
+    /// The owned list.
     items: Arc<Vec<Value>>,
-    /// The positions of a selection in `items`, ascending, each in range.
-    picked: Option<Arc<Vec<u32>>>,
+    /// The positions in `items`, ascending, each in range.
+    at: Vec<u32>,
 }
 
 thread_local! {
@@ -34,25 +47,20 @@ thread_local! {
 impl List {
     /// A list of these items.
     pub fn new(items: Vec<Value>) -> List {
-        List {
-            items: Arc::new(items),
-            picked: None,
-        }
+        List(Repr::Owned(Arc::new(items)))
     }
 
     /// The empty list (shared: no allocation).
     pub fn empty() -> List {
-        List {
-            items: EMPTY.with(Arc::clone),
-            picked: None,
-        }
+        List(Repr::Owned(EMPTY.with(Arc::clone)))
     }
 
     /// How many items it has.
+    #[inline]
     pub fn len(&self) -> usize {
-        match &self.picked {
-            None => self.items.len(),
-            Some(at) => at.len(),
+        match &self.0 {
+            Repr::Owned(items) => items.len(),
+            Repr::Picked(p) => p.at.len(),
         }
     }
 
@@ -64,28 +72,29 @@ impl List {
     /// Item `i`, counting from 0.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&Value> {
-        match &self.picked {
-            None => self.items.get(i),
-            Some(at) => self.items.get(*at.get(i)? as usize),
+        match &self.0 {
+            Repr::Owned(items) => items.get(i),
+            Repr::Picked(p) => p.items.get(*p.at.get(i)? as usize),
         }
     }
 
     /// The items, in order.
+    #[inline]
     pub fn iter(&self) -> Iter<'_> {
-        match &self.picked {
-            None => Iter::All(self.items.iter()),
-            Some(at) => Iter::Picked(&self.items, at.iter()),
+        match &self.0 {
+            Repr::Owned(items) => Iter::All(items.iter()),
+            Repr::Picked(p) => Iter::Picked(&p.items, p.at.iter()),
         }
     }
 
     /// Whether `self` and `other` are one list (not merely equal ones).
+    #[inline]
     pub fn same(&self, other: &List) -> bool {
-        Arc::ptr_eq(&self.items, &other.items)
-            && match (&self.picked, &other.picked) {
-                (None, None) => true,
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                _ => false,
-            }
+        match (&self.0, &other.0) {
+            (Repr::Owned(a), Repr::Owned(b)) => Arc::ptr_eq(a, b),
+            (Repr::Picked(a), Repr::Picked(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
     }
 
     /// The items at positions `at` (ascending, counted in this list), as a
@@ -93,29 +102,33 @@ impl List {
     /// and keeping none the shared empty list. A position out of range is
     /// skipped (callers pass positions they counted; none is).
     pub fn pick(&self, mut at: Vec<u32>) -> List {
-        match &self.picked {
-            None => at.retain(|&i| (i as usize) < self.items.len()),
+        let items = match &self.0 {
+            Repr::Owned(items) => {
+                at.retain(|&i| (i as usize) < items.len());
+                items
+            }
             // A selection of a selection: positions in the owned list.
-            Some(outer) => {
-                at.retain_mut(|i| match outer.get(*i as usize) {
+            Repr::Picked(outer) => {
+                at.retain_mut(|i| match outer.at.get(*i as usize) {
                     Some(&j) => {
                         *i = j;
                         true
                     }
                     None => false,
                 });
+                &outer.items
             }
-        }
+        };
         if at.len() == self.len() {
             return self.clone();
         }
         if at.is_empty() {
             return List::empty();
         }
-        List {
-            items: Arc::clone(&self.items),
-            picked: Some(Arc::new(at)),
-        }
+        List(Repr::Picked(Arc::new(Picked {
+            items: Arc::clone(items),
+            at,
+        })))
     }
 
     /// The position of item `i` as a `u32` (lists are indexed by `u32` in
