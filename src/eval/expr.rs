@@ -9,7 +9,7 @@ use super::error::{EvalError, EvalErrorKind};
 use crate::ast::Quantifier;
 use crate::facts::Facts;
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, FieldId, SlotId, local};
-use crate::value::{Key, List, ListIter, Value, date_in_range};
+use crate::value::{Key, List, ListIter, Positions, Value, date_in_range};
 
 /// Result of evaluating an expression.
 pub(crate) type EvalResult = Result<Value, EvalError>;
@@ -498,7 +498,7 @@ impl<'a> Env<'a> {
                 // The positions kept (the items are never touched): a filter
                 // that keeps everything returns its input, one that keeps
                 // nothing the shared empty list (`List::pick`).
-                let mut kept: Vec<u32> = Vec::new();
+                let mut kept = Positions::new();
                 for i in 0..n {
                     self.step(*slot, i);
                     if self.test(cond)? {

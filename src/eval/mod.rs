@@ -30,7 +30,7 @@ use crate::facts::Facts;
 use crate::internal::Internal;
 use crate::program::{Block, BlockId, Expr, Program, local};
 use crate::types::Type;
-use crate::value::{Key, List, Value};
+use crate::value::{Key, List, Positions, Value};
 
 /// The decisions for every ladder and subject (a [`run()`] without traces).
 pub fn evaluate<'p>(program: &'p Program, facts: &Facts) -> Result<Evaluation<'p>, Internal> {
@@ -214,7 +214,7 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
         .into_iter()
         .map(|g| Group {
             key: g.key,
-            items: list.pick(g.at),
+            items: list.pick(Positions::from_vec(g.at)),
         })
         .collect())
 }

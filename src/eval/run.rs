@@ -42,8 +42,10 @@ pub struct RuleRecord {
     pub rule: RuleId,
     /// Whether its condition held, or why it could not be evaluated.
     pub outcome: Result<bool, EvalError>,
-    /// Its condition part by part, when the run was asked for traces.
-    pub trace: Option<Trace>,
+    /// Its condition part by part, when the run was asked for traces
+    /// (boxed: a record is written for every rule of every subject, and a
+    /// small one is cheap to write).
+    pub trace: Option<Box<Trace>>,
 }
 
 impl RuleRecord {
@@ -417,7 +419,9 @@ pub(crate) fn run_from<'p>(
             for (i, rule) in block.rules.iter().enumerate() {
                 let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
                 let trace = match (detail, &rule.when) {
-                    (Detail::Traces, Some(w)) => Some(trace(&mut env, program, block, w)?),
+                    (Detail::Traces, Some(w)) => {
+                        Some(Box::new(trace(&mut env, program, block, w)?))
+                    }
                     _ => None,
                 };
                 records.push(RuleRecord {
@@ -748,7 +752,7 @@ fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanatio
                     .collect::<Result<_, _>>()?,
                 outcome: r.outcome(),
                 error: r.outcome.as_ref().err().map(ToString::to_string),
-                condition: r.trace.clone(),
+                condition: r.trace.as_deref().cloned(),
             })
         })
         .collect::<Result<_, Internal>>()?;

@@ -27,7 +27,7 @@ use crate::facts::Facts;
 use crate::ids::FactId;
 use crate::internal::Internal;
 use crate::program::{Block, CmpOp, Expr, ExprKind, FieldId, Program, SlotId, local};
-use crate::value::{Key, List, Value};
+use crate::value::{Key, List, Positions, Value};
 use rustc_hash::FxHashMap;
 
 /// The windows of a program over one set of facts (all but `now`): built
@@ -103,7 +103,7 @@ fn items_at(root: &List, at: &[u32]) -> Result<Value, Internal> {
     if at.last().is_some_and(|&i| i as usize >= root.len()) {
         return Err(Internal::new("a window item outside its list"));
     }
-    Ok(Value::List(root.pick(at.to_vec())))
+    Ok(Value::List(root.pick(Positions::from_slice(at))))
 }
 
 /// The positions whose flag is set, in order. Written without a branch per
@@ -303,7 +303,7 @@ impl Grouping {
                 .ok_or_else(|| Internal::new("a window key outside its table"))?;
             let group = Group {
                 key: key.clone(),
-                items: window.root.pick(at.clone()),
+                items: window.root.pick(Positions::from_slice(&at)),
             };
             out.push((group, at));
         }

@@ -8,7 +8,7 @@ mod list;
 
 use std::sync::Arc;
 
-pub use list::{Iter as ListIter, List};
+pub use list::{Iter as ListIter, List, Positions};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
