@@ -146,7 +146,7 @@ struct Group {
 struct Forming {
     key: Value,
     size: usize,
-    at: Vec<u32>,
+    at: Positions,
 }
 
 /// Up to this many items, the group of each item is kept on the stack.
@@ -214,7 +214,7 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
         .into_iter()
         .map(|g| Group {
             key: g.key,
-            items: list.pick(Positions::from_vec(g.at)),
+            items: list.pick(g.at),
         })
         .collect())
 }
@@ -240,7 +240,7 @@ fn group_of_key(out: &mut Vec<Forming>, index: &mut FxHashMap<Key, usize>, key: 
             out.push(Forming {
                 key: key.clone(),
                 size: 0,
-                at: Vec::new(),
+                at: Positions::new(),
             });
             out.len() - 1
         }

@@ -469,16 +469,28 @@ pub(crate) fn run_from<'p>(
             }),
         });
     }
-    // Ladder declaration order, then subject byte order.
-    decided.sort_unstable_by(|a, b| {
-        (a.ladder, a.decision.subject.as_bytes()).cmp(&(b.ladder, b.decision.subject.as_bytes()))
+    // Ladder declaration order, then subject byte order. Positions are
+    // sorted, not decisions: each decision then moves once, into place.
+    let mut order: Vec<usize> = (0..decided.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let key = |i: usize| {
+            decided
+                .get(i)
+                .map(|d| (d.ladder, d.decision.subject.as_bytes()))
+        };
+        key(a).cmp(&key(b))
     });
+    let mut decided: Vec<Option<Decided<'p>>> = decided.into_iter().map(Some).collect();
     let mut decisions = Vec::with_capacity(decided.len());
     let mut subjects = Vec::new();
     if keep != Keep::Decisions {
         subjects.reserve_exact(decided.len());
     }
-    for d in decided {
+    for i in order {
+        let d = decided
+            .get_mut(i)
+            .and_then(Option::take)
+            .ok_or_else(|| Internal::new("a decision sorted twice"))?;
         decisions.push(d.decision);
         subjects.extend(d.record);
     }

@@ -7,7 +7,8 @@
 //! drop it, a cache miss each time over a large campaign. A narrowed list
 //! instead keeps the positions of its items in the list it was drawn from
 //! (four bytes each) and shares that list: building one reads only what its
-//! condition reads, and dropping one frees two allocations.
+//! condition reads, and dropping one frees one allocation (two for a long
+//! one), whatever it holds.
 
 use std::sync::Arc;
 
@@ -26,10 +27,10 @@ pub type Positions = SmallVec<[u32; 8]>;
 /// owned list, by position, in ascending order (a narrowed list of a
 /// narrowed list selects from the same owned list, never from the
 /// selection, so reading an item is always two steps at most).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct List(Repr);
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Repr {
     /// The items.
     Owned(Arc<Vec<Value>>),
@@ -39,7 +40,6 @@ enum Repr {
 }
 
 /// Some items of an owned list.
-#[derive(Debug)]
 struct Picked {
     /// The owned list.
     items: Arc<Vec<Value>>,
@@ -148,6 +148,13 @@ impl List {
 impl From<Vec<Value>> for List {
     fn from(items: Vec<Value>) -> List {
         List::new(items)
+    }
+}
+
+impl std::fmt::Debug for List {
+    /// As its items, however it holds them (as a `Vec` would print).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
