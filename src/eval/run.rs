@@ -12,8 +12,8 @@ use std::sync::Arc;
 use super::error::{EvalError, not_a_bug, surface};
 use super::explain::{Outcome, RuleExplanation, SubjectExplanation, Trace, trace};
 use super::expr::{Env, EvalResult, list_items};
-use super::window::{PlannedGroups, enter_planned};
-use super::{condition, enter_bound, global_lets, group_items, groups, subject_of};
+use super::window::{PlannedGroups, SubjectPlans, enter_planned};
+use super::{Group, condition, enter_bound, global_lets, group_items, groups, subject_of};
 use crate::ast::Effect;
 use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
 use crate::facts::Facts;
@@ -319,6 +319,81 @@ pub(crate) enum Keep {
     Inputs,
 }
 
+/// A block's groups, each with the positions of its items where a replay's
+/// windows formed them, and the block's planned definitions; `None` when
+/// the block's list could not be grouped.
+type BlockGroups = Option<(Vec<(Group, Option<Vec<u32>>)>, Option<Arc<SubjectPlans>>)>;
+
+/// The decisions of a run as they are made, and their records.
+///
+/// Decisions are listed in ladder declaration order, then subject byte
+/// order. Subjects are decided in that order within a block; when every
+/// ladder is decided by one block and blocks come in ladder order (the
+/// usual policy), decisions are therefore made in order and go straight
+/// into place. Otherwise they are gathered and put in order at the end.
+enum Decisions<'p> {
+    /// Made in order.
+    InPlace(Vec<Decision<'p>>, Vec<SubjectRecord>),
+    /// To be put in order.
+    Gathered(Vec<Decided<'p>>),
+}
+
+impl<'p> Decisions<'p> {
+    /// Room for `n` decisions of `program`, kept as `keep` says.
+    fn new(program: &Program, n: usize, keep: Keep) -> Self {
+        let ladders = program.blocks.iter().map(|b| b.ladder);
+        let in_order = ladders.clone().zip(ladders.skip(1)).all(|(a, b)| a < b);
+        if in_order {
+            let records = if keep == Keep::Decisions { 0 } else { n };
+            Decisions::InPlace(Vec::with_capacity(n), Vec::with_capacity(records))
+        } else {
+            Decisions::Gathered(Vec::with_capacity(n))
+        }
+    }
+
+    /// The next decision made.
+    fn push(&mut self, d: Decided<'p>) {
+        match self {
+            Decisions::InPlace(decisions, subjects) => {
+                decisions.push(d.decision);
+                subjects.extend(d.record);
+            }
+            Decisions::Gathered(all) => all.push(d),
+        }
+    }
+
+    /// The decisions in order, and their records.
+    fn finish(self) -> Result<(Vec<Decision<'p>>, Vec<SubjectRecord>), Internal> {
+        let decided = match self {
+            Decisions::InPlace(decisions, subjects) => return Ok((decisions, subjects)),
+            Decisions::Gathered(decided) => decided,
+        };
+        // Positions are sorted, not decisions: each decision then moves
+        // once, into place.
+        let mut order: Vec<usize> = (0..decided.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let key = |i: usize| {
+                decided
+                    .get(i)
+                    .map(|d| (d.ladder, d.decision.subject.as_bytes()))
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut decided: Vec<Option<Decided<'p>>> = decided.into_iter().map(Some).collect();
+        let mut decisions = Vec::with_capacity(decided.len());
+        let mut subjects = Vec::with_capacity(decided.len());
+        for i in order {
+            let d = decided
+                .get_mut(i)
+                .and_then(Option::take)
+                .ok_or_else(|| Internal::new("a decision sorted twice"))?;
+            decisions.push(d.decision);
+            subjects.extend(d.record);
+        }
+        Ok((decisions, subjects))
+    }
+}
+
 /// One decision of a run, before decisions are put in order.
 struct Decided<'p> {
     /// The ladder decided (the first sort key; the subject is the second).
@@ -349,13 +424,38 @@ pub(crate) fn run_from<'p>(
     // subject as its groups are evaluated.
     let mut pooled: BTreeMap<(LadderId, Name<'static>), (Vec<RuleRecord>, Vec<GroupInput>)> =
         BTreeMap::new();
-    let mut decided: Vec<Decided<'p>> = Vec::new();
     // The records of a subject decided at once, when the run keeps none:
     // one buffer for every subject.
     let mut scratch: Vec<RuleRecord> = Vec::new();
     // One environment for every block: its slots are allocated once.
     let mut env = Env::new(facts, lets);
+    // Every block's groups first (they read the facts and global
+    // definitions only), so that the decisions are counted before any is
+    // made. A replay's windows may have formed a block's groups already,
+    // with the items' positions for the definitions they planned.
+    let mut blocks: Vec<BlockGroups> = Vec::with_capacity(program.blocks.len());
     for (b, block) in program.blocks.iter().enumerate() {
+        blocks.push(match formed.get_mut(b).and_then(Option::take) {
+            Some(p) => Some((
+                p.groups.into_iter().map(|(g, at)| (g, Some(at))).collect(),
+                Some(p.plans),
+            )),
+            None => match groups(&mut env, block) {
+                Ok(g) => Some((g.into_iter().map(|g| (g, None)).collect(), None)),
+                Err(e) => {
+                    not_a_bug(&e)?;
+                    errors.push(group_error(program, block, e)?);
+                    None
+                }
+            },
+        });
+    }
+    let total = blocks.iter().flatten().map(|(g, _)| g.len()).sum();
+    let mut out = Decisions::new(program, total, keep);
+    for ((b, block), formed) in program.blocks.iter().enumerate().zip(blocks) {
+        let Some((mut groups, plans)) = formed else {
+            continue;
+        };
         let shared = program
             .blocks
             .iter()
@@ -363,27 +463,14 @@ pub(crate) fn run_from<'p>(
             .nth(1)
             .is_some();
         let block_id = BlockId::new(b);
-        // A replay's windows may have formed the groups already, with the
-        // items' positions for the definitions they planned; otherwise the
-        // groups are formed here, with no positions.
-        let (plain, planned, plans) = match formed.get_mut(b).and_then(Option::take) {
-            Some(p) => (Vec::new(), p.groups, Some(p.plans)),
-            None => match groups(&mut env, block) {
-                Ok(g) => (g, Vec::new(), None),
-                Err(e) => {
-                    not_a_bug(&e)?;
-                    errors.push(group_error(program, block, e)?);
-                    continue;
-                }
-            },
-        };
-        decided.reserve(plain.len() + planned.len());
-        let all = plain
-            .into_iter()
-            .map(|g| (g, None))
-            .chain(planned.into_iter().map(|(g, at)| (g, Some(at))));
-        for (group, at) in all {
-            let subject = subject_of(program, block, &group.key)?;
+        // Subjects in the order their decisions are listed (subject byte
+        // order), so that decisions are made in order.
+        let mut named = Vec::with_capacity(groups.len());
+        for (group, at) in groups.drain(..) {
+            named.push((subject_of(program, block, &group.key)?, group, at));
+        }
+        named.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        for (subject, group, at) in named {
             // What the group binds, kept only when the run keeps inputs: a
             // copy is a reference count, an atomic operation, per subject.
             let inputs = keep == Keep::Inputs;
@@ -446,7 +533,7 @@ pub(crate) fn run_from<'p>(
                         None
                     }
                 };
-                decided.push(Decided {
+                out.push(Decided {
                     ladder: block.ladder,
                     decision,
                     record,
@@ -458,7 +545,7 @@ pub(crate) fn run_from<'p>(
         let (ladder, subject) = key;
         let kept = (keep != Keep::Decisions).then(|| subject.clone());
         let decision = decide(program, ladder, subject, &rules)?;
-        decided.push(Decided {
+        out.push(Decided {
             ladder,
             decision,
             record: kept.map(|subject| SubjectRecord {
@@ -469,31 +556,7 @@ pub(crate) fn run_from<'p>(
             }),
         });
     }
-    // Ladder declaration order, then subject byte order. Positions are
-    // sorted, not decisions: each decision then moves once, into place.
-    let mut order: Vec<usize> = (0..decided.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let key = |i: usize| {
-            decided
-                .get(i)
-                .map(|d| (d.ladder, d.decision.subject.as_bytes()))
-        };
-        key(a).cmp(&key(b))
-    });
-    let mut decided: Vec<Option<Decided<'p>>> = decided.into_iter().map(Some).collect();
-    let mut decisions = Vec::with_capacity(decided.len());
-    let mut subjects = Vec::new();
-    if keep != Keep::Decisions {
-        subjects.reserve_exact(decided.len());
-    }
-    for i in order {
-        let d = decided
-            .get_mut(i)
-            .and_then(Option::take)
-            .ok_or_else(|| Internal::new("a decision sorted twice"))?;
-        decisions.push(d.decision);
-        subjects.extend(d.record);
-    }
+    let (decisions, subjects) = out.finish()?;
     Ok((
         Run {
             evaluation: Evaluation {
