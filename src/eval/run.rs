@@ -452,8 +452,8 @@ pub(crate) fn run_from<'p>(
     }
     let total = blocks.iter().flatten().map(|(g, _)| g.len()).sum();
     let mut out = Decisions::new(program, total, keep);
-    for ((b, block), formed) in program.blocks.iter().enumerate().zip(blocks) {
-        let Some((mut groups, plans)) = formed else {
+    for ((b, block), grouped) in program.blocks.iter().enumerate().zip(blocks) {
+        let Some((block_groups, plans)) = grouped else {
             continue;
         };
         let shared = program
@@ -465,8 +465,8 @@ pub(crate) fn run_from<'p>(
         let block_id = BlockId::new(b);
         // Subjects in the order their decisions are listed (subject byte
         // order), so that decisions are made in order.
-        let mut named = Vec::with_capacity(groups.len());
-        for (group, at) in groups.drain(..) {
+        let mut named = Vec::with_capacity(block_groups.len());
+        for (group, at) in block_groups {
             named.push((subject_of(program, block, &group.key)?, group, at));
         }
         named.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
