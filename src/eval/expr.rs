@@ -59,7 +59,7 @@ impl Slot {
 }
 
 /// The list inside a value, shared (an empty one for anything else).
-fn shared_list(v: &Value) -> List {
+pub(super) fn shared_list(v: &Value) -> List {
     match v {
         Value::List(l) => l.clone(),
         _ => List::empty(),

@@ -206,10 +206,7 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
                 .push(List::position(at).ok_or_else(|| expr::too_long(&block.source))?);
         }
     }
-    let list = match &source {
-        Value::List(l) => l.clone(),
-        _ => List::empty(),
-    };
+    let list = expr::shared_list(&source);
     Ok(out
         .into_iter()
         .map(|g| Group {
