@@ -34,6 +34,11 @@
 //! [`check`] (AST → [`program`]), [`facts`] (JSON → values), [`eval`]
 //! (program + facts → [`decision`]), [`render`] (decision → text).
 
+// The benchmarks' generators, shared with unit tests (`eval::agreement`),
+// name the crate as its users do.
+#[cfg(test)]
+extern crate self as rung;
+
 pub mod ast;
 pub mod check;
 pub mod decimal;

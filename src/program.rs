@@ -40,6 +40,9 @@ pub struct Program {
     pub files: Vec<Arc<SourceFile>>,
     /// The AST, kept for the formatter and the REPL.
     pub ast: Vec<ast::File>,
+    /// The definitions and conditions compiled for evaluation, on the
+    /// program's first run (see `eval::code`).
+    pub(crate) compiled: crate::eval::CompiledCell,
 }
 
 impl Program {

@@ -93,6 +93,7 @@ pub fn check(files: Vec<(Arc<SourceFile>, ast::File)>) -> Checked {
         tests,
         files: sources,
         ast: asts,
+        compiled: Default::default(),
     };
     // With errors, rules have been dropped and conditions replaced: lints
     // over the program would only echo the errors.

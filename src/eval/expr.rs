@@ -8,7 +8,8 @@ use rustc_hash::FxHashSet;
 use super::error::{EvalError, EvalErrorKind};
 use crate::ast::Quantifier;
 use crate::facts::Facts;
-use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, FieldId, SlotId, local};
+use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, SlotId, local};
+use crate::source::Span;
 use crate::value::{Key, List, ListIter, Positions, Value, date_in_range};
 
 /// Result of evaluating an expression.
@@ -120,6 +121,31 @@ impl<'a> Env<'a> {
             block_lets: Vec::new(),
             locals: Vec::new(),
         }
+    }
+
+    /// Fact `i`.
+    #[inline]
+    pub(super) fn fact(&self, i: usize) -> Option<&Value> {
+        self.facts.get(i)
+    }
+
+    /// Global definition `i`, when it has been evaluated.
+    #[inline]
+    pub(super) fn global_let(&self, i: usize) -> Option<&EvalResult> {
+        self.lets.get(i)
+    }
+
+    /// The current subject's definition `i`, when it has been evaluated.
+    #[inline]
+    pub(super) fn block_let(&self, i: usize) -> Option<&EvalResult> {
+        self.block_lets.get(i)
+    }
+
+    /// The value bound to local `slot` (the subject, its items, or the
+    /// item of a loop the interpreter is in).
+    #[inline]
+    pub(super) fn local(&self, slot: SlotId) -> Option<&Value> {
+        self.locals.get(slot.index())?.get()
     }
 
     /// Binds a subject and its items, forgetting the previous subject's
@@ -387,7 +413,7 @@ impl<'a> Env<'a> {
             (Aggregate::Distinct, _) => return None,
             (_, ExprKind::MapField(list, i)) => {
                 let list = self.peek(list)?;
-                aggregate_over(*agg, fields_of(list_items(list), *i), &e.span, &e.ty)
+                aggregate_over(*agg, fields_of(list_items(list), i.index()), &e.span, &e.ty)
             }
             (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
                 let ExprKind::MapField(list, i) = &inner.kind else {
@@ -395,7 +421,7 @@ impl<'a> Env<'a> {
                 };
                 let list = self.peek(list)?;
                 Ok(Value::Int(
-                    distinct_count(fields_of(list_items(list), *i)) as i64
+                    distinct_count(fields_of(list_items(list), i.index())) as i64,
                 ))
             }
             _ => aggregate(*agg, self.peek(x)?, &e.span, &e.ty),
@@ -460,11 +486,11 @@ impl<'a> Env<'a> {
                 .and_then(Slot::get)
                 .cloned()
                 .ok_or_else(|| missing(e, "a local slot is read before it is bound")),
-            ExprKind::Field(base, i) => field(&self.eval(base)?, *i, e),
+            ExprKind::Field(base, i) => field(&self.eval(base)?, i.index(), &e.span),
             ExprKind::MapField(base, i) => {
                 let list = self.eval(base)?;
                 let items = list_items(&list)
-                    .map(|r| field(r, *i, e))
+                    .map(|r| field(r, i.index(), &e.span))
                     .collect::<Result<Vec<Value>, _>>()?;
                 Ok(Value::List(items.into()))
             }
@@ -505,7 +531,7 @@ impl<'a> Env<'a> {
                         if kept.is_empty() {
                             kept.reserve(n - i);
                         }
-                        kept.push(List::position(i).ok_or_else(|| too_long(e))?);
+                        kept.push(List::position(i).ok_or_else(|| too_long(&e.span))?);
                     }
                 }
                 Ok(Value::List(self.looped(*slot, e)?.pick(kept)))
@@ -534,7 +560,7 @@ impl<'a> Env<'a> {
                         if let Some(list) = self.peek(list) {
                             return aggregate_over(
                                 *agg,
-                                fields_of(list_items(list), *i),
+                                fields_of(list_items(list), i.index()),
                                 &e.span,
                                 &e.ty,
                             );
@@ -542,7 +568,7 @@ impl<'a> Env<'a> {
                         let list = self.eval_computed(list)?;
                         return aggregate_over(
                             *agg,
-                            fields_of(list_items(&list), *i),
+                            fields_of(list_items(&list), i.index()),
                             &e.span,
                             &e.ty,
                         );
@@ -550,14 +576,16 @@ impl<'a> Env<'a> {
                     (Aggregate::Count, ExprKind::Aggregate(Aggregate::Distinct, inner)) => {
                         if let ExprKind::MapField(list, i) = &inner.kind {
                             if let Some(list) = self.peek(list) {
-                                return Ok(Value::Int(
-                                    distinct_count(fields_of(list_items(list), *i)) as i64,
-                                ));
+                                return Ok(Value::Int(distinct_count(fields_of(
+                                    list_items(list),
+                                    i.index(),
+                                )) as i64));
                             }
                             let list = self.eval_computed(list)?;
-                            return Ok(Value::Int(
-                                distinct_count(fields_of(list_items(&list), *i)) as i64,
-                            ));
+                            return Ok(Value::Int(distinct_count(fields_of(
+                                list_items(&list),
+                                i.index(),
+                            )) as i64));
                         }
                         let list = self.eval(inner)?;
                         return Ok(Value::Int(distinct_count(list_items(&list)) as i64));
@@ -589,27 +617,25 @@ pub fn list_items(v: &Value) -> ListIter<'_> {
 
 /// A list too long to select from by `u32` positions (over 4,294,967,295
 /// items), at `e`.
-pub(super) fn too_long(e: &Expr) -> EvalError {
+pub(super) fn too_long(span: &Span) -> EvalError {
     EvalError::new(
         EvalErrorKind::Overflow("a list of more than 4,294,967,295 items"),
-        &e.span,
+        span,
     )
 }
 
 /// Field `i` of a record value. An absent record (an optional field that
 /// is not there) has absent fields; anything else that is not a record with
 /// that field is a bug.
-fn field(v: &Value, i: FieldId, e: &Expr) -> EvalResult {
+pub(super) fn field(v: &Value, i: usize, span: &Span) -> EvalResult {
+    let missing = |what| EvalError::new(EvalErrorKind::Internal(what), span);
     match v {
         Value::Record(fields) => fields
-            .get(i.index())
+            .get(i)
             .cloned()
-            .ok_or_else(|| missing(e, "a record value lacks a declared field")),
+            .ok_or_else(|| missing("a record value lacks a declared field")),
         Value::Absent => Ok(Value::Absent),
-        _ => Err(missing(
-            e,
-            "a field is read from a value that is not a record",
-        )),
+        _ => Err(missing("a field is read from a value that is not a record")),
     }
 }
 
@@ -618,7 +644,7 @@ pub fn truthy(v: &Value) -> bool {
     matches!(v, Value::Bool(true))
 }
 
-fn neg(v: Value, span: &crate::source::Span) -> EvalResult {
+pub(super) fn neg(v: Value, span: &Span) -> EvalResult {
     let overflow = || EvalError::new(EvalErrorKind::Overflow("negation"), span);
     Ok(match v {
         Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
@@ -713,7 +739,7 @@ fn to_decimal(v: &Value) -> Option<Decimal> {
 }
 
 /// Checked arithmetic over ints, decimals, dates and durations.
-pub fn arith(op: ArithOp, a: Value, b: Value, span: &crate::source::Span) -> EvalResult {
+pub fn arith(op: ArithOp, a: Value, b: Value, span: &Span) -> EvalResult {
     let err = |k| EvalError::new(k, span);
     let overflow = |what| move || err(EvalErrorKind::Overflow(what));
     let date = |d: i64| -> EvalResult {
@@ -801,12 +827,7 @@ pub fn arith(op: ArithOp, a: Value, b: Value, span: &crate::source::Span) -> Eva
 }
 
 /// `count`, `sum`, `min`, `max`, `distinct` over a list value.
-pub fn aggregate(
-    agg: Aggregate,
-    v: &Value,
-    span: &crate::source::Span,
-    ty: &crate::types::Type,
-) -> EvalResult {
+pub fn aggregate(agg: Aggregate, v: &Value, span: &Span, ty: &crate::types::Type) -> EvalResult {
     aggregate_over(agg, list_items(v), span, ty)
 }
 
@@ -815,7 +836,7 @@ pub fn aggregate(
 pub fn aggregate_over<'v>(
     agg: Aggregate,
     items: impl Iterator<Item = &'v Value>,
-    span: &crate::source::Span,
+    span: &Span,
     ty: &crate::types::Type,
 ) -> EvalResult {
     match agg {
@@ -866,7 +887,7 @@ const LINEAR: usize = 16;
 /// How many values [`distinct`] keeps, without listing them: the first
 /// [`LINEAR`] are kept on the stack (`count(distinct(acts.victim))` runs once
 /// per subject and allocates nothing unless there are many).
-fn distinct_count<'v>(items: impl Iterator<Item = &'v Value>) -> usize {
+pub(super) fn distinct_count<'v>(items: impl Iterator<Item = &'v Value>) -> usize {
     let mut firsts: [Option<&Value>; LINEAR] = [None; LINEAR];
     let mut n = 0;
     let mut seen: FxHashSet<Key> = FxHashSet::default();
@@ -916,9 +937,9 @@ fn distinct<'v>(items: impl Iterator<Item = &'v Value>) -> Vec<&'v Value> {
 }
 
 /// The field `i` of every record in `items`.
-fn fields_of(items: ListIter<'_>, i: FieldId) -> impl Iterator<Item = &Value> {
+pub(super) fn fields_of(items: ListIter<'_>, i: usize) -> impl Iterator<Item = &Value> {
     items.filter_map(move |r| match r {
-        Value::Record(f) => f.get(i.index()),
+        Value::Record(f) => f.get(i),
         _ => None,
     })
 }

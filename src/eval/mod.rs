@@ -9,6 +9,9 @@
 //! change its outcome. A state the checker rules out stops the run with an
 //! [`Internal`] error instead.
 
+#[cfg(test)]
+mod agreement;
+mod code;
 mod error;
 pub mod explain;
 mod expr;
@@ -17,11 +20,13 @@ mod window;
 
 use rustc_hash::FxHashMap;
 
+pub(crate) use code::CompiledCell;
 pub use error::{EvalError, EvalErrorKind, EvalReport};
 pub use run::{Detail, RuleRecord, Run, SubjectRecord, run};
 pub(crate) use run::{Globals, Keep, WarnHit, WarnKey, retrace, run_from};
 pub(crate) use window::Windows;
 
+use code::{BlockCode, Ctx};
 use error::surface;
 use expr::{Env, EvalResult, list_items};
 
@@ -80,6 +85,7 @@ pub fn expression(
     let facts = facts.unwrap_or(&none);
     let mut env = Env::new(facts, &lets);
     if let Scope::Subject { block, subject } = scope {
+        let block_id = block;
         let block = program.block(block)?;
         let groups = match surface(groups(&mut env, block))? {
             Ok(g) => g,
@@ -95,7 +101,8 @@ pub fn expression(
         let Some(group) = found else {
             return Ok(None);
         };
-        enter(&mut env, block, group.key, group.items)?;
+        let code = block_code(program, block_id);
+        enter(&mut env, block, code, group.key, group.items)?;
     }
     Ok(Some(surface(env.eval(expr))?))
 }
@@ -125,10 +132,23 @@ fn global_lets(program: &Program, facts: &Facts) -> Result<Vec<EvalResult>, Inte
     let mut lets: Vec<EvalResult> = Vec::with_capacity(program.lets.len());
     // One set of local slots for every definition, allocated once.
     let mut locals = expr::Locals::default();
-    for def in &program.lets {
-        let mut env = Env::reusing(facts, &lets, locals);
-        let v = surface(env.eval(&def.value))?;
-        locals = env.into_locals();
+    let code = code::code_of(program);
+    for (i, def) in program.lets.iter().enumerate() {
+        let v = match code.and_then(|c| c.global_let(i)) {
+            Some(c) => {
+                let env = Env::new(facts, &lets);
+                match c.define(Ctx::new(&env)) {
+                    Ok(v) => Ok(v),
+                    Err(f) => surface(Err(EvalError::from(f)))?,
+                }
+            }
+            None => {
+                let mut env = Env::reusing(facts, &lets, locals);
+                let v = surface(env.eval(&def.value))?;
+                locals = env.into_locals();
+                v
+            }
+        };
         lets.push(v);
     }
     Ok(lets)
@@ -203,7 +223,7 @@ fn groups(env: &mut Env<'_>, block: &Block) -> Result<Vec<Group>, EvalError> {
         if let Some(group) = out.get_mut(*g) {
             group
                 .at
-                .push(List::position(at).ok_or_else(|| expr::too_long(&block.source))?);
+                .push(List::position(at).ok_or_else(|| expr::too_long(&block.source.span))?);
         }
     }
     let list = expr::shared_list(&source);
@@ -258,21 +278,45 @@ fn group_items(block: &Block, items: List) -> Result<Value, Internal> {
     })
 }
 
-/// Binds a group to the block's locals and evaluates its definitions.
-fn enter(env: &mut Env<'_>, block: &Block, key: Value, items: List) -> Result<(), Internal> {
+/// Binds a group to the block's locals and evaluates its definitions
+/// (with the block's `code`, when compiled).
+fn enter(
+    env: &mut Env<'_>,
+    block: &Block,
+    code: Option<&BlockCode>,
+    key: Value,
+    items: List,
+) -> Result<(), Internal> {
     let items = group_items(block, items)?;
-    enter_bound(env, block, key, items)
+    enter_bound(env, block, code, key, items)
 }
 
 /// [`enter`], with the items already bound ([`group_items`]).
-fn enter_bound(env: &mut Env<'_>, block: &Block, key: Value, items: Value) -> Result<(), Internal> {
+fn enter_bound(
+    env: &mut Env<'_>,
+    block: &Block,
+    code: Option<&BlockCode>,
+    key: Value,
+    items: Value,
+) -> Result<(), Internal> {
     env.enter(key, items);
     env.reserve_block_lets(block.lets.len());
-    for def in &block.lets {
-        let v = surface(env.eval(&def.value))?;
+    for (i, def) in block.lets.iter().enumerate() {
+        let v = match code.and_then(|c| c.block_let(i)) {
+            Some(c) => match c.define(Ctx::new(env)) {
+                Ok(v) => Ok(v),
+                Err(f) => surface(Err(EvalError::from(f)))?,
+            },
+            None => surface(env.eval(&def.value))?,
+        };
         env.push_block_let(v);
     }
     Ok(())
+}
+
+/// The compiled code of block `b` of `program` (`None`: interpret it).
+fn block_code(program: &Program, b: BlockId) -> Option<&BlockCode> {
+    code::code_of(program)?.blocks.get(b.index())
 }
 
 /// Whether a rule's condition holds (`None` means always).

@@ -9,11 +9,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::code::{Condition, Ctx, code_of};
 use super::error::{EvalError, not_a_bug, surface};
 use super::explain::{Outcome, RuleExplanation, SubjectExplanation, Trace, trace};
 use super::expr::{Env, EvalResult, list_items};
 use super::window::{PlannedGroups, SubjectPlans, enter_planned};
-use super::{Group, condition, enter_bound, global_lets, group_items, groups, subject_of};
+use super::{
+    Group, block_code, condition, enter_bound, global_lets, group_items, groups, subject_of,
+};
 use crate::ast::Effect;
 use crate::decision::{Decision, Evaluation, FactWarning, Name, Reason, RuleError, Status};
 use crate::facts::Facts;
@@ -463,6 +466,7 @@ pub(crate) fn run_from<'p>(
             .nth(1)
             .is_some();
         let block_id = BlockId::new(b);
+        let code = block_code(program, block_id);
         // Subjects in the order their decisions are listed (subject byte
         // order), so that decisions are made in order.
         let mut named = Vec::with_capacity(block_groups.len());
@@ -480,7 +484,7 @@ pub(crate) fn run_from<'p>(
                 (None, None) => {
                     let items = group_items(block, group.items)?;
                     let kept = inputs.then(|| items.clone());
-                    enter_bound(&mut env, block, group.key, items)?;
+                    enter_bound(&mut env, block, code, group.key, items)?;
                     kept
                 }
                 _ => return Err(Internal::new("a planned group without its block's plans")),
@@ -504,7 +508,16 @@ pub(crate) fn run_from<'p>(
             }
             records.reserve(block.rules.len());
             for (i, rule) in block.rules.iter().enumerate() {
-                let outcome = surface(condition(&mut env, rule.when.as_ref()))?;
+                let outcome = match code.and_then(|c| c.rules.get(i)) {
+                    Some(Condition::Always) => Ok(true),
+                    // The outcome comes back in registers; only a failure
+                    // is converted (and checked for a bug).
+                    Some(Condition::Code(c)) => match c.holds(Ctx::new(&env)) {
+                        Ok(fired) => Ok(fired),
+                        Err(f) => surface(Err(EvalError::from(f)))?,
+                    },
+                    _ => surface(condition(&mut env, rule.when.as_ref()))?,
+                };
                 let trace = match (detail, &rule.when) {
                     (Detail::Traces, Some(w)) => {
                         Some(Box::new(trace(&mut env, program, block, w)?))
@@ -597,7 +610,14 @@ pub(crate) fn retrace(
                 .iter()
                 .find(|g| g.block == block_id)
                 .ok_or_else(|| Internal::new("a subject record without its group's inputs"))?;
-            enter_bound(&mut env, block, input.key.clone(), input.items.clone())?;
+            let code = block_code(program, block_id);
+            enter_bound(
+                &mut env,
+                block,
+                code,
+                input.key.clone(),
+                input.items.clone(),
+            )?;
             entered = Some(block_id);
         }
         let rule = program.rule(r.rule)?;
@@ -846,7 +866,14 @@ fn warnings(facts: &Facts, program: &Program, globals: &Globals) -> Result<Vec<W
             out.push(WarnHit::Kept { warn });
             continue;
         }
-        match Env::new(facts, &globals.lets).eval(&w.items) {
+        let env = Env::new(facts, &globals.lets);
+        let list = match code_of(program).and_then(|c| c.warn(warn)) {
+            Some(c) => surface(c.value(Ctx::new(&env)))?,
+            None => Env::new(facts, &globals.lets)
+                .eval(&w.items)
+                .map(std::borrow::Cow::Owned),
+        };
+        match list {
             Ok(list) => {
                 out.extend(
                     list_items(&list)
