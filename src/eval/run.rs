@@ -24,6 +24,7 @@ use crate::internal::Internal;
 use crate::program::{Block, BlockId, LadderId, Program, RuleDef, RuleId, RungId};
 use crate::types::Type;
 use crate::value::{List, Value};
+use smallvec::SmallVec;
 
 /// The code of every run-time failure (the same as [`super::EvalReport`]'s).
 const EVAL_CODE: &str = "rung::eval::arithmetic";
@@ -508,11 +509,22 @@ pub(crate) fn run_from<'p>(
             }
             records.reserve(block.rules.len());
             for (i, rule) in block.rules.iter().enumerate() {
+                let rule_id = RuleId::new(block_id, i);
                 let outcome = match code.and_then(|c| c.rules.get(i)) {
                     Some(Condition::Always) => Ok(true),
-                    // The outcome comes back in registers; only a failure
-                    // is converted (and checked for a bug).
                     Some(Condition::Code(c)) => match c.holds(Ctx::new(&env)) {
+                        // The usual case, written straight into the list:
+                        // an outcome assembled first and copied after is
+                        // read back before its parts have landed (a
+                        // store-forwarding stall on every rule).
+                        Ok(fired) if detail == Detail::Outcomes => {
+                            records.push(RuleRecord {
+                                rule: rule_id,
+                                outcome: Ok(fired),
+                                trace: None,
+                            });
+                            continue;
+                        }
                         Ok(fired) => Ok(fired),
                         Err(f) => surface(Err(EvalError::from(f)))?,
                     },
@@ -525,7 +537,7 @@ pub(crate) fn run_from<'p>(
                     _ => None,
                 };
                 records.push(RuleRecord {
-                    rule: RuleId::new(block_id, i),
+                    rule: rule_id,
                     outcome,
                     trace,
                 });
@@ -666,8 +678,8 @@ fn decide<'p>(
     };
     // The rules that fired, by effect, each in declaration order; and
     // whether any rule failed (the failures are listed only then).
-    let mut recommending = Fired::default();
-    let mut forbidding = Fired::default();
+    let mut recommending = Fired::new();
+    let mut forbidding = Fired::new();
     let mut failed = false;
     let mut n_reasons = 0;
     for r in records {
@@ -782,53 +794,10 @@ fn decide<'p>(
     })
 }
 
-/// Up to this many rules of one effect that fired for a subject are listed
-/// on the stack.
-const FIRED_SMALL: usize = 16;
-
 /// The rules of one effect that fired for a subject, in declaration order:
-/// on the stack unless there are many.
-struct Fired<'p> {
-    /// The first [`FIRED_SMALL`] rules (the first `n` are set).
-    small: [Option<&'p RuleDef>; FIRED_SMALL],
-    /// How many of `small` are set.
-    n: usize,
-    /// The rules after the first [`FIRED_SMALL`].
-    large: Vec<&'p RuleDef>,
-}
-
-impl Default for Fired<'_> {
-    fn default() -> Self {
-        Fired {
-            small: [None; FIRED_SMALL],
-            n: 0,
-            large: Vec::new(),
-        }
-    }
-}
-
-impl<'p> Fired<'p> {
-    /// Adds the next rule that fired.
-    fn push(&mut self, rule: &'p RuleDef) {
-        match self.small.get_mut(self.n) {
-            Some(slot) => {
-                *slot = Some(rule);
-                self.n += 1;
-            }
-            None => self.large.push(rule),
-        }
-    }
-
-    /// The rules, in the order they were added.
-    fn iter(&self) -> impl Iterator<Item = &'p RuleDef> + '_ {
-        let small = self.small.get(..self.n).unwrap_or(&[]);
-        small
-            .iter()
-            .flatten()
-            .copied()
-            .chain(self.large.iter().copied())
-    }
-}
+/// on the stack unless there are many (a small vector's room is not
+/// zeroed first, as an array of options would be, for every subject).
+type Fired<'p> = SmallVec<[&'p RuleDef; 16]>;
 
 /// The `--explain` view of one subject's records.
 fn explanation(program: &Program, s: &SubjectRecord) -> Result<SubjectExplanation, Internal> {
