@@ -357,9 +357,20 @@ impl Code {
     /// The value of a definition: a narrowed list (most subject
     /// definitions) is built without passing through a borrowed value.
     pub(super) fn define<'e>(&'e self, cx: Ctx<'e>) -> Result<Value, Fail> {
+        match self.narrowed(cx) {
+            Some(list) => Ok(Value::List(list?)),
+            None => Ok(self.value(cx)?.into_owned()),
+        }
+    }
+
+    /// The list this code narrows to when it is a `where` (most subject
+    /// definitions), `None` when it is not: two words, returned in
+    /// registers, which the caller stores where the value is kept.
+    #[inline]
+    pub(super) fn narrowed<'e>(&'e self, cx: Ctx<'e>) -> Option<Result<List, Fail>> {
         match &self.op {
-            Op::Filter(list, cond, slot) => Ok(Value::List(filter(self, list, cond, *slot, cx)?)),
-            _ => Ok(self.value(cx)?.into_owned()),
+            Op::Filter(list, cond, slot) => Some(filter(self, list, cond, *slot, cx)),
+            _ => None,
         }
     }
 
@@ -527,11 +538,11 @@ impl Code {
         }
     }
 
-    /// A comparison where one side at least is computed (`count(high_acts)
-    /// >= 2`), out of line: most comparisons read stored values.
+    /// A comparison where one side at least is computed
+    /// (`count(high_acts) >= 2`), out of line: most comparisons read stored values.
     #[inline(never)]
     fn compare_computed<'e>(&'e self, op: CmpOp, a: &'e Code, b: &'e Code, cx: Ctx<'e>) -> Outcome {
-        with_value(a, cx, |x| with_value(b, cx, |y| Ok(compare(op, x, y))))
+        with_operand(a, cx, |x| with_operand(b, cx, |y| Ok(compare(op, x, y))))
     }
 }
 
@@ -607,6 +618,38 @@ fn with_value<'e, R>(
     match c.peek(cx) {
         Some(v) => f(v),
         None => f(&*c.compute(cx)?),
+    }
+}
+
+/// [`with_value`] for a side of a comparison: an aggregate
+/// (`count(high_acts) >= 2`, `sum(allied_high.severity) >= 15`) is computed
+/// here, where its value is read, rather than returned from [`Code::compute`] through
+/// memory and read back at once.
+#[inline(always)]
+fn with_operand<'e, R>(
+    c: &'e Code,
+    cx: Ctx<'e>,
+    f: impl FnOnce(&Value) -> Result<R, Fail>,
+) -> Result<R, Fail> {
+    let int = |n: usize| Value::Int(n as i64);
+    match &c.op {
+        Op::Aggregate(Aggregate::Count, x, _) => {
+            with_value(x, cx, |l| f(&int(list_items(l).len())))
+        }
+        Op::Aggregate(agg, x, ty) => with_value(x, cx, |l| f(&aggregate(*agg, l, &c.span, ty)?)),
+        Op::OverField(agg, list, field, ty) => with_value(list, cx, |l| {
+            f(&aggregate_over(
+                *agg,
+                fields_of(list_items(l), *field),
+                &c.span,
+                ty,
+            )?)
+        }),
+        Op::CountDistinctField(list, field) => with_value(list, cx, |l| {
+            f(&int(distinct_count(fields_of(list_items(l), *field))))
+        }),
+        Op::CountWhere(list, cond, slot) => f(&Value::Int(count_where(list, cond, *slot, cx)?)),
+        _ => with_value(c, cx, f),
     }
 }
 

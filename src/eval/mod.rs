@@ -302,7 +302,22 @@ fn enter_bound(
     env.enter(key, items);
     env.reserve_block_lets(block.lets.len());
     for (i, def) in block.lets.iter().enumerate() {
-        let v = match code.and_then(|c| c.block_let(i)) {
+        let code = code.and_then(|c| c.block_let(i));
+        // A narrowed list (most subject definitions) is stored as it comes
+        // back, in registers: a value assembled and then pushed is copied
+        // before its parts have landed (a store-forwarding stall).
+        match code.and_then(|c| c.narrowed(Ctx::new(env))) {
+            Some(Ok(list)) => {
+                env.push_block_let(Ok(Value::List(list)));
+                continue;
+            }
+            Some(Err(f)) => {
+                env.push_block_let(surface(Err(EvalError::from(f)))?);
+                continue;
+            }
+            None => {}
+        }
+        let v = match code {
             Some(c) => match c.define(Ctx::new(env)) {
                 Ok(v) => Ok(v),
                 Err(f) => surface(Err(EvalError::from(f)))?,
