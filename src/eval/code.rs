@@ -508,7 +508,10 @@ impl Code {
                     return Ok(compare(*op, x, y));
                 }
             }
-            Op::All(_) | Op::AnyOf(_) | Op::Not(_) | Op::Quantified(..) => {}
+            // Straight to the loop: one call, not two.
+            Op::All(parts) => return all(parts, cx),
+            Op::AnyOf(parts) => return any_of(parts, cx),
+            Op::Not(_) | Op::Quantified(..) => {}
             _ => {
                 if let Some(v) = self.peek(cx) {
                     return Ok(truthy(v));
