@@ -507,40 +507,31 @@ pub(crate) fn run_from<'p>(
                     items,
                 });
             }
-            records.reserve(block.rules.len());
-            for (i, rule) in block.rules.iter().enumerate() {
-                let rule_id = RuleId::new(block_id, i);
-                let outcome = match code.and_then(|c| c.rules.get(i)) {
-                    Some(Condition::Always) => Ok(true),
+            // Every rule's record is made first, then its outcome written
+            // in place: a record assembled and then pushed is copied from a
+            // temporary whose parts have not landed yet (perf: a
+            // store-forwarding stall on every rule of every subject).
+            let first = records.len();
+            records.extend((0..block.rules.len()).map(|i| RuleRecord {
+                rule: RuleId::new(block_id, i),
+                outcome: Ok(false),
+                trace: None,
+            }));
+            let placed = records
+                .get_mut(first..)
+                .ok_or_else(|| Internal::new("a subject's rule records were not made"))?;
+            for ((i, rule), record) in block.rules.iter().enumerate().zip(placed) {
+                match code.and_then(|c| c.rules.get(i)) {
+                    Some(Condition::Always) => record.outcome = Ok(true),
                     Some(Condition::Code(c)) => match c.holds(Ctx::new(&env)) {
-                        // The usual case, written straight into the list:
-                        // an outcome assembled first and copied after is
-                        // read back before its parts have landed (a
-                        // store-forwarding stall on every rule).
-                        Ok(fired) if detail == Detail::Outcomes => {
-                            records.push(RuleRecord {
-                                rule: rule_id,
-                                outcome: Ok(fired),
-                                trace: None,
-                            });
-                            continue;
-                        }
-                        Ok(fired) => Ok(fired),
-                        Err(f) => surface(Err(EvalError::from(f)))?,
+                        Ok(fired) => record.outcome = Ok(fired),
+                        Err(f) => record.outcome = surface(Err(EvalError::from(f)))?,
                     },
-                    _ => surface(condition(&mut env, rule.when.as_ref()))?,
-                };
-                let trace = match (detail, &rule.when) {
-                    (Detail::Traces, Some(w)) => {
-                        Some(Box::new(trace(&mut env, program, block, w)?))
-                    }
-                    _ => None,
-                };
-                records.push(RuleRecord {
-                    rule: rule_id,
-                    outcome,
-                    trace,
-                });
+                    _ => record.outcome = surface(condition(&mut env, rule.when.as_ref()))?,
+                }
+                if let (Detail::Traces, Some(w)) = (detail, &rule.when) {
+                    record.trace = Some(Box::new(trace(&mut env, program, block, w)?));
+                }
             }
             if !shared {
                 let (rules, inputs) = own;
