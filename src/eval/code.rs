@@ -40,7 +40,7 @@ use crate::value::{List, Positions, Value};
 /// which moves to a fresh stack segment when it must.
 const MAX_DEPTH: usize = 64;
 
-/// A value, borrowed where it is stored or computed.
+/// A value: borrowed where it is stored, owned when it is computed.
 type Val<'e> = Result<Cow<'e, Value>, EvalError>;
 
 /// A run-time error, boxed: conditions are tested once per item, and a
