@@ -23,12 +23,13 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::error::{EvalError, EvalErrorKind};
+use super::error::{EvalError, EvalErrorKind, surface};
 use super::expr::{
     Env, EvalResult, aggregate, aggregate_over, arith, compare, distinct_count, equal, field,
     fields_of, list_items, neg, too_long, truthy,
 };
 use crate::ast::Quantifier;
+use crate::internal::Internal;
 use crate::program::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, Program, SlotId};
 use crate::source::Span;
 use crate::types::Type;
@@ -61,6 +62,15 @@ impl From<Fail> for EvalError {
     #[cold]
     fn from(f: Fail) -> Self {
         *f.0
+    }
+}
+
+impl Fail {
+    /// The failure as a run records it, or the internal error it reveals
+    /// (see [`surface`]).
+    #[cold]
+    pub(super) fn surface<T>(self) -> Result<Result<T, EvalError>, Internal> {
+        surface(Err(EvalError::from(self)))
     }
 }
 
@@ -374,6 +384,19 @@ impl Code {
         }
     }
 
+    /// Whether this code is an aggregate (`count`, `sum`, `min`, `max`,
+    /// `distinct` in any of their forms), computed by [`with_aggregate`].
+    fn is_aggregate(&self) -> bool {
+        matches!(
+            self.op,
+            Op::CountWhere(..)
+                | Op::OverField(..)
+                | Op::CountDistinctField(..)
+                | Op::CountDistinct(_)
+                | Op::Aggregate(..)
+        )
+    }
+
     /// The value of this code when it is stored somewhere (a constant, a
     /// fact, a definition, a local or a local's field): the common operands,
     /// read without a call, a copy or a result to unwrap. `None` when it
@@ -462,29 +485,11 @@ impl Code {
             Op::Filter(list, cond, slot) => {
                 owned(Value::List(filter(self, list, cond, *slot, cx)?))
             }
-            Op::CountWhere(list, cond, slot) => {
-                owned(Value::Int(count_where(list, cond, *slot, cx)?))
-            }
-            Op::OverField(agg, list, f, ty) => {
-                let list = list.value(cx)?;
-                owned(aggregate_over(
-                    *agg,
-                    fields_of(list_items(&list), *f),
-                    &self.span,
-                    ty,
-                )?)
-            }
-            Op::CountDistinctField(list, f) => {
-                let list = list.value(cx)?;
-                owned(Value::Int(
-                    distinct_count(fields_of(list_items(&list), *f)) as i64
-                ))
-            }
-            Op::CountDistinct(x) => {
-                let list = x.value(cx)?;
-                owned(Value::Int(distinct_count(list_items(&list)) as i64))
-            }
-            Op::Aggregate(agg, x, ty) => owned(aggregate(*agg, &*x.value(cx)?, &self.span, ty)?),
+            Op::CountWhere(..)
+            | Op::OverField(..)
+            | Op::CountDistinctField(..)
+            | Op::CountDistinct(_)
+            | Op::Aggregate(..) => Ok(with_aggregate(self, cx, |v| Ok(Cow::Owned(v.clone())))?),
             Op::Days(x) => match x.value(cx)? {
                 v if matches!(*v, Value::Duration(_)) => match v.into_owned() {
                     Value::Duration(d) => owned(Value::Int(d)),
@@ -626,10 +631,26 @@ fn with_value<'e, R>(
 
 /// [`with_value`] for a side of a comparison: an aggregate
 /// (`count(high_acts) >= 2`, `sum(allied_high.severity) >= 15`) is computed
-/// here, where its value is read, rather than returned from [`Code::compute`] through
-/// memory and read back at once.
+/// here, where its value is read, rather than returned from
+/// [`Code::compute`] through memory and read back at once.
 #[inline(always)]
 fn with_operand<'e, R>(
+    c: &'e Code,
+    cx: Ctx<'e>,
+    f: impl FnOnce(&Value) -> Result<R, Fail>,
+) -> Result<R, Fail> {
+    if c.is_aggregate() {
+        with_aggregate(c, cx, f)
+    } else {
+        with_value(c, cx, f)
+    }
+}
+
+/// `f` of the value of aggregate `c` ([`Code::is_aggregate`]): the one
+/// place that computes each aggregate form, for a comparison
+/// ([`with_operand`]) as for a value ([`Code::compute`]).
+#[inline(always)]
+fn with_aggregate<'e, R>(
     c: &'e Code,
     cx: Ctx<'e>,
     f: impl FnOnce(&Value) -> Result<R, Fail>,
@@ -651,8 +672,9 @@ fn with_operand<'e, R>(
         Op::CountDistinctField(list, field) => with_value(list, cx, |l| {
             f(&int(distinct_count(fields_of(list_items(l), *field))))
         }),
+        Op::CountDistinct(x) => with_value(x, cx, |l| f(&int(distinct_count(list_items(l))))),
         Op::CountWhere(list, cond, slot) => f(&Value::Int(count_where(list, cond, *slot, cx)?)),
-        _ => with_value(c, cx, f),
+        _ => Err(Fail::from(missing(c, "an aggregate that is not one"))),
     }
 }
 

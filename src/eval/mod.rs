@@ -139,7 +139,7 @@ fn global_lets(program: &Program, facts: &Facts) -> Result<Vec<EvalResult>, Inte
                 let env = Env::new(facts, &lets);
                 match c.define(Ctx::new(&env)) {
                     Ok(v) => Ok(v),
-                    Err(f) => surface(Err(EvalError::from(f)))?,
+                    Err(f) => f.surface()?,
                 }
             }
             None => {
@@ -312,7 +312,7 @@ fn enter_bound(
                 continue;
             }
             Some(Err(f)) => {
-                env.push_block_let(surface(Err(EvalError::from(f)))?);
+                env.push_block_let(f.surface()?);
                 continue;
             }
             None => {}
@@ -320,7 +320,7 @@ fn enter_bound(
         let v = match code {
             Some(c) => match c.define(Ctx::new(env)) {
                 Ok(v) => Ok(v),
-                Err(f) => surface(Err(EvalError::from(f)))?,
+                Err(f) => f.surface()?,
             },
             None => surface(env.eval(&def.value))?,
         };

@@ -525,7 +525,7 @@ pub(crate) fn run_from<'p>(
                     Some(Condition::Always) => record.outcome = Ok(true),
                     Some(Condition::Code(c)) => match c.holds(Ctx::new(&env)) {
                         Ok(fired) => record.outcome = Ok(fired),
-                        Err(f) => record.outcome = surface(Err(EvalError::from(f)))?,
+                        Err(f) => record.outcome = f.surface()?,
                     },
                     _ => record.outcome = surface(condition(&mut env, rule.when.as_ref()))?,
                 }
